@@ -1,0 +1,46 @@
+# quartiers — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SEED := quartiers/protocol_import/demo/protocole-coeur-de-loriol-2020-2022.txt
+
+.PHONY: install demo serve test pytest quality system-deps clean
+
+$(BIN)/quartiers: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+install: $(BIN)/quartiers
+
+## make demo: install, migrate SQLite, load the Loriol protocol and demo data, serve on :8000
+demo: install
+	DEBUG=true $(BIN)/quartiers migrate --noinput
+	DEBUG=true $(BIN)/quartiers load_demo --apply
+	DEBUG=true $(BIN)/quartiers runserver 127.0.0.1:8000
+
+## make test: install what the tests need, check quality, run the whole suite
+test: install system-deps quality pytest
+
+pytest: install
+	$(BIN)/pytest
+
+quality: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/djlint quartiers/templates --lint
+	DEBUG=true $(BIN)/quartiers makemigrations --check --dry-run
+	DEBUG=true STATIC_ROOT=$$(mktemp -d) $(BIN)/quartiers collectstatic --noinput -v0
+
+# Browser and PDF tests use Debian's Chromium and poppler (root installs them; CI runs as root).
+system-deps:
+	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
+	else \
+		echo "Installez chromium, poppler-utils et fonts-dejavu-core (sudo apt-get install …)."; exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProtocolImportConfig(AppConfig):
+    name = "quartiers.protocol_import"
+    verbose_name = "import de protocoles"

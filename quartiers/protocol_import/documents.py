@@ -1,0 +1,375 @@
+"""Readers: turn a protocol file (txt, md, html, docx, odt) into paragraphs and tables.
+
+Every reader returns the same `Document`, so the extraction rules in `extraction.py` never
+depend on the file format. `Document.lines` is what the source page shows; each block keeps
+the number of the line it comes from in that list (1-based).
+"""
+
+import hashlib
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+FORMATS = ("txt", "md", "html", "docx", "odt")
+
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(p|ul|ol|li|br|div|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    line: int
+    heading: bool | None = None  # None: the format does not say; extraction decides.
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    line: int
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+
+    @property
+    def line(self) -> int:
+        return self.rows[0].line if self.rows else 0
+
+
+@dataclass
+class Document:
+    name: str
+    sha256: str
+    format: str
+    lines: list[str]
+    blocks: list[Paragraph | Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # reader-level remarks, become warnings
+
+
+def clean_text(value: str) -> str:
+    """Strip stray HTML, unescape entities, collapse spaces; keep paragraph breaks as \\n."""
+    value = _BLOCK_TAG.sub("\n", value)
+    value = _ANY_TAG.sub(" ", value)
+    value = html.unescape(value).replace("\xa0", " ")
+    lines = (" ".join(part.split()) for part in value.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def detect_format(name: str, data: bytes) -> str:
+    suffix = Path(name).suffix.lower().lstrip(".")
+    aliases = {"htm": "html", "markdown": "md", "text": "txt"}
+    suffix = aliases.get(suffix, suffix)
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                mimetype = archive.read("mimetype") if "mimetype" in names else b""
+        except zipfile.BadZipFile as exc:
+            raise ValidationError(f"« {name} » : archive illisible ({exc}).") from exc
+        if b"opendocument.text" in mimetype:
+            return "odt"
+        if "word/document.xml" in names:
+            return "docx"
+        raise ValidationError(
+            f"« {name} » : archive ZIP qui n'est ni un document Word (.docx) ni un document "
+            "OpenDocument texte (.odt)."
+        )
+    if suffix in FORMATS and suffix not in {"docx", "odt"}:
+        return suffix
+    if suffix in {"docx", "odt"}:
+        raise ValidationError(f"« {name} » : l'extension .{suffix} ne correspond pas au contenu.")
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<table" in head:
+        return "html"
+    return "txt"
+
+
+def decode_text(name: str, data: bytes, notes: list[str]) -> str:
+    if b"\x00" in data:
+        raise ValidationError(
+            f"« {name} » : le fichier contient des octets nuls ; ce n'est pas un texte lisible "
+            "(formats acceptés : .txt, .md, .html, .docx, .odt)."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        notes.append("Le fichier n'est pas en UTF-8 : il a été lu en Windows-1252.")
+        return data.decode("cp1252", errors="replace")
+
+
+def read_document(name: str, data: bytes) -> Document:
+    """Read a protocol file; raises ValidationError with a French message on bad input."""
+    if not data.strip():
+        raise ValidationError(f"« {name} » : le fichier est vide.")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            f"« {name} » : le fichier dépasse {MAX_DOCUMENT_BYTES // (1024 * 1024)} Mo."
+        )
+    fmt = detect_format(name, data)
+    doc = Document(name=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), format=fmt, lines=[])
+    readers = {
+        "txt": _read_txt,
+        "md": _read_markdown,
+        "html": _read_html,
+        "docx": _read_docx,
+        "odt": _read_odt,
+    }
+    readers[fmt](doc, data)
+    return doc
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _read_txt(doc: Document, data: bytes) -> None:
+    """Plain text: one paragraph per line; tab-separated lines form tables."""
+    doc.lines = _split_lines(decode_text(doc.name, data, doc.notes))
+    table: Table | None = None
+    for number, raw in enumerate(doc.lines, start=1):
+        if "\t" in raw:
+            if table is None:
+                table = Table(rows=[])
+                doc.blocks.append(table)
+            table.rows.append(Row(cells=[clean_text(c) for c in raw.split("\t")], line=number))
+            continue
+        text = clean_text(raw)
+        if not text:
+            continue  # a blank line inside a table does not end it
+        table = None
+        doc.blocks.append(Paragraph(text=text.replace("\n", " "), line=number))
+
+
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _split_md_row(line: str) -> list[str]:
+    body = line.strip()
+    body = body.removeprefix("|")
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    cells = re.split(r"(?<!\\)\|", body)
+    return [clean_text(c.replace("\\|", "|")) for c in cells]
+
+
+def _read_markdown(doc: Document, data: bytes) -> None:
+    doc.lines = _split_lines(decode_text(doc.name, data, doc.notes))
+    table: Table | None = None
+    for number, raw in enumerate(doc.lines, start=1):
+        if raw.strip().startswith("|"):
+            if _MD_SEPARATOR.match(raw):
+                continue
+            if table is None:
+                table = Table(rows=[])
+                doc.blocks.append(table)
+            table.rows.append(Row(cells=_split_md_row(raw), line=number))
+            continue
+        table = None
+        heading = _MD_HEADING.match(raw)
+        text = heading.group(2) if heading else raw
+        text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+        text = re.sub(r"^\s*[*+]\s+", "- ", text)
+        text = clean_text(text).replace("\n", " ")
+        if text:
+            doc.blocks.append(Paragraph(text=text, line=number, heading=True if heading else None))
+
+
+def _read_html(doc: Document, data: bytes) -> None:
+    from bs4 import BeautifulSoup
+
+    text = decode_text(doc.name, data, doc.notes)
+    doc.lines = _split_lines(text)
+    soup = BeautifulSoup(text, "html.parser")
+    wanted = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table"]
+    for element in soup.find_all(wanted):
+        if element.name != "table" and element.find_parent(["table", "li"]):
+            continue
+        if element.name == "p" and element.find_parent("li"):
+            continue
+        if element.name == "table":
+            if element.find_parent("table"):
+                continue
+            grid = [
+                [(cell.get_text("\n"), _span(cell, "colspan"), _span(cell, "rowspan")) for cell in tr.find_all(["td", "th"], recursive=False)]
+                for tr in _own_rows(element)
+            ]
+            lines = [tr.sourceline or 0 for tr in _own_rows(element)]
+            doc.blocks.append(Table(rows=_expand_spans(grid, lines)))
+            continue
+        body = clean_text(element.get_text(" ")).replace("\n", " ")
+        if not body:
+            continue
+        if element.name == "li":
+            body = f"- {body}"
+        doc.blocks.append(
+            Paragraph(
+                text=body,
+                line=element.sourceline or 0,
+                # <p>, <li>: the markup does not say it is not a heading (as docx Normal).
+                heading=True if element.name[0] == "h" else None,
+            )
+        )
+
+
+def _own_rows(table):
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+def _span(cell, attribute: str) -> int:
+    try:
+        return max(1, min(int(cell.get(attribute, 1)), 50))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _expand_spans(grid: list[list[tuple[str, int, int]]], lines: list[int]) -> list[Row]:
+    """Lay out cells with colspan/rowspan on a grid; covered positions become empty cells."""
+    rows: list[Row] = []
+    pending: dict[tuple[int, int], bool] = {}
+    for r, (cells, line) in enumerate(zip(grid, lines, strict=True)):
+        out: list[str] = []
+        column = 0
+        for text, colspan, rowspan in cells:
+            while pending.pop((r, column), False):
+                out.append("")
+                column += 1
+            out.append(clean_text(text))
+            for extra in range(1, colspan):
+                out.append("")
+                for below in range(1, rowspan):
+                    pending[(r + below, column + extra)] = True
+            for below in range(1, rowspan):
+                pending[(r + below, column)] = True
+            column += colspan
+        while pending.pop((r, column), False):
+            out.append("")
+            column += 1
+        rows.append(Row(cells=out, line=line))
+    return rows
+
+
+def _add_synthetic(doc: Document, block: Paragraph | Row) -> int:
+    text = block.text if isinstance(block, Paragraph) else " | ".join(block.cells)
+    doc.lines.append(text.replace("\n", " / "))
+    return len(doc.lines)
+
+
+def _read_docx(doc: Document, data: bytes) -> None:
+    import docx
+    from docx.table import Table as DocxTable
+
+    try:
+        word = docx.Document(io.BytesIO(data))
+    except Exception as exc:
+        raise ValidationError(f"« {doc.name} » : document Word illisible ({exc}).") from exc
+    for item in word.iter_inner_content():
+        if isinstance(item, DocxTable):
+            table = Table(rows=[])
+            for tr in item._tbl.tr_lst:
+                cells: list[str] = []
+                for tc in tr.tc_lst:
+                    continued = tc.vMerge == "continue"
+                    text = "" if continued else "\n".join(p.text for p in _docx_paragraphs(tc))
+                    cells.append(clean_text(text))
+                    cells.extend([""] * (tc.grid_span - 1))
+                row = Row(cells=cells, line=0)
+                row.line = _add_synthetic(doc, row)
+                table.rows.append(row)
+            doc.blocks.append(table)
+            continue
+        text = clean_text(item.text).replace("\n", " ")
+        if not text:
+            continue
+        style = (item.style.name or "").lower() if item.style is not None else ""
+        heading = True if style.startswith(("heading", "titre", "title")) else None
+        if "list" in style or "liste" in style:
+            text = f"- {text}"
+        paragraph = Paragraph(text=text, line=0, heading=heading)
+        paragraph.line = _add_synthetic(doc, paragraph)
+        doc.blocks.append(paragraph)
+
+
+def _docx_paragraphs(tc):
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    return [DocxParagraph(p, None) for p in tc.p_lst]
+
+
+def _read_odt(doc: Document, data: bytes) -> None:
+    from odf import teletype
+    from odf.namespaces import TABLENS, TEXTNS
+    from odf.opendocument import load
+
+    try:
+        odt = load(io.BytesIO(data))
+    except Exception as exc:
+        raise ValidationError(f"« {doc.name} » : document OpenDocument illisible ({exc}).") from exc
+
+    def add_paragraph(node, heading, prefix=""):
+        text = clean_text(teletype.extractText(node)).replace("\n", " ")
+        if text:
+            paragraph = Paragraph(text=prefix + text, line=0, heading=heading)
+            paragraph.line = _add_synthetic(doc, paragraph)
+            doc.blocks.append(paragraph)
+
+    def cell_text(cell) -> str:
+        parts = [teletype.extractText(p) for p in cell.childNodes if p.qname == (TEXTNS, "p")]
+        return clean_text("\n".join(parts))
+
+    def add_table(node):
+        table = Table(rows=[])
+        for tr in _odf_rows(node, TABLENS):
+            cells: list[str] = []
+            for cell in tr.childNodes:
+                if cell.qname not in {(TABLENS, "table-cell"), (TABLENS, "covered-table-cell")}:
+                    continue
+                repeat = _odf_int(cell, TABLENS, "number-columns-repeated")
+                span = _odf_int(cell, TABLENS, "number-columns-spanned")
+                text = cell_text(cell) if cell.qname[1] == "table-cell" else ""
+                cells.extend([text] * min(repeat, 64))
+                cells.extend([""] * (span - 1))
+            row = Row(cells=cells, line=0)
+            row.line = _add_synthetic(doc, row)
+            table.rows.append(row)
+        doc.blocks.append(table)
+
+    def walk(node, in_list=False):
+        for child in node.childNodes:
+            if child.nodeType != child.ELEMENT_NODE:
+                continue
+            if child.qname == (TEXTNS, "h"):
+                add_paragraph(child, True)
+            elif child.qname == (TEXTNS, "p"):
+                add_paragraph(child, None, "- " if in_list else "")
+            elif child.qname == (TABLENS, "table"):
+                add_table(child)
+            elif child.qname in {(TEXTNS, "list"), (TEXTNS, "list-item")}:
+                walk(child, in_list=True)
+            else:
+                walk(child, in_list)
+
+    walk(odt.text)
+
+
+def _odf_rows(table, tablens):
+    for child in table.childNodes:
+        if child.qname == (tablens, "table-row"):
+            yield child
+        elif child.qname in {(tablens, "table-header-rows"), (tablens, "table-rows")}:
+            yield from _odf_rows(child, tablens)
+
+
+def _odf_int(node, namespace, name) -> int:
+    try:
+        return max(1, int(node.attributes.get((namespace, name), 1)))
+    except (TypeError, ValueError):
+        return 1

@@ -1,0 +1,107 @@
+"""General knowledge of French politique de la ville institutions.
+
+Used only to name and classify partners a document does not define itself; a document's own
+legend always wins. This is national vocabulary, not data of any one contract.
+"""
+
+from quartiers.contracts.enums import PartnerKind
+
+STATE_CODE = "ETAT"
+
+# Column labels that designate the same partner.
+CODE_ALIASES = {"E": STATE_CODE, "ETAT": STATE_CODE, "STATE": STATE_CODE, "PREFECTURE": STATE_CODE}
+
+KNOWN_PARTNERS: dict[str, tuple[str, str]] = {
+    "ETAT": ("État", PartnerKind.STATE),
+    "VILLE": ("Ville", PartnerKind.COMMUNE),
+    "COMMUNE": ("Commune", PartnerKind.COMMUNE),
+    "CAF": ("Caisse d'allocations familiales", PartnerKind.CAF),
+    "CD": ("Conseil départemental", PartnerKind.DEPARTMENT),
+    "CR": ("Conseil régional", PartnerKind.REGION),
+    "PE": ("Pôle emploi", PartnerKind.EMPLOYMENT),
+    "FT": ("France Travail", PartnerKind.EMPLOYMENT),
+    "MILO": ("Mission locale", PartnerKind.EMPLOYMENT),
+    "ML": ("Mission locale", PartnerKind.EMPLOYMENT),
+    "CPAM": ("Caisse primaire d'assurance maladie", PartnerKind.OTHER),
+    "CCAS": ("Centre communal d'action sociale", PartnerKind.COMMUNE),
+    "CDC": ("Caisse des dépôts – Banque des territoires", PartnerKind.OTHER),
+    "BPI": ("Bpifrance", PartnerKind.OTHER),
+    "ANRU": ("Agence nationale pour la rénovation urbaine", PartnerKind.OTHER),
+}
+
+STATE_SERVICES: dict[str, str] = {
+    "ARS": "Agence régionale de santé",
+    "DRAC": "Direction régionale des affaires culturelles",
+    "EN": "Éducation nationale",
+    "DSDEN": "Direction des services départementaux de l'Éducation nationale",
+    "DDCS": "Direction départementale de la cohésion sociale",
+    "DDCSPP": "Direction départementale de la cohésion sociale et de la protection des populations",
+    "DIRECCTE": "Direction régionale des entreprises, de la concurrence, de la consommation, "
+    "du travail et de l'emploi",
+    "DREETS": "Direction régionale de l'économie, de l'emploi, du travail et des solidarités",
+    "DDETS": "Direction départementale de l'emploi, du travail et des solidarités",
+    "DDETSPP": "Direction départementale de l'emploi, du travail, des solidarités et de la "
+    "protection des populations",
+    "DDT": "Direction départementale des territoires",
+    "DDTM": "Direction départementale des territoires et de la mer",
+    "DREAL": "Direction régionale de l'environnement, de l'aménagement et du logement",
+    "PJJ": "Protection judiciaire de la jeunesse",
+    "SPIP": "Service pénitentiaire d'insertion et de probation",
+    "ANCT": "Agence nationale de la cohésion des territoires",
+    "DDSP": "Direction départementale de la sécurité publique",
+    "GN": "Gendarmerie nationale",
+}
+
+# Words in a name that tell an organisation's kind (checked in this order).
+KIND_KEYWORDS: list[tuple[str, str]] = [
+    ("conseil citoyen", PartnerKind.CITIZEN_COUNCIL),
+    ("communauté de communes", PartnerKind.EPCI),
+    ("communauté d'agglomération", PartnerKind.EPCI),
+    ("communauté urbaine", PartnerKind.EPCI),
+    ("métropole", PartnerKind.EPCI),
+    ("allocations familiales", PartnerKind.CAF),
+    ("départ", PartnerKind.DEPARTMENT),
+    ("région", PartnerKind.REGION),
+    ("régional", PartnerKind.REGION),
+    ("habitat", PartnerKind.SOCIAL_LANDLORD),
+    ("bailleur", PartnerKind.SOCIAL_LANDLORD),
+    ("logement", PartnerKind.SOCIAL_LANDLORD),
+    ("emploi", PartnerKind.EMPLOYMENT),
+    ("mission locale", PartnerKind.EMPLOYMENT),
+    ("association", PartnerKind.ASSOCIATION),
+    ("commune", PartnerKind.COMMUNE),
+    ("ville", PartnerKind.COMMUNE),
+]
+
+# Words of a heading that designate a partner of a given kind ("Commune de X" → the commune).
+HEADING_ALIASES: list[tuple[str, str]] = [
+    ("conseil citoyen", PartnerKind.CITIZEN_COUNCIL),
+    ("état", PartnerKind.STATE),
+    ("etat", PartnerKind.STATE),
+    ("préfecture", PartnerKind.STATE),
+    ("département", PartnerKind.DEPARTMENT),
+    ("conseil départemental", PartnerKind.DEPARTMENT),
+    ("région", PartnerKind.REGION),
+    ("conseil régional", PartnerKind.REGION),
+    ("commune", PartnerKind.COMMUNE),
+    ("ville", PartnerKind.COMMUNE),
+    ("mairie", PartnerKind.COMMUNE),
+    ("communauté de communes", PartnerKind.EPCI),
+    ("communauté d'agglomération", PartnerKind.EPCI),
+]
+
+CITIZEN_COUNCIL_CODE = "CONSEIL CITOYEN"
+
+GOVERNANCE_PATTERNS: list[tuple[str, str]] = [
+    (r"comit[ée]s?\s+de\s+pilotage", "Comité de pilotage"),
+    (r"comit[ée]s?\s+techniques?", "Comité technique"),
+    (r"ateliers?\s+th[ée]matiques?", "Ateliers thématiques"),
+    (r"comit[ée]s?\s+de\s+suivi", "Comité de suivi"),
+    (r"comit[ée]s?\s+des\s+financeurs", "Comité des financeurs"),
+    (r"comit[ée]s?\s+d'orientation", "Comité d'orientation"),
+    (r"revues?\s+de\s+projets?", "Revue de projet"),
+    (r"groupes?\s+de\s+travail", "Groupes de travail"),
+    (r"comit[ée]s?\s+de\s+programmation", "Comité de programmation"),
+]
+
+STOPWORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "à", "au", "aux", "sur"}

@@ -1,0 +1,40 @@
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SEED = (
+    Path(__file__).resolve().parent.parent
+    / "quartiers/protocol_import/demo/protocole-coeur-de-loriol-2020-2022.txt"
+)
+
+
+@pytest.fixture
+def seed_bytes() -> bytes:
+    return SEED.read_bytes()
+
+
+@pytest.fixture
+def loriol(db, seed_bytes):
+    """The Loriol protocol, imported through the real service."""
+    from quartiers.protocol_import import services
+
+    extraction = services.extract_file(name=SEED.name, data=seed_bytes)
+    return services.import_protocol(extraction=extraction, apply=True).contract
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

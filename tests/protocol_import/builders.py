@@ -1,0 +1,259 @@
+"""Build, inside the tests, the same protocol in the other formats the readers accept.
+
+The source is a protocol in the plain-text layout (`.txt`): one paragraph per line, and
+tab-separated lines for the engagement tables. From it these helpers write HTML, Markdown,
+Word (.docx, python-docx) and OpenDocument (.odt, odfpy) files, so that no binary fixture is
+committed and every format is checked against the same content.
+
+Rules, generic for any file in that layout (nothing here knows a particular protocol):
+
+* a line without tab is a paragraph; a line that looks like a heading (short, capitalised, no
+  final punctuation) becomes a real heading when `headings=True`; a line starting with "- "
+  becomes a list item where the format has lists;
+* consecutive tab-separated lines form ONE table (blank lines inside do not end it), one row
+  per line, one cell per tab-separated field; stray HTML in a cell is turned into
+  paragraphs (`<p>`, `<br>`, `<li>`...) and plain text;
+* `merged=True`: a short label in the first column followed by rows whose first cell is empty
+  (a vertical theme label such as "C U L T U R E") becomes a real vertically merged cell:
+  HTML rowspan, DOCX vMerge, ODT covered-table-cell.
+"""
+
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|ul|ol|li|br|div|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+_LABEL_MAX = 60  # characters: a first-column cell up to this long may be a merged label
+
+
+@dataclass
+class Para:
+    text: str
+    heading: bool = False
+    bullet: bool = False
+
+
+@dataclass
+class Grid:
+    rows: list[list[list[str]]] = field(default_factory=list)  # row -> cell -> paragraphs
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.rows), default=1)
+
+    def padded(self) -> list[list[list[str]]]:
+        return [row + [[] for _ in range(self.width - len(row))] for row in self.rows]
+
+    def spans(self, merged: bool) -> dict[tuple[int, int], int]:
+        """(row, column) -> number of rows a merged first-column label covers (>= 2)."""
+        if not merged:
+            return {}
+        out: dict[tuple[int, int], int] = {}
+        rows = self.padded()
+        for index, row in enumerate(rows):
+            label = row[0]
+            if len(label) != 1 or len(label[0]) > _LABEL_MAX:
+                continue
+            span = 1
+            while index + span < len(rows) and not rows[index + span][0]:
+                span += 1
+            if span > 1:
+                out[(index, 0)] = span
+        return out
+
+
+def paragraphs_of(raw: str) -> list[str]:
+    """Stray HTML of a txt cell or line -> its paragraphs as plain text."""
+    value = _BLOCK_TAG.sub("\n", raw)
+    value = _ANY_TAG.sub(" ", value)
+    value = html.unescape(value).replace("\xa0", " ")
+    return [" ".join(part.split()) for part in value.split("\n") if part.strip()]
+
+
+def looks_like_heading(text: str) -> bool:
+    if len(text) > 120 or len(text.split()) > 16 or text[-1] in ".:;,!?…":
+        return False
+    if text.startswith(("-", "•", "*", "«", '"')) or re.match(r"^\d+[.)]\s", text):
+        return False
+    return text[0].isupper()
+
+
+def blocks_from_text(text: str, *, headings: bool = True) -> list[Para | Grid]:
+    blocks: list[Para | Grid] = []
+    grid: Grid | None = None
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if "\t" in line:
+            if grid is None:
+                grid = Grid()
+                blocks.append(grid)
+            grid.rows.append([paragraphs_of(cell) for cell in line.split("\t")])
+            continue
+        body = " ".join(paragraphs_of(line))
+        if not body:
+            continue  # a blank line inside a table does not end it
+        grid = None
+        if body.startswith("- "):
+            blocks.append(Para(body[2:].strip(), bullet=True))
+        else:
+            blocks.append(Para(body, heading=headings and looks_like_heading(body)))
+    return blocks
+
+
+def read_blocks(path: str | Path, *, headings: bool = True) -> list[Para | Grid]:
+    return blocks_from_text(Path(path).read_bytes().decode("utf-8-sig"), headings=headings)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def to_html(path: str | Path, *, headings: bool = True, merged: bool = False) -> bytes:
+    out = ['<!DOCTYPE html>', '<html lang="fr">', '<head><meta charset="utf-8">']
+    out += ["<title>Protocole</title></head>", "<body>"]
+    in_list = False
+    for block in read_blocks(path, headings=headings):
+        if isinstance(block, Para) and block.bullet:
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append(f"<li>{html.escape(block.text)}</li>")
+            continue
+        if in_list:
+            out.append("</ul>")
+            in_list = False
+        if isinstance(block, Para):
+            tag = "h2" if block.heading else "p"
+            out.append(f"<{tag}>{html.escape(block.text)}</{tag}>")
+            continue
+        spans = block.spans(merged)
+        covered = {(r + k, c) for (r, c), n in spans.items() for k in range(1, n)}
+        out.append("<table>")
+        for r, row in enumerate(block.padded()):
+            cells = []
+            for c, paragraphs in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                span = f' rowspan="{spans[(r, c)]}"' if (r, c) in spans else ""
+                if len(paragraphs) > 1:
+                    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+                else:
+                    body = html.escape("".join(paragraphs))
+                cells.append(f"<td{span}>{body}</td>")
+            out.append(f"<tr>{''.join(cells)}</tr>")
+        out.append("</table>")
+    if in_list:
+        out.append("</ul>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def _md_cell(paragraphs: list[str]) -> str:
+    return "<br>".join(p.replace("|", "\\|") for p in paragraphs)
+
+
+def to_markdown(path: str | Path, *, headings: bool = True) -> bytes:
+    out: list[str] = []
+    for block in read_blocks(path, headings=headings):
+        if isinstance(block, Para):
+            if block.bullet:
+                out.append(f"- {block.text}")
+                continue
+            if out and out[-1]:
+                out.append("")  # end the list above
+            out += [f"## {block.text}" if block.heading else block.text, ""]
+            continue
+        if out and out[-1]:
+            out.append("")
+        for r, row in enumerate(block.padded()):
+            out.append("| " + " | ".join(_md_cell(cell) for cell in row) + " |")
+            if r == 0:
+                out.append("|" + "---|" * len(row))
+        out.append("")
+    return "\n".join(out).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def to_docx(path: str | Path, *, headings: bool = True, merged: bool = False) -> bytes:
+    import docx
+
+    word = docx.Document()
+    for block in read_blocks(path, headings=headings):
+        if isinstance(block, Para):
+            if block.heading:
+                word.add_heading(block.text, level=2)
+            elif block.bullet:
+                word.add_paragraph(block.text, style="List Bullet")
+            else:
+                word.add_paragraph(block.text)
+            continue
+        rows = block.padded()
+        table = word.add_table(rows=len(rows), cols=block.width)
+        for r, row in enumerate(rows):
+            for c, paragraphs in enumerate(row):
+                cell = table.cell(r, c)
+                if paragraphs:
+                    cell.paragraphs[0].text = paragraphs[0]
+                for more in paragraphs[1:]:
+                    cell.add_paragraph(more)
+        for (r, c), span in block.spans(merged).items():
+            table.cell(r, c).merge(table.cell(r + span - 1, c))
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- ODT
+
+
+def to_odt(path: str | Path, *, headings: bool = True, merged: bool = False) -> bytes:
+    from odf.opendocument import OpenDocumentText
+    from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
+    from odf.text import H, List, ListItem, P
+
+    odt = OpenDocumentText()
+    current_list = None
+    for number, block in enumerate(read_blocks(path, headings=headings), start=1):
+        if isinstance(block, Para) and block.bullet:
+            if current_list is None:
+                current_list = List()
+                odt.text.addElement(current_list)
+            item = ListItem()
+            item.addElement(P(text=block.text))
+            current_list.addElement(item)
+            continue
+        current_list = None
+        if isinstance(block, Para):
+            if block.heading:
+                odt.text.addElement(H(outlinelevel=2, text=block.text))
+            else:
+                odt.text.addElement(P(text=block.text))
+            continue
+        spans = block.spans(merged)
+        covered = {(r + k, c) for (r, c), n in spans.items() for k in range(1, n)}
+        table = Table(name=f"Tableau{number}")
+        table.addElement(TableColumn(numbercolumnsrepeated=block.width))
+        for r, row in enumerate(block.padded()):
+            tr = TableRow()
+            for c, paragraphs in enumerate(row):
+                if (r, c) in covered:
+                    tr.addElement(CoveredTableCell())
+                    continue
+                if (r, c) in spans:
+                    cell = TableCell(valuetype="string", numberrowsspanned=spans[(r, c)])
+                else:
+                    cell = TableCell(valuetype="string")
+                for paragraph in paragraphs:
+                    cell.addElement(P(text=paragraph))
+                tr.addElement(cell)
+            table.addElement(tr)
+        odt.text.addElement(table)
+    buffer = io.BytesIO()
+    odt.write(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from quartiers.contracts.models import Contract
+from tests.conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dry_run_prints_and_writes_nothing(capsys):
+    call_command("import_protocol", str(SEED))
+    out = capsys.readouterr().out
+    assert "engagements : 17" in out
+    assert "Essai à blanc" in out
+    assert "[name_mismatch]" in out
+    assert Contract.objects.count() == 0
+
+
+def test_apply_then_apply_again(capsys):
+    call_command("import_protocol", str(SEED), "--apply")
+    assert "Import enregistré" in capsys.readouterr().out
+    call_command("import_protocol", str(SEED), "--apply")
+    assert "Aucun changement" in capsys.readouterr().out
+    assert Contract.objects.count() == 1
+
+
+def test_json_follows_the_schema(capsys):
+    call_command("import_protocol", str(SEED), "--json")
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {
+        "document",
+        "contract",
+        "pillars",
+        "priorities",
+        "governance_bodies",
+        "partners",
+        "glossary",
+        "contributions",
+        "engagements",
+        "warnings",
+    }
+    assert set(payload["document"]) == {"name", "sha256", "title"}
+    assert payload["contract"]["signed_on"] == "2015-07-01"
+    assert payload["contract"]["ends_on"] == "2022-12-31"
+    assert len(payload["engagements"]) == 17
+    assert all(set(e["source"]) == {"line"} for e in payload["engagements"])
+    roles = {r["role"] for e in payload["engagements"] for r in e["roles"]}
+    assert roles == {"lead", "associate", "unspecified"}
+    assert {"code": "ETAT", "name": "État"} in payload["partners"]
+    assert Contract.objects.count() == 0
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Impossible de lire"):
+        call_command("import_protocol", str(tmp_path / "absent.txt"))
+
+
+def test_binary_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\x00\x00garbage")
+    with pytest.raises(CommandError, match="octets nuls"):
+        call_command("import_protocol", str(path))
+
+
+def test_load_demo(capsys):
+    call_command("load_demo", "--apply")
+    assert "17 engagements" in capsys.readouterr().out
+    assert Contract.objects.get().slug == "coeur-de-loriol"
