@@ -184,11 +184,17 @@ def _read_markdown(doc: Document, data: bytes) -> None:
 
 
 def _read_html(doc: Document, data: bytes) -> None:
-    from bs4 import BeautifulSoup
+    import warnings
+
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
     text = decode_text(doc.name, data, doc.notes)
     doc.lines = _split_lines(text)
-    soup = BeautifulSoup(text, "html.parser")
+    with warnings.catch_warnings():
+        # XHTML (<?xml ...?>) and very short files are still HTML to read, not a mistake.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(text, "html.parser")
     wanted = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table"]
     for element in soup.find_all(wanted):
         if element.name != "table" and element.find_parent(["table", "li"]):
@@ -329,14 +335,20 @@ def _read_odt(doc: Document, data: bytes) -> None:
         table = Table(rows=[])
         for tr in _odf_rows(node, TABLENS):
             cells: list[str] = []
+            spanned = 0  # columns a spanned cell covers that no covered-table-cell filled yet
             for cell in tr.childNodes:
                 if cell.qname not in {(TABLENS, "table-cell"), (TABLENS, "covered-table-cell")}:
                     continue
-                repeat = _odf_int(cell, TABLENS, "number-columns-repeated")
-                span = _odf_int(cell, TABLENS, "number-columns-spanned")
-                text = cell_text(cell) if cell.qname[1] == "table-cell" else ""
-                cells.extend([text] * min(repeat, 64))
-                cells.extend([""] * (span - 1))
+                repeat = min(_odf_int(cell, TABLENS, "number-columns-repeated"), 64)
+                if cell.qname[1] == "covered-table-cell":
+                    # The columns of a spanned cell are written as covered cells after it.
+                    cells.extend([""] * repeat)
+                    spanned = max(0, spanned - repeat)
+                    continue
+                cells.extend([""] * spanned)  # a writer that left its covered cells out
+                cells.extend([cell_text(cell)] * repeat)
+                spanned = _odf_int(cell, TABLENS, "number-columns-spanned") - 1
+            cells.extend([""] * spanned)
             row = Row(cells=cells, line=0)
             row.line = _add_synthetic(doc, row)
             table.rows.append(row)

@@ -472,7 +472,10 @@ def _extract_table(ex: Extraction, table: Table, section: str | None, paragraphs
     layout: _Layout | None = None
     theme: str | None = None
     for row in rows:
-        if _is_header_row(row) and not _legend_pairs(" ".join(row.cells)):
+        if (
+            _is_header_row(row)
+            or (layout is None and header and _completes_header(ex, header, row))
+        ) and not _legend_pairs(" ".join(row.cells)):
             if layout is not None:  # a second header inside the same block: a new table
                 header, layout, theme = [], None, None
             header.append(row)
@@ -507,11 +510,24 @@ def _extract_table(ex: Extraction, table: Table, section: str | None, paragraphs
         theme = _read_row(ex, row, layout, section or "Engagements", theme, paragraphs)
 
 
+def _completes_header(ex: Extraction, header: list[Row], row: Row) -> bool:
+    """A row of short labels (no mark, no text) under a header that names no partner yet.
+
+    `_is_header_row` wants three labels; a table with only two partner columns has two.
+    """
+    filled = [c for c in row.cells if c.strip()]
+    if not filled or any(len(c) > _LONG_TEXT or _is_mark_cell(c) for c in filled):
+        return False
+    return _layout(ex, header) is None and _layout(ex, [*header, row]) is not None
+
+
 def _read_row(ex, row: Row, layout: _Layout, section: str, theme, paragraphs) -> str | None:
     cells = list(row.cells)
     text = _cell(cells, layout.text_column)
     theme_cell = _cell(cells, layout.theme_column)
-    if layout.theme_column is not None and len(theme_cell) > _LONG_TEXT:
+    # A long text in the theme column is the engagement (merged cell, shifted row), unless the
+    # text column holds a long text too: then it is a long theme label.
+    if layout.theme_column is not None and len(theme_cell) > _LONG_TEXT >= len(text):
         if not text:
             ex.warn(
                 "row_realigned",
@@ -592,6 +608,8 @@ def _roles_from_cell(ex: Extraction, value: str, code: str, line: int) -> list[R
     if not value:
         return []
     tokens = value.replace(",", " ").replace("/", " ").split()
+    if not tokens:  # only separators, e.g. "," or "/": nothing is marked
+        return []
     if not _MARK.match(tokens[0]):
         ex.warn(
             "mark_unrecognised",

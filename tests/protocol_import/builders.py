@@ -15,7 +15,11 @@ Rules, generic for any file in that layout (nothing here knows a particular prot
   paragraphs (`<p>`, `<br>`, `<li>`...) and plain text;
 * `merged=True`: a short label in the first column followed by rows whose first cell is empty
   (a vertical theme label such as "C U L T U R E") becomes a real vertically merged cell:
-  HTML rowspan, DOCX vMerge, ODT covered-table-cell.
+  HTML rowspan, DOCX vMerge, ODT number-rows-spanned + covered-table-cell;
+* `colspans=True`: a non-empty cell followed by empty cells in its row (a header such as
+  "CHEFS DE FILE" over the partner columns) becomes a horizontally merged cell: HTML colspan,
+  DOCX gridSpan, ODT number-columns-spanned + covered-table-cell. It is a pure layout change,
+  so every reader must give back the very same grid of cells.
 """
 
 import html
@@ -47,22 +51,46 @@ class Grid:
     def padded(self) -> list[list[list[str]]]:
         return [row + [[] for _ in range(self.width - len(row))] for row in self.rows]
 
-    def spans(self, merged: bool) -> dict[tuple[int, int], int]:
-        """(row, column) -> number of rows a merged first-column label covers (>= 2)."""
-        if not merged:
-            return {}
-        out: dict[tuple[int, int], int] = {}
+    def merges(self, merged: bool, colspans: bool = False) -> dict[tuple[int, int], tuple]:
+        """(row, column) -> (rows, columns) a merged cell covers, for cells covering more.
+
+        `merged`: a short first-column label spans down over the rows whose first cell is
+        empty. `colspans`: any other non-empty cell spans right over the empty cells that
+        follow it (up to the next non-empty cell or the end of the row).
+        """
+        out: dict[tuple[int, int], tuple[int, int]] = {}
         rows = self.padded()
         for index, row in enumerate(rows):
             label = row[0]
-            if len(label) != 1 or len(label[0]) > _LABEL_MAX:
+            if not merged or len(label) != 1 or len(label[0]) > _LABEL_MAX:
                 continue
             span = 1
             while index + span < len(rows) and not rows[index + span][0]:
                 span += 1
             if span > 1:
-                out[(index, 0)] = span
+                out[(index, 0)] = (span, 1)
+        if not colspans:
+            return out
+        for index, row in enumerate(rows):
+            for column, paragraphs in enumerate(row):
+                if not paragraphs or (index, column) in out:
+                    continue
+                span = 1
+                while column + span < len(row) and not row[column + span]:
+                    span += 1
+                if span > 1:
+                    out[(index, column)] = (1, span)
         return out
+
+    @staticmethod
+    def covered(merges: dict[tuple[int, int], tuple[int, int]]) -> set[tuple[int, int]]:
+        return {
+            (r + down, c + right)
+            for (r, c), (rows, columns) in merges.items()
+            for down in range(rows)
+            for right in range(columns)
+            if down or right
+        }
 
 
 def paragraphs_of(raw: str) -> list[str]:
@@ -109,8 +137,10 @@ def read_blocks(path: str | Path, *, headings: bool = True) -> list[Para | Grid]
 # --------------------------------------------------------------------------- HTML
 
 
-def to_html(path: str | Path, *, headings: bool = True, merged: bool = False) -> bytes:
-    out = ['<!DOCTYPE html>', '<html lang="fr">', '<head><meta charset="utf-8">']
+def to_html(
+    path: str | Path, *, headings: bool = True, merged: bool = False, colspans: bool = False
+) -> bytes:
+    out = ["<!DOCTYPE html>", '<html lang="fr">', '<head><meta charset="utf-8">']
     out += ["<title>Protocole</title></head>", "<body>"]
     in_list = False
     for block in read_blocks(path, headings=headings):
@@ -127,15 +157,17 @@ def to_html(path: str | Path, *, headings: bool = True, merged: bool = False) ->
             tag = "h2" if block.heading else "p"
             out.append(f"<{tag}>{html.escape(block.text)}</{tag}>")
             continue
-        spans = block.spans(merged)
-        covered = {(r + k, c) for (r, c), n in spans.items() for k in range(1, n)}
+        merges = block.merges(merged, colspans)
+        covered = block.covered(merges)
         out.append("<table>")
         for r, row in enumerate(block.padded()):
             cells = []
             for c, paragraphs in enumerate(row):
                 if (r, c) in covered:
                     continue
-                span = f' rowspan="{spans[(r, c)]}"' if (r, c) in spans else ""
+                down, right = merges.get((r, c), (1, 1))
+                span = f' rowspan="{down}"' if down > 1 else ""
+                span += f' colspan="{right}"' if right > 1 else ""
                 if len(paragraphs) > 1:
                     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
                 else:
@@ -180,7 +212,9 @@ def to_markdown(path: str | Path, *, headings: bool = True) -> bytes:
 # --------------------------------------------------------------------------- DOCX
 
 
-def to_docx(path: str | Path, *, headings: bool = True, merged: bool = False) -> bytes:
+def to_docx(
+    path: str | Path, *, headings: bool = True, merged: bool = False, colspans: bool = False
+) -> bytes:
     import docx
 
     word = docx.Document()
@@ -202,8 +236,8 @@ def to_docx(path: str | Path, *, headings: bool = True, merged: bool = False) ->
                     cell.paragraphs[0].text = paragraphs[0]
                 for more in paragraphs[1:]:
                     cell.add_paragraph(more)
-        for (r, c), span in block.spans(merged).items():
-            table.cell(r, c).merge(table.cell(r + span - 1, c))
+        for (r, c), (down, right) in block.merges(merged, colspans).items():
+            table.cell(r, c).merge(table.cell(r + down - 1, c + right - 1))
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
@@ -212,7 +246,9 @@ def to_docx(path: str | Path, *, headings: bool = True, merged: bool = False) ->
 # --------------------------------------------------------------------------- ODT
 
 
-def to_odt(path: str | Path, *, headings: bool = True, merged: bool = False) -> bytes:
+def to_odt(
+    path: str | Path, *, headings: bool = True, merged: bool = False, colspans: bool = False
+) -> bytes:
     from odf.opendocument import OpenDocumentText
     from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
     from odf.text import H, List, ListItem, P
@@ -235,8 +271,8 @@ def to_odt(path: str | Path, *, headings: bool = True, merged: bool = False) -> 
             else:
                 odt.text.addElement(P(text=block.text))
             continue
-        spans = block.spans(merged)
-        covered = {(r + k, c) for (r, c), n in spans.items() for k in range(1, n)}
+        merges = block.merges(merged, colspans)
+        covered = block.covered(merges)
         table = Table(name=f"Tableau{number}")
         table.addElement(TableColumn(numbercolumnsrepeated=block.width))
         for r, row in enumerate(block.padded()):
@@ -245,10 +281,12 @@ def to_odt(path: str | Path, *, headings: bool = True, merged: bool = False) -> 
                 if (r, c) in covered:
                     tr.addElement(CoveredTableCell())
                     continue
-                if (r, c) in spans:
-                    cell = TableCell(valuetype="string", numberrowsspanned=spans[(r, c)])
-                else:
-                    cell = TableCell(valuetype="string")
+                down, right = merges.get((r, c), (1, 1))
+                cell = TableCell(valuetype="string")
+                if down > 1:
+                    cell.setAttribute("numberrowsspanned", down)
+                if right > 1:
+                    cell.setAttribute("numbercolumnsspanned", right)
                 for paragraph in paragraphs:
                     cell.addElement(P(text=paragraph))
                 tr.addElement(cell)

@@ -1,0 +1,257 @@
+"""Extraction rules, one at a time, on small synthetic protocols written as txt.
+
+None of these documents comes from the reference protocol: other territory, partners and
+texts, to show the rules are generic.
+"""
+
+import pytest
+
+from quartiers.protocol_import.documents import read_document
+from quartiers.protocol_import.extraction import Extraction, extract
+
+TITLE = "Avenant au contrat de ville « Les Tilleuls » pour la période 2024-2026"
+INTRO = (
+    "Le contrat de ville « Les Tilleuls » de la Communauté d'agglomération Rives du Lac, "
+    "signé le 12 mars 2015, est prolongé jusqu'au 31 décembre 2026."
+)
+SECTION = "Habitat et mobilité"
+TEXTS = [
+    "Ouvrir une maison des services publics au pied des immeubles de la résidence des Tilleuls",
+    "Créer une navette à la demande entre le quartier, la gare et la zone d'activités du Lac",
+    "Former des médiateurs de nuit issus du quartier et pérenniser leurs postes jusqu'en 2026",
+    "Rénover l'éclairage des cheminements piétons et associer les locataires au diagnostic",
+]
+
+
+def header(*labels: str, theme: bool = False, legend: bool = True) -> list[str]:
+    """Header rows of an engagement table: the legend (optional) then the partner labels."""
+    prefix = 2 if theme else 1
+    rest = [""] * (len(labels) - 1)
+    if not legend:
+        return ["\t".join(["Engagements", *[""] * (prefix - 1), *labels])]
+    return [
+        "\t".join(["Engagements", *[""] * (prefix - 1), "CHEFS DE FILE", *rest]),
+        "\t".join([*[""] * prefix, "PARTENAIRES ASSOCIÉS", *rest]),
+        "\t".join([*[""] * prefix, *labels]),
+    ]
+
+
+def row(*cells: str) -> str:
+    return "\t".join(cells)
+
+
+def protocol(*table: str, paragraphs: tuple[str, ...] = (), title: str = TITLE) -> Extraction:
+    lines = [title, "", INTRO, "", *paragraphs, "", SECTION, "", *table, ""]
+    lines += ["Article 4 : suivi", "", "Le suivi du présent avenant est annuel."]
+    return extract(read_document("avenant.txt", "\n".join(lines).encode("utf-8")))
+
+
+def roles(extraction: Extraction, index: int = 0) -> list[tuple[str, str | None, str]]:
+    engagement = extraction.to_json()["engagements"][index]
+    return sorted((r["partner"], r["service"], r["role"]) for r in engagement["roles"])
+
+
+def codes(extraction: Extraction) -> set[str]:
+    return {w.code for w in extraction.warnings}
+
+
+def test_capital_x_is_lead_and_small_x_is_associate():
+    ex = protocol(
+        *header("Etat", "Commune", "Bailleur"),
+        row(TEXTS[0], "X", "x", ""),
+        row(TEXTS[1], "x", "", "X"),
+    )
+    assert roles(ex, 0) == [("COMMUNE", None, "associate"), ("ETAT", None, "lead")]
+    assert roles(ex, 1) == [("BAILLEUR", None, "lead"), ("ETAT", None, "associate")]
+    assert [e["section"] for e in ex.to_json()["engagements"]] == [SECTION, SECTION]
+
+
+def test_service_after_the_mark_stays_under_the_column_partner():
+    ex = protocol(*header("ETAT", "Commune"), row(TEXTS[0], "X ARS", "x"))
+    assert roles(ex) == [("COMMUNE", None, "associate"), ("ETAT", "ARS", "lead")]
+    assert ex.partners["ARS"].parent == "ETAT"
+    assert "ARS" not in {r.partner for r in ex.engagements[0].roles}
+
+
+def test_two_services_after_the_mark_give_two_roles():
+    ex = protocol(*header("ETAT", "Commune"), row(TEXTS[1], "X DRAC EN", ""))
+    assert roles(ex) == [("ETAT", "DRAC", "lead"), ("ETAT", "EN", "lead")]
+    ex = protocol(*header("ETAT", "Commune"), row(TEXTS[1], "x DDT", "X"))
+    assert roles(ex) == [("COMMUNE", None, "lead"), ("ETAT", "DDT", "associate")]
+
+
+@pytest.mark.parametrize("label", ["E", "ETAT", "Etat", "État"])
+def test_state_column_label_gives_partner_etat(label):
+    ex = protocol(*header(label, "Commune"), row(TEXTS[2], "X", ""))
+    assert roles(ex) == [("ETAT", None, "lead")]
+    assert "ETAT" in ex.partners
+    assert label == "ETAT" or label not in ex.partners
+
+
+@pytest.mark.parametrize(
+    ("other", "expected"),
+    [("PE MILO", ["MILO", "PE"]), ("FT, ML", ["FT", "ML"]), ("CAF et CPAM", ["CAF", "CPAM"])],
+)
+def test_other_column_names_partners_with_role_unspecified(other, expected):
+    ex = protocol(*header("Etat", "Commune", "autre"), row(TEXTS[3], "", "X", other))
+    assert roles(ex) == sorted(
+        [("COMMUNE", None, "lead"), *((code, None, "unspecified") for code in expected)]
+    )
+    assert "unknown_acronym" not in codes(ex)
+
+
+@pytest.mark.parametrize(
+    ("label", "paragraph", "theme"),
+    [
+        ("S A N T E", "L'accès à la santé reste une priorité du quartier.", "Santé"),
+        ("É D U C A T I O N", "Le volet éducation est renforcé.", "Éducation"),
+        ("V I E A S S O C I A T I V E", "La vie associative est soutenue.", "Vie associative"),
+    ],
+)
+def test_letter_spaced_theme_is_rebuilt_from_the_text(label, paragraph, theme):
+    ex = protocol(
+        *header("Etat", "Commune", theme=True),
+        row(label, TEXTS[0], "X", ""),
+        row("", TEXTS[1], "", "x"),
+        paragraphs=(paragraph,),
+    )
+    assert [e["theme"] for e in ex.to_json()["engagements"]] == [theme, theme]
+    assert "theme_label" not in codes(ex)
+
+
+def test_letter_spaced_theme_missing_from_the_text_is_flagged():
+    ex = protocol(*header("Etat", "Commune", theme=True), row("S P O R T S", TEXTS[0], "X", ""))
+    assert ex.to_json()["engagements"][0]["theme"] == "Sports"
+    assert "theme_label" in codes(ex)
+
+
+def test_header_without_legend_infers_roles_with_a_warning():
+    ex = protocol(*header("Etat", "Commune", legend=False), row(TEXTS[0], "x", "X"))
+    assert roles(ex) == [("COMMUNE", None, "lead"), ("ETAT", None, "associate")]
+    assert "role_inferred" in codes(ex)
+
+
+def test_header_with_legend_does_not_warn_about_roles():
+    ex = protocol(*header("Etat", "Commune"), row(TEXTS[0], "x", "X"))
+    assert "role_inferred" not in codes(ex)
+
+
+@pytest.mark.parametrize(
+    "legend",
+    [
+        "AAA : truc ; BBB : machin",
+        "<p>ADIL : agence départementale d'information sur le logement ; "
+        "CSF : centre social des Fontaines ;</p>",
+    ],
+)
+def test_legend_row_fills_glossary_and_is_not_an_engagement(legend):
+    ex = protocol(
+        *header("Etat", "Commune", "autre"),
+        row(TEXTS[0], "X", "", ""),
+        row(legend, "", "", ""),
+    )
+    glossary = {g["acronym"]: g["meaning"] for g in ex.to_json()["glossary"]}
+    first, second = (p.split(":")[0].strip(" <p>") for p in legend.split(";")[:2])
+    assert first in glossary
+    assert second in glossary
+    assert len(ex.engagements) == 1
+    assert ex.engagements[0].text == TEXTS[0]
+
+
+def test_legend_defines_acronyms_of_the_other_column():
+    ex = protocol(
+        *header("Etat", "Commune", "autre"),
+        row(TEXTS[0], "X", "", "ADIL"),
+        row("ADIL : agence départementale d'information sur le logement ; CSF : centre", "", ""),
+    )
+    assert roles(ex) == [("ADIL", None, "unspecified"), ("ETAT", None, "lead")]
+    assert "unknown_acronym" not in codes(ex)
+    assert ex.partners["ADIL"].name == "Agence départementale d'information sur le logement"
+
+
+def test_unknown_acronym_in_other_column_is_flagged():
+    ex = protocol(*header("Etat", "Commune", "autre"), row(TEXTS[0], "X", "", "ZORBAQ"))
+    assert ("ZORBAQ", None, "unspecified") in roles(ex)
+    messages = [w.message for w in ex.warnings if w.code == "unknown_acronym"]
+    assert any("ZORBAQ" in message for message in messages)
+
+
+def test_two_spellings_of_the_territory_are_flagged():
+    ex = protocol(
+        *header("Etat", "Commune"),
+        row(TEXTS[0], "X", ""),
+        paragraphs=("Le conseil citoyen « Les Tilleux » participe aux comités de pilotage.",),
+    )
+    assert ex.territory == "Les Tilleuls"
+    mismatch = [w for w in ex.warnings if w.code == "name_mismatch"]
+    assert mismatch
+    assert "Tilleux" in mismatch[0].message
+
+
+def test_one_spelling_of_the_territory_is_not_flagged():
+    ex = protocol(
+        *header("Etat", "Commune"),
+        row(TEXTS[0], "X", ""),
+        paragraphs=("Le conseil citoyen « Les Tilleuls » participe aux comités de pilotage.",),
+    )
+    assert "name_mismatch" not in codes(ex)
+
+
+def test_row_shifted_one_column_left_is_realigned():
+    ex = protocol(
+        *header("Etat", "Commune", "Bailleur", "autre", theme=True),
+        row("M O B I L I T E", TEXTS[0], "X", "", "x", ""),
+        row(TEXTS[1], "x", "X", "", "FT"),  # the theme cell is missing: all shifted left
+        row("", TEXTS[2], "", "X", "", ""),
+        paragraphs=("La mobilité des habitants est un enjeu.",),
+    )
+    engagements = ex.to_json()["engagements"]
+    assert [e["text"] for e in engagements] == TEXTS[:3]
+    assert roles(ex, 1) == [
+        ("COMMUNE", None, "lead"),
+        ("ETAT", None, "associate"),
+        ("FT", None, "unspecified"),
+    ]
+    assert roles(ex, 2) == [("COMMUNE", None, "lead")]
+    assert [e["theme"] for e in engagements] == ["Mobilité"] * 3
+    realigned = [w for w in ex.warnings if w.code == "row_realigned"]
+    assert [w.line for w in realigned] == [engagements[1]["source"]["line"]]
+
+
+def test_long_theme_label_does_not_replace_the_engagement_text():
+    label = "Prévention de la délinquance et accompagnement des victimes dans le quartier"
+    ex = protocol(
+        *header("Etat", "Commune", theme=True),
+        row(label, TEXTS[0], "X", ""),
+        row("", TEXTS[1], "", "x"),
+    )
+    engagements = ex.to_json()["engagements"]
+    assert [e["text"] for e in engagements] == TEXTS[:2]
+    assert [e["theme"] for e in engagements] == [label, label]
+    assert "row_realigned" not in codes(ex)
+
+
+def test_text_in_the_theme_column_with_empty_text_column_is_read():
+    ex = protocol(*header("Etat", "Commune", theme=True), row(TEXTS[2], "", "x", "X"))
+    engagements = ex.to_json()["engagements"]
+    assert [e["text"] for e in engagements] == [TEXTS[2]]
+    assert roles(ex) == [("COMMUNE", None, "lead"), ("ETAT", None, "associate")]
+    assert "row_realigned" in codes(ex)
+
+
+def test_table_without_heading_is_filed_under_engagements():
+    lines = [INTRO, "", *header("Etat", "Commune"), row(TEXTS[0], "X", "")]
+    ex = extract(read_document("a.txt", "\n".join(lines).encode()))
+    assert ex.to_json()["engagements"][0]["section"] == "Engagements"
+    assert "section_missing" in codes(ex)
+
+
+def test_two_tables_give_two_sections_and_pillars():
+    lines = [TITLE, "", INTRO, "", "Emploi et insertion", ""]
+    lines += [*header("Etat", "Région"), row(TEXTS[0], "X", "x"), ""]
+    lines += ["Cadre de vie", "", *header("Etat", "Commune"), row(TEXTS[3], "", "X")]
+    ex = extract(read_document("a.txt", "\n".join(lines).encode()))
+    data = ex.to_json()
+    assert [e["section"] for e in data["engagements"]] == ["Emploi et insertion", "Cadre de vie"]
+    assert data["pillars"] == ["Emploi et insertion", "Cadre de vie"]
+    assert roles(ex, 0) == [("ETAT", None, "lead"), ("REGION", None, "associate")]
