@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # widget templates for FORM_RENDERER = TemplatesSetting (DSFR forms)
     "dsfr",
     "django_htmx",
     "simple_history",

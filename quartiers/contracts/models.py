@@ -1,7 +1,8 @@
 """The contract as data: territory, contract, partners, commitments grid and provenance."""
 
 from django.db import models
-from django.db.models import Max, Prefetch
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -76,7 +77,23 @@ class Provenance(models.Model):
 
 class ContractQuerySet(models.QuerySet):
     def with_end(self):
-        return self.annotate(prolonged_until=Max("amendments__ends_on"))
+        """Annotate the latest amendment end and the effective end (see services.effective_end)."""
+        return self.annotate(prolonged_until=Max("amendments__ends_on")).annotate(
+            effective_ends_on=Case(
+                When(prolonged_until__gt=F("ends_on"), then=F("prolonged_until")),
+                default=Coalesce("ends_on", "prolonged_until"),
+            )
+        )
+
+    def with_engagement_count(self):
+        counts = (
+            Engagement.objects.filter(contract=OuterRef("pk"))
+            .order_by()
+            .values("contract")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(engagement_count=Coalesce(Subquery(counts), 0))
 
 
 class Contract(models.Model):
@@ -168,6 +185,20 @@ class Amendment(Provenance):
         return self.title
 
 
+class PartnerQuerySet(models.QuerySet):
+    def grid_first(self):
+        """Grid columns first, then the others, each in document order."""
+        return self.order_by("-is_grid_column", "position", "code")
+
+    def with_services(self):
+        """Top-level partners with their services (State services under the State)."""
+        return (
+            self.filter(parent=None)
+            .grid_first()
+            .prefetch_related(Prefetch("services", queryset=Partner.objects.order_by("position")))
+        )
+
+
 class Partner(Provenance):
     """An organisation taking part in a contract (a column of the commitments grid)."""
 
@@ -188,6 +219,8 @@ class Partner(Provenance):
     is_grid_column = models.BooleanField("colonne de la grille", default=False)
     position = models.PositiveIntegerField("ordre", default=0)
     history = HistoricalRecords()
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         verbose_name = "partenaire"
@@ -356,6 +389,21 @@ class EngagementQuerySet(models.QuerySet):
             )
         )
 
+    def in_matrix_order(self):
+        """Grouped by pillar then theme (engagements without a theme first), then by number."""
+        return self.order_by(
+            "pillar__position", F("theme__position").asc(nulls_first=True), "number"
+        )
+
+    def involving(self, *, partner=None, role=None):
+        """Engagements where `partner` (or a service under it) has a role, `role` if given."""
+        roles = EngagementRole.objects.filter(engagement=OuterRef("pk"))
+        if partner is not None:
+            roles = roles.involving(partner)
+        if role:
+            roles = roles.filter(role=role)
+        return self.filter(Exists(roles))
+
 
 class Engagement(Provenance):
     """One commitment of the grid: a row with a role per partner."""
@@ -392,6 +440,12 @@ class Engagement(Provenance):
         return f"{self.number}. {self.text[:80]}"
 
 
+class EngagementRoleQuerySet(models.QuerySet):
+    def involving(self, partner):
+        """Roles held by `partner`, by one of its services, or naming it as the State service."""
+        return self.filter(Q(partner=partner) | Q(service=partner) | Q(partner__parent=partner))
+
+
 class EngagementRole(models.Model):
     engagement = models.ForeignKey(
         Engagement, verbose_name="engagement", on_delete=models.CASCADE, related_name="roles"
@@ -409,6 +463,8 @@ class EngagementRole(models.Model):
     )
     role = models.CharField("rôle", max_length=20, choices=Role)
     history = HistoricalRecords()
+
+    objects = EngagementRoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rôle dans un engagement"

@@ -1,2 +1,37 @@
+from django.urls import path, register_converter
+
+from quartiers.contracts import views
+
 app_name = "contracts"
-urlpatterns: list = []
+
+
+class ExportFormatConverter:
+    regex = "xlsx|ods|csv"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ExportFormatConverter, "export_format")
+
+urlpatterns = [
+    path("", views.contract_list, name="home"),
+    path("contrats/", views.contract_list, name="contract-list"),
+    path("contrats/<slug:slug>/", views.contract_detail, name="contract-detail"),
+    path("contrats/<slug:slug>/engagements/", views.matrix, name="matrix"),
+    path(
+        "contrats/<slug:slug>/engagements/export.<export_format:fmt>",
+        views.matrix_export,
+        name="matrix-export",
+    ),
+    path(
+        "contrats/<slug:slug>/partenaires/<str:code>/",
+        views.partner_detail,
+        name="partner-detail",
+    ),
+    path("contrats/<slug:slug>/glossaire/", views.glossary, name="glossary"),
+    path("contrats/<slug:slug>/document/", views.source_document, name="source-document"),
+]
