@@ -114,7 +114,9 @@ def read_document(name: str, data: bytes) -> Document:
             f"« {name} » : le fichier dépasse {MAX_DOCUMENT_BYTES // (1024 * 1024)} Mo."
         )
     fmt = detect_format(name, data)
-    doc = Document(name=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), format=fmt, lines=[])
+    doc = Document(
+        name=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), format=fmt, lines=[]
+    )
     readers = {
         "txt": _read_txt,
         "md": _read_markdown,
@@ -205,7 +207,10 @@ def _read_html(doc: Document, data: bytes) -> None:
             if element.find_parent("table"):
                 continue
             grid = [
-                [(cell.get_text("\n"), _span(cell, "colspan"), _span(cell, "rowspan")) for cell in tr.find_all(["td", "th"], recursive=False)]
+                [
+                    (cell.get_text("\n"), _span(cell, "colspan"), _span(cell, "rowspan"))
+                    for cell in tr.find_all(["td", "th"], recursive=False)
+                ]
                 for tr in _own_rows(element)
             ]
             lines = [tr.sourceline or 0 for tr in _own_rows(element)]

@@ -278,21 +278,10 @@ def _extract_identity(ex: Extraction, paragraphs: list[Paragraph]) -> None:
         )
 
     full = [(p.text, p.line) for p in paragraphs]
-    for text, line in full:
-        epci = _find_epci(text)
-        if epci:
-            ex.epci = epci
-            break
-    for text, line in full:
-        match = re.search(r"sign[ée]e?s?\s+le\s+" + _DATE, text, re.IGNORECASE)
-        if match and (found := _parse_date(match)):
-            ex.signed_on = found
-            break
-    for text, line in full:
-        match = re.search(r"jusqu.(?:au|à)\s+(?:le\s+)?" + _DATE, text, re.IGNORECASE)
-        if match and (found := _parse_date(match)):
-            ex.ends_on = found
-            break
+    texts = [text for text, _ in full]
+    ex.epci = next((e for e in map(_find_epci, texts) if e), None)
+    ex.signed_on = _first_date(texts, r"sign[ée]e?s?\s+le\s+")
+    ex.ends_on = _first_date(texts, r"jusqu.(?:au|à)\s+(?:le\s+)?")
     title_period = re.search(r"(?:19|20)(\d{2})\s*[-–à]\s*(?:19|20)(\d{2})", ex.title)
     periods = [
         (int(m.group(1)), int(m.group(2)), line)
@@ -316,6 +305,15 @@ def _extract_identity(ex: Extraction, paragraphs: list[Paragraph]) -> None:
         ex.warn("no_signature_date", "La date de signature du contrat n'a pas été trouvée.")
     if ex.ends_on is None:
         ex.warn("no_end_date", "La date de fin du contrat n'a pas été trouvée.")
+
+
+def _first_date(texts: list[str], prefix: str) -> date | None:
+    for text in texts:
+        for match in re.finditer(prefix + _DATE, text, re.IGNORECASE):
+            found = _parse_date(match)
+            if found:
+                return found
+    return None
 
 
 def _first_quoted_near_contract(paragraphs: list[Paragraph]) -> re.Match | None:
@@ -690,7 +688,9 @@ def _extract_pillars(ex: Extraction, paragraphs: list[Paragraph]) -> None:
             continue
         count = int(_NUMBERS.get(match.group(1).lower(), match.group(1)))
         if not ex.pillars:
-            items = [re.sub(r"^(et|ainsi que)\s+", "", p.strip()) for p in match.group(2).split(",")]
+            items = [
+                re.sub(r"^(et|ainsi que)\s+", "", p.strip()) for p in match.group(2).split(",")
+            ]
             ex.pillars = [capitalise(_strip_article(i)) for i in items if i]
             ex.warn(
                 "pillars_from_text",
@@ -732,7 +732,7 @@ def _extract_priorities(ex: Extraction, blocks) -> None:
         if text.endswith(":"):
             if "transversal" in folded:
                 kind = PriorityKind.TRANSVERSAL
-            elif "thematique" in folded or "priorites" in folded and "suivantes" in folded:
+            elif "thematique" in folded or ("priorites" in folded and "suivantes" in folded):
                 kind = PriorityKind.THEMATIC
 
 
@@ -883,7 +883,7 @@ def _services_in_text(ex: Extraction, contribution: ContributionData) -> None:
     for match in re.finditer(r"services[^().]{0,60}\(([^)]+)\)", contribution.text):
         for token in re.split(r"[,;]|\.\.\.|…", match.group(1)):
             token = token.strip()
-            if re.fullmatch(r"[A-ZÉ][A-Za-zÉ]{1,11}", token) and token[1:2].isupper() or (
+            if (re.fullmatch(r"[A-ZÉ][A-Za-zÉ]{1,11}", token) and token[1:2].isupper()) or (
                 token and code_of(token) in reference.STATE_SERVICES
             ):
                 _add_partner(ex, code_of(token), contribution.line, parent=contribution.partner)
@@ -951,9 +951,12 @@ def _name_partners(ex: Extraction, paragraphs) -> None:
                 partner.line,
             )
         partner.kind = _kind_of(ex, code)
-        if partner.kind == PartnerKind.STATE_SERVICE and partner.parent is None:
-            if reference.STATE_CODE in ex.partners:
-                partner.parent = reference.STATE_CODE
+        if (
+            partner.kind == PartnerKind.STATE_SERVICE
+            and partner.parent is None
+            and reference.STATE_CODE in ex.partners
+        ):
+            partner.parent = reference.STATE_CODE
         if partner.kind == PartnerKind.EPCI and ex.epci is None and partner.name:
             ex.epci = partner.name
 
