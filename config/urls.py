@@ -1,7 +1,22 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+
+from quartiers.accounts import oidc
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("quartiers.api.urls")),
+    path(
+        "connexion/proconnect/",
+        login_not_required(oidc.LoginView.as_view()),
+        name="oidc-login",
+    ),
+    path(
+        "connexion/proconnect/retour/",
+        login_not_required(oidc.CallbackView.as_view()),
+        name="oidc-callback",
+    ),
+    path("", include("quartiers.accounts.urls")),
     path("", include("quartiers.contracts.urls")),
 ]

@@ -6,7 +6,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from quartiers.contracts.enums import AmendmentKind, Generation, PartnerKind, PriorityKind, Role
+from quartiers.contracts.enums import AmendmentKind, Generation, PriorityKind, Role
+from quartiers.core.enums import OrganisationKind
 
 
 class Epci(models.Model):
@@ -117,6 +118,11 @@ class Contract(models.Model):
     signed_on = models.DateField("signé le", null=True, blank=True)
     starts_on = models.DateField("début", null=True, blank=True)
     ends_on = models.DateField("fin initiale", null=True, blank=True)
+    is_published = models.BooleanField(
+        "publié",
+        default=False,
+        help_text="Un contrat publié est consultable par le public, sans connexion.",
+    )
     source_document = models.ForeignKey(
         SourceDocument,
         verbose_name="dernier document importé",
@@ -207,7 +213,9 @@ class Partner(Provenance):
     )
     code = models.CharField("sigle", max_length=40)
     name = models.CharField("nom", max_length=300, blank=True)
-    kind = models.CharField("nature", max_length=20, choices=PartnerKind, default=PartnerKind.OTHER)
+    kind = models.CharField(
+        "nature", max_length=20, choices=OrganisationKind, default=OrganisationKind.OTHER
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name="rattaché à",
@@ -215,6 +223,14 @@ class Partner(Provenance):
         null=True,
         blank=True,
         related_name="services",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
     )
     is_grid_column = models.BooleanField("colonne de la grille", default=False)
     position = models.PositiveIntegerField("ordre", default=0)

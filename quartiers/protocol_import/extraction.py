@@ -10,7 +10,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from quartiers.contracts.enums import PartnerKind, PriorityKind, Role
+from quartiers.contracts.enums import PriorityKind, Role
+from quartiers.core.enums import OrganisationKind
 from quartiers.protocol_import import reference
 from quartiers.protocol_import.documents import Document, Paragraph, Row, Table
 
@@ -66,7 +67,7 @@ class EngagementData:
 class PartnerData:
     code: str
     name: str | None
-    kind: str = PartnerKind.OTHER
+    kind: str = OrganisationKind.OTHER
     parent: str | None = None
     is_grid_column: bool = False
     line: int | None = None
@@ -787,7 +788,7 @@ def _heading_partner(ex: Extraction, text: str) -> str | None:
         if not match:
             continue
         code = _partner_of_kind(ex, kind)
-        if code is None and kind == PartnerKind.CITIZEN_COUNCIL:
+        if code is None and kind == OrganisationKind.CITIZEN_COUNCIL:
             code = reference.CITIZEN_COUNCIL_CODE
             partner = _add_partner(ex, code, None)
             partner.name = "Conseil citoyen"
@@ -806,17 +807,17 @@ def _partner_of_kind(ex: Extraction, kind: str) -> str | None:
 
 def _kind_of(ex: Extraction, code: str) -> str:
     partner = ex.partners[code]
-    if partner.kind != PartnerKind.OTHER:
+    if partner.kind != OrganisationKind.OTHER:
         return partner.kind
     if code in reference.KNOWN_PARTNERS:
         return reference.KNOWN_PARTNERS[code][1]
     if code in reference.STATE_SERVICES or partner.parent == reference.STATE_CODE:
-        return PartnerKind.STATE_SERVICE
+        return OrganisationKind.STATE_SERVICE
     name = fold(partner.name or ex.glossary.get(code, ""))
     for keyword, kind in reference.KIND_KEYWORDS:
         if fold(keyword) in name:
             return kind
-    return PartnerKind.OTHER
+    return OrganisationKind.OTHER
 
 
 def _extract_contributions(ex: Extraction, blocks, section_of_table) -> None:
@@ -952,12 +953,12 @@ def _name_partners(ex: Extraction, paragraphs) -> None:
             )
         partner.kind = _kind_of(ex, code)
         if (
-            partner.kind == PartnerKind.STATE_SERVICE
+            partner.kind == OrganisationKind.STATE_SERVICE
             and partner.parent is None
             and reference.STATE_CODE in ex.partners
         ):
             partner.parent = reference.STATE_CODE
-        if partner.kind == PartnerKind.EPCI and ex.epci is None and partner.name:
+        if partner.kind == OrganisationKind.EPCI and ex.epci is None and partner.name:
             ex.epci = partner.name
 
 

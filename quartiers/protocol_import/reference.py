@@ -4,7 +4,7 @@ Used only to name and classify partners a document does not define itself; a doc
 legend always wins. This is national vocabulary, not data of any one contract.
 """
 
-from quartiers.contracts.enums import PartnerKind
+from quartiers.core.enums import OrganisationKind
 
 STATE_CODE = "ETAT"
 
@@ -12,21 +12,21 @@ STATE_CODE = "ETAT"
 CODE_ALIASES = {"E": STATE_CODE, "ETAT": STATE_CODE, "STATE": STATE_CODE, "PREFECTURE": STATE_CODE}
 
 KNOWN_PARTNERS: dict[str, tuple[str, str]] = {
-    "ETAT": ("État", PartnerKind.STATE),
-    "VILLE": ("Ville", PartnerKind.COMMUNE),
-    "COMMUNE": ("Commune", PartnerKind.COMMUNE),
-    "CAF": ("Caisse d'allocations familiales", PartnerKind.CAF),
-    "CD": ("Conseil départemental", PartnerKind.DEPARTMENT),
-    "CR": ("Conseil régional", PartnerKind.REGION),
-    "PE": ("Pôle emploi", PartnerKind.EMPLOYMENT),
-    "FT": ("France Travail", PartnerKind.EMPLOYMENT),
-    "MILO": ("Mission locale", PartnerKind.EMPLOYMENT),
-    "ML": ("Mission locale", PartnerKind.EMPLOYMENT),
-    "CPAM": ("Caisse primaire d'assurance maladie", PartnerKind.OTHER),
-    "CCAS": ("Centre communal d'action sociale", PartnerKind.COMMUNE),
-    "CDC": ("Caisse des dépôts – Banque des territoires", PartnerKind.OTHER),
-    "BPI": ("Bpifrance", PartnerKind.OTHER),
-    "ANRU": ("Agence nationale pour la rénovation urbaine", PartnerKind.OTHER),
+    "ETAT": ("État", OrganisationKind.STATE),
+    "VILLE": ("Ville", OrganisationKind.COMMUNE),
+    "COMMUNE": ("Commune", OrganisationKind.COMMUNE),
+    "CAF": ("Caisse d'allocations familiales", OrganisationKind.CAF),
+    "CD": ("Conseil départemental", OrganisationKind.DEPARTMENT),
+    "CR": ("Conseil régional", OrganisationKind.REGION),
+    "PE": ("Pôle emploi", OrganisationKind.EMPLOYMENT),
+    "FT": ("France Travail", OrganisationKind.EMPLOYMENT),
+    "MILO": ("Mission locale", OrganisationKind.EMPLOYMENT),
+    "ML": ("Mission locale", OrganisationKind.EMPLOYMENT),
+    "CPAM": ("Caisse primaire d'assurance maladie", OrganisationKind.OTHER),
+    "CCAS": ("Centre communal d'action sociale", OrganisationKind.COMMUNE),
+    "CDC": ("Caisse des dépôts – Banque des territoires", OrganisationKind.OTHER),
+    "BPI": ("Bpifrance", OrganisationKind.OTHER),
+    "ANRU": ("Agence nationale pour la rénovation urbaine", OrganisationKind.OTHER),
 }
 
 STATE_SERVICES: dict[str, str] = {
@@ -54,40 +54,40 @@ STATE_SERVICES: dict[str, str] = {
 
 # Words in a name that tell an organisation's kind (checked in this order).
 KIND_KEYWORDS: list[tuple[str, str]] = [
-    ("conseil citoyen", PartnerKind.CITIZEN_COUNCIL),
-    ("communauté de communes", PartnerKind.EPCI),
-    ("communauté d'agglomération", PartnerKind.EPCI),
-    ("communauté urbaine", PartnerKind.EPCI),
-    ("métropole", PartnerKind.EPCI),
-    ("allocations familiales", PartnerKind.CAF),
-    ("départ", PartnerKind.DEPARTMENT),
-    ("région", PartnerKind.REGION),
-    ("régional", PartnerKind.REGION),
-    ("habitat", PartnerKind.SOCIAL_LANDLORD),
-    ("bailleur", PartnerKind.SOCIAL_LANDLORD),
-    ("logement", PartnerKind.SOCIAL_LANDLORD),
-    ("emploi", PartnerKind.EMPLOYMENT),
-    ("mission locale", PartnerKind.EMPLOYMENT),
-    ("association", PartnerKind.ASSOCIATION),
-    ("commune", PartnerKind.COMMUNE),
-    ("ville", PartnerKind.COMMUNE),
+    ("conseil citoyen", OrganisationKind.CITIZEN_COUNCIL),
+    ("communauté de communes", OrganisationKind.EPCI),
+    ("communauté d'agglomération", OrganisationKind.EPCI),
+    ("communauté urbaine", OrganisationKind.EPCI),
+    ("métropole", OrganisationKind.EPCI),
+    ("allocations familiales", OrganisationKind.CAF),
+    ("départ", OrganisationKind.DEPARTMENT),
+    ("région", OrganisationKind.REGION),
+    ("régional", OrganisationKind.REGION),
+    ("habitat", OrganisationKind.SOCIAL_LANDLORD),
+    ("bailleur", OrganisationKind.SOCIAL_LANDLORD),
+    ("logement", OrganisationKind.SOCIAL_LANDLORD),
+    ("emploi", OrganisationKind.EMPLOYMENT),
+    ("mission locale", OrganisationKind.EMPLOYMENT),
+    ("association", OrganisationKind.ASSOCIATION),
+    ("commune", OrganisationKind.COMMUNE),
+    ("ville", OrganisationKind.COMMUNE),
 ]
 
 # Words of a heading that designate a partner of a given kind ("Commune de X" → the commune).
 HEADING_ALIASES: list[tuple[str, str]] = [
-    ("conseil citoyen", PartnerKind.CITIZEN_COUNCIL),
-    ("état", PartnerKind.STATE),
-    ("etat", PartnerKind.STATE),
-    ("préfecture", PartnerKind.STATE),
-    ("département", PartnerKind.DEPARTMENT),
-    ("conseil départemental", PartnerKind.DEPARTMENT),
-    ("région", PartnerKind.REGION),
-    ("conseil régional", PartnerKind.REGION),
-    ("commune", PartnerKind.COMMUNE),
-    ("ville", PartnerKind.COMMUNE),
-    ("mairie", PartnerKind.COMMUNE),
-    ("communauté de communes", PartnerKind.EPCI),
-    ("communauté d'agglomération", PartnerKind.EPCI),
+    ("conseil citoyen", OrganisationKind.CITIZEN_COUNCIL),
+    ("état", OrganisationKind.STATE),
+    ("etat", OrganisationKind.STATE),
+    ("préfecture", OrganisationKind.STATE),
+    ("département", OrganisationKind.DEPARTMENT),
+    ("conseil départemental", OrganisationKind.DEPARTMENT),
+    ("région", OrganisationKind.REGION),
+    ("conseil régional", OrganisationKind.REGION),
+    ("commune", OrganisationKind.COMMUNE),
+    ("ville", OrganisationKind.COMMUNE),
+    ("mairie", OrganisationKind.COMMUNE),
+    ("communauté de communes", OrganisationKind.EPCI),
+    ("communauté d'agglomération", OrganisationKind.EPCI),
 ]
 
 CITIZEN_COUNCIL_CODE = "CONSEIL CITOYEN"

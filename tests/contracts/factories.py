@@ -5,7 +5,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from quartiers.contracts.enums import Generation, PartnerKind, Role
+from quartiers.contracts.enums import Generation, Role
 from quartiers.contracts.models import (
     Amendment,
     Contract,
@@ -16,6 +16,7 @@ from quartiers.contracts.models import (
     Pillar,
     Theme,
 )
+from quartiers.core.enums import OrganisationKind
 
 
 class EpciFactory(DjangoModelFactory):
@@ -66,13 +67,15 @@ class PartnerFactory(DjangoModelFactory):
     contract = factory.SubFactory(ContractFactory)
     code = factory.Sequence(lambda n: f"P{n}")
     name = factory.LazyAttribute(lambda o: f"Partenaire {o.code}")
-    kind = PartnerKind.OTHER
+    kind = OrganisationKind.OTHER
     position = factory.Sequence(int)
 
     class Params:
         column = factory.Trait(is_grid_column=True)
-        state = factory.Trait(code="ETAT", name="État", kind=PartnerKind.STATE, is_grid_column=True)
-        state_service = factory.Trait(kind=PartnerKind.STATE_SERVICE)
+        state = factory.Trait(
+            code="ETAT", name="État", kind=OrganisationKind.STATE, is_grid_column=True
+        )
+        state_service = factory.Trait(kind=OrganisationKind.STATE_SERVICE)
 
 
 class PillarFactory(DjangoModelFactory):

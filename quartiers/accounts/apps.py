@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "quartiers.accounts"
+    verbose_name = "comptes et organisations"

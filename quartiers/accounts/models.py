@@ -1,0 +1,214 @@
+"""People, organisations, roles per contract and the log of business events."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from quartiers.accounts.enums import ContractRole
+from quartiers.accounts.validators import validate_rna, validate_siret
+from quartiers.core.enums import OrganisationKind
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person; signs in with an e-mail address."""
+
+    username = None
+    email = models.EmailField("adresse électronique", unique=True)
+    organisations = models.ManyToManyField(
+        "Organisation",
+        verbose_name="organisations",
+        through="Membership",
+        related_name="members",
+        blank=True,
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "personne"
+        verbose_name_plural = "personnes"
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        full = self.get_full_name()
+        return f"{full} <{self.email}>" if full else self.email
+
+
+class Organisation(models.Model):
+    name = models.CharField("nom", max_length=300)
+    acronym = models.CharField("sigle", max_length=40, blank=True)
+    kind = models.CharField(
+        "nature", max_length=20, choices=OrganisationKind, default=OrganisationKind.OTHER
+    )
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
+    rna = models.CharField("numéro RNA", max_length=10, blank=True, validators=[validate_rna])
+    address = models.TextField("adresse", blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="rattachée à",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["name"]
+
+    def __str__(self):
+        return (
+            f"{self.name} ({self.acronym})"
+            if self.acronym and self.acronym != self.name
+            else self.name
+        )
+
+    def get_absolute_url(self):
+        return reverse("accounts:organisation-detail", kwargs={"pk": self.pk})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="personne", on_delete=models.CASCADE
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.CASCADE
+    )
+
+    class Meta:
+        verbose_name = "appartenance"
+        verbose_name_plural = "appartenances"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation}"
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def for_contract(self, contract):
+        return self.filter(contract=contract)
+
+
+class RoleAssignment(models.Model):
+    """A person holds a role on one contract, possibly for one organisation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="personne",
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name="contrat",
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField("rôle", max_length=30, choices=ContractRole)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="pour l'organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="attribué par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField("attribué le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rôle sur un contrat"
+        verbose_name_plural = "rôles sur les contrats"
+        ordering = ["contract", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "contract", "role", "organisation"], name="unique_role_assignment"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "contract", "role"],
+                condition=models.Q(organisation__isnull=True),
+                name="unique_role_assignment_without_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        suffix = f" ({self.organisation})" if self.organisation_id else ""
+        return f"{self.user} : {self.get_role_display()}{suffix}"
+
+
+class Event(models.Model):
+    """Domain event log: business operations (import applied, role granted…)."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name="contrat",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verb = models.CharField("opération", max_length=60)
+    summary = models.CharField("résumé", max_length=500)
+    data = models.JSONField("détails", default=dict, blank=True)
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "événement"
+        verbose_name_plural = "journal des événements"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return self.summary

@@ -1,0 +1,49 @@
+"""Optional OpenID Connect sign-in (ProConnect for State agents), enabled by settings.
+
+Only people who already have an account (invited by e-mail) may sign in this way: the
+provider proves who they are, quartiers decides what they may do. Local accounts keep working.
+"""
+
+from django.conf import settings
+from django.http import Http404
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+from quartiers.accounts.services import record_event
+
+
+class ProConnectBackend(OIDCAuthenticationBackend):
+    def filter_users_by_claims(self, claims):
+        email = (claims.get("email") or "").strip().lower()
+        if not email:
+            return self.UserModel.objects.none()
+        return self.UserModel.objects.filter(email__iexact=email, is_active=True)
+
+    def update_user(self, user, claims):
+        changed = []
+        for field, claim in (("first_name", "given_name"), ("last_name", "usual_name")):
+            value = (claims.get(claim) or "")[:150]
+            if value and getattr(user, field) != value:
+                setattr(user, field, value)
+                changed.append(field)
+        if changed:
+            user.save(update_fields=changed)
+        record_event(
+            verb="oidc_login", summary=f"{user.email} connecté·e via ProConnect", actor=user
+        )
+        return user
+
+
+class _EnabledOnly:
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.OIDC_ENABLED:
+            raise Http404("La connexion ProConnect n'est pas activée sur cette instance.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LoginView(_EnabledOnly, OIDCAuthenticationRequestView):
+    pass
+
+
+class CallbackView(_EnabledOnly, OIDCAuthenticationCallbackView):
+    pass
