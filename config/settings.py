@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI assets served from our own static files (CSP)
     "django_filters",
     "mozilla_django_oidc",
     "quartiers.core",
@@ -186,11 +188,19 @@ if OIDC_ENABLED:
             "OIDC_RP_CLIENT_ID is set: OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT "
             "and OIDC_OP_USER_ENDPOINT are required too."
         )
+    if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) and not OIDC_OP_JWKS_ENDPOINT:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_SIGN_ALGO={OIDC_RP_SIGN_ALGO} needs OIDC_OP_JWKS_ENDPOINT to check the "
+            "provider's signatures."
+        )
     AUTHENTICATION_BACKENDS.append("quartiers.accounts.oidc.ProConnectBackend")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Deny by default: every API view names the permission classes it relies on.
+    "DEFAULT_PERMISSION_CLASSES": ["quartiers.api.permissions.DenyAll"],
+    # JSON only: the browsable API's inline scripts break our CSP; /api/docs/ explores the API.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
@@ -200,6 +210,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Contrats de ville : contrats, engagements, organisations.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "quartiers.core.enums.OrganisationKind",
+        "PriorityKindEnum": "quartiers.contracts.enums.PriorityKind",
+    },
 }
 
 LANGUAGE_CODE = "fr-fr"
@@ -233,7 +250,7 @@ if not DEBUG:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],  # the sentinel: django-csp writes 'nonce-…'
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

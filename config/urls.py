@@ -18,5 +18,6 @@ urlpatterns = [
         name="oidc-callback",
     ),
     path("", include("quartiers.accounts.urls")),
+    path("", include("quartiers.protocol_import.urls")),
     path("", include("quartiers.contracts.urls")),
 ]

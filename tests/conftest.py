@@ -18,11 +18,14 @@ def seed_bytes() -> bytes:
 
 @pytest.fixture
 def loriol(db, seed_bytes):
-    """The Loriol protocol, imported through the real service."""
+    """The Loriol protocol, imported through the real service and published (as in the demo)."""
     from quartiers.protocol_import import services
 
     extraction = services.extract_file(name=SEED.name, data=seed_bytes)
-    return services.import_protocol(extraction=extraction, apply=True).contract
+    contract = services.import_protocol(extraction=extraction, apply=True).contract
+    contract.is_published = True
+    contract.save(update_fields=["is_published"])
+    return contract
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +41,16 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def project_lead(loriol):
+    """A chef de projet of the Loriol contract."""
+    from quartiers.accounts import services
+    from quartiers.accounts.enums import ContractRole
+
+    user = services.ensure_user(
+        email="cheffe@example.org", password="motdepasse-de-test", first_name="C", last_name="P"
+    )
+    services.grant_role(contract=loriol, user=user, role=ContractRole.PROJECT_LEAD, by=None)
+    return user

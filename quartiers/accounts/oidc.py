@@ -5,7 +5,9 @@ provider proves who they are, quartiers decides what they may do. Local accounts
 """
 
 from django.conf import settings
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -13,6 +15,13 @@ from quartiers.accounts.services import record_event
 
 
 class ProConnectBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request, **kwargs):
+        # Only the callback view signs in through the provider (it passes the session's nonce);
+        # a password login that happens to carry ?code=&state= must not reach the provider.
+        if "nonce" not in kwargs:
+            return None
+        return super().authenticate(request, **kwargs)
+
     def filter_users_by_claims(self, claims):
         email = (claims.get("email") or "").strip().lower()
         if not email:
@@ -33,6 +42,11 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         )
         return user
 
+    def get_user(self, user_id):
+        # Sessions opened through ProConnect end when the account is deactivated.
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
 
 class _EnabledOnly:
     def dispatch(self, request, *args, **kwargs):
@@ -46,4 +60,15 @@ class LoginView(_EnabledOnly, OIDCAuthenticationRequestView):
 
 
 class CallbackView(_EnabledOnly, OIDCAuthenticationCallbackView):
-    pass
+    @property
+    def failure_url(self):
+        return resolve_url(settings.LOGIN_REDIRECT_URL_FAILURE)
+
+    def login_failure(self):
+        messages.error(
+            self.request,
+            "La connexion avec ProConnect n'a pas abouti. Seules les personnes invitées sur "
+            "quartiers peuvent se connecter : vérifiez que votre invitation a été envoyée à "
+            "l'adresse de votre compte ProConnect.",
+        )
+        return HttpResponseRedirect(self.failure_url)

@@ -1,7 +1,10 @@
 """Who may do what: plain predicates used by views, API and admin alike. Deny by default."""
 
+from django.db.models import Q
+
 from quartiers.accounts.enums import ContractRole
 from quartiers.accounts.models import Organisation, RoleAssignment
+from quartiers.contracts.models import Contract
 
 STEERING = {ContractRole.PROJECT_LEAD, ContractRole.PREFECT_DELEGATE}
 
@@ -25,7 +28,22 @@ def is_admin(user) -> bool:
 
 
 def can_view_contract(user, contract) -> bool:
+    """Published contracts are public; others only for admins and people holding a role.
+
+    Keep in step with `visible_contracts`, the same rule as a QuerySet filter.
+    """
     return contract.is_published or is_admin(user) or bool(contract_roles(user, contract))
+
+
+def visible_contracts(user, contracts=None):
+    """The contracts (from `contracts`, default all) that `can_view_contract` lets `user` see."""
+    contracts = Contract.objects.all() if contracts is None else contracts
+    if is_admin(user):
+        return contracts
+    visible = Q(is_published=True)
+    if user.is_authenticated:
+        visible |= Q(pk__in=RoleAssignment.objects.filter(user=user).values("contract"))
+    return contracts.filter(visible)
 
 
 def can_review_import(user, contract) -> bool:

@@ -12,6 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from quartiers.accounts.enums import ROLES_WITH_ORGANISATION, ContractRole
 from quartiers.accounts.models import Event, Membership, Organisation, RoleAssignment, User
+from quartiers.core.enums import OrganisationKind
 
 
 def record_event(*, verb: str, summary: str, contract=None, actor=None, data=None) -> Event:
@@ -129,3 +130,50 @@ def save_organisation(*, organisation: Organisation, by) -> Organisation:
         data={"organisation": organisation.pk},
     )
     return organisation
+
+
+def organisation_for_partner(*, name: str, acronym: str, kind: str, parent=None) -> Organisation:
+    """The organisation behind a contract partner found in an imported protocol.
+
+    The État is one organisation everywhere; any other partner gets its own organisation,
+    which a chef de projet may later merge with an existing one (same CAF in two contracts).
+    """
+    if kind == OrganisationKind.STATE:
+        organisation, _ = Organisation.objects.get_or_create(
+            kind=OrganisationKind.STATE, parent=None, defaults={"name": "État", "acronym": "ETAT"}
+        )
+        return organisation
+    return Organisation.objects.create(
+        name=name or acronym, acronym=acronym[:40], kind=kind, parent=parent
+    )
+
+
+def contract_events(contract, limit: int = 200):
+    """The latest business events of a contract, newest first."""
+    return Event.objects.filter(contract=contract).select_related("actor")[:limit]
+
+
+def ensure_user(*, email: str, password: str, first_name: str, last_name: str, **flags) -> User:
+    """Create a person with a password unless they exist (used by the demo)."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email, password, first_name=first_name, last_name=last_name, **flags
+        )
+    return user
+
+
+def demo_organisation(*, name: str) -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(
+        name=name, defaults={"kind": OrganisationKind.ASSOCIATION}
+    )
+    return organisation
+
+
+@transaction.atomic
+def update_profile(*, user: User, first_name: str, last_name: str) -> User:
+    """A person changes the name shown to others."""
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    return user

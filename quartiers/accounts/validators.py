@@ -37,7 +37,8 @@ def validate_siret(value: str) -> None:
         raise ValidationError("Le SIRET doit comporter 14 chiffres.", code="siret_format")
     if digits.startswith(LA_POSTE_SIREN):
         # La Poste's establishments do not follow Luhn: the digit sum is a multiple of 5.
-        if digits == LA_POSTE_SIREN + "00001" or sum(int(c) for c in digits) % 5 == 0:
+        # Only the head office (356 000 000 00048) follows Luhn.
+        if digits == LA_POSTE_SIREN + "00048" or sum(int(c) for c in digits) % 5 == 0:
             return
         raise ValidationError("Ce SIRET de La Poste n'est pas valide.", code="siret_key")
     if not luhn_ok(digits[:9]):

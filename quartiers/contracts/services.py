@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from quartiers.accounts.services import organisation_for_partner
 from quartiers.contracts.enums import PriorityKind
 from quartiers.contracts.models import (
     Contract,
@@ -155,9 +156,10 @@ def sync_imported_content(*, contract: Contract, source: SourceDocument, data: I
             position=position,
             source_line=p.line,
         )
-    by_code = {p.code: p for p in contract.partners.all()}
+    by_code = {p.code: p for p in contract.partners.select_related("organisation")}
     for p in data.partners:
         _update(by_code[p.code], {"parent": by_code.get(p.parent) if p.parent else None})
+    _link_organisations([by_code[p.code] for p in data.partners])
 
     pillars = _Sync(contract.pillars.all(), ("name",))
     for position, name in enumerate(data.pillars):
@@ -233,6 +235,18 @@ def sync_imported_content(*, contract: Contract, source: SourceDocument, data: I
     _replace_warnings(contract, source, data.warnings)
 
 
+def _link_organisations(partners) -> None:
+    """Give every imported partner an organisation (parents first, for State services)."""
+    for partner in sorted(partners, key=lambda p: p.parent_id is not None):
+        if partner.organisation_id:
+            continue
+        parent = partner.parent.organisation if partner.parent_id else None
+        partner.organisation = organisation_for_partner(
+            name=partner.name, acronym=partner.code, kind=partner.kind, parent=parent
+        )
+        partner.save(update_fields=["organisation"])
+
+
 def _replace_ordered(queryset, rows: list[dict]) -> None:
     """Sync a list whose identity is its order (priorities, bodies, contributions)."""
     sync = _Sync(queryset, ("position",))
@@ -255,3 +269,7 @@ def _replace_warnings(contract: Contract, source: SourceDocument, warnings) -> N
         )
         for w in warnings
     )
+
+
+def publish_contract(*, contract: Contract, published: bool = True) -> None:
+    _update(contract, {"is_published": published})

@@ -23,6 +23,11 @@ urlpatterns = [
     path("contrats/<slug:slug>/", views.contract_detail, name="contract-detail"),
     path("contrats/<slug:slug>/engagements/", views.matrix, name="matrix"),
     path(
+        "contrats/<slug:slug>/engagements/<int:number>/",
+        views.engagement_detail,
+        name="engagement-detail",
+    ),
+    path(
         "contrats/<slug:slug>/engagements/export.<export_format:fmt>",
         views.matrix_export,
         name="matrix-export",
@@ -33,5 +38,6 @@ urlpatterns = [
         name="partner-detail",
     ),
     path("contrats/<slug:slug>/glossaire/", views.glossary, name="glossary"),
+    path("contrats/<slug:slug>/journal/", views.events, name="events"),
     path("contrats/<slug:slug>/document/", views.source_document, name="source-document"),
 ]

@@ -1,21 +1,49 @@
-"""Public, read-only pages of a contract: the protocol is a public document."""
+"""Read pages of a contract: public when the contract is published, else for its roles."""
+
+from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from quartiers.accounts import permissions
+from quartiers.accounts import services as accounts_services
 from quartiers.contracts import exports
 from quartiers.contracts.enums import PriorityKind
 from quartiers.contracts.filters import EngagementFilter
 from quartiers.contracts.matrix import build_matrix
-from quartiers.contracts.models import Contract, EngagementRole, Theme
+from quartiers.contracts.models import Contract, Engagement, EngagementRole, Theme
 from quartiers.contracts.services import effective_end
+from quartiers.core import history
 
 
-def _contract(slug):
-    return get_object_or_404(Contract.objects.select_related("epci").with_end(), slug=slug)
+def contract_page(check=permissions.can_view_contract):
+    """Fetch the URL's contract and let the view run only if `check(user, contract)`.
+
+    Deny by default: anonymous readers of a page they may not see are sent to the login
+    page; signed-in people get a 403.
+    """
+
+    def decorator(view):
+        @login_not_required
+        @wraps(view)
+        def wrapper(request, slug, **kwargs):
+            contract = get_object_or_404(
+                Contract.objects.select_related("epci").with_end(), slug=slug
+            )
+            if not check(request.user, contract):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            return view(request, contract, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def _breadcrumb(contract=None):
@@ -27,13 +55,17 @@ def _breadcrumb(contract=None):
 
 @login_not_required
 def contract_list(request):
-    contracts = Contract.objects.select_related("epci").with_end().with_engagement_count()
+    contracts = (
+        permissions.visible_contracts(request.user)
+        .select_related("epci")
+        .with_end()
+        .with_engagement_count()
+    )
     return render(request, "contracts/contract_list.html", {"contracts": contracts})
 
 
-@login_not_required
-def contract_detail(request, slug):
-    contract = _contract(slug)
+@contract_page()
+def contract_detail(request, contract):
     themes = Theme.objects.annotate(engagement_count=Count("engagements"))
     pillars = contract.pillars.annotate(engagement_count=Count("engagements")).prefetch_related(
         Prefetch("themes", queryset=themes)
@@ -54,7 +86,9 @@ def contract_detail(request, slug):
             "governance_bodies": contract.governance_bodies.all(),
             "partners": contract.partners.with_services(),
             "signatories": contract.signatories.select_related("partner"),
-            "warnings": contract.import_warnings.filter(reviewed=False),
+            "warnings": contract.import_warnings.filter(reviewed=False)
+            if permissions.can_review_import(request.user, contract)
+            else [],
         },
     )
 
@@ -65,9 +99,8 @@ def _filtered_matrix(request, contract):
     return filterset, matrix
 
 
-@login_not_required
-def matrix(request, slug):
-    contract = _contract(slug)
+@contract_page()
+def matrix(request, contract):
     filterset, grid = _filtered_matrix(request, contract)
     return render(
         request,
@@ -83,9 +116,8 @@ def matrix(request, slug):
     )
 
 
-@login_not_required
-def matrix_export(request, slug, fmt):
-    contract = _contract(slug)
+@contract_page()
+def matrix_export(request, contract, fmt):
     _, grid = _filtered_matrix(request, contract)
     header, rows = exports.matrix_table(grid)
     content = exports.WRITERS[fmt](header, rows, title="Engagements")
@@ -95,9 +127,8 @@ def matrix_export(request, slug, fmt):
     return response
 
 
-@login_not_required
-def partner_detail(request, slug, code):
-    contract = _contract(slug)
+@contract_page()
+def partner_detail(request, contract, code):
     partner = get_object_or_404(contract.partners.select_related("parent"), code=code)
     roles = (
         EngagementRole.objects.filter(engagement__contract=contract)
@@ -115,13 +146,42 @@ def partner_detail(request, slug, code):
             "services": partner.services.all(),
             "roles": roles,
             "contributions": partner.contributions.all(),
+            "history": history.entries(partner.history.all())
+            if permissions.can_view_history(request.user, contract)
+            else None,
         },
     )
 
 
-@login_not_required
-def glossary(request, slug):
-    contract = _contract(slug)
+@contract_page()
+def engagement_detail(request, contract, number):
+    engagement = get_object_or_404(
+        Engagement.objects.for_contract(contract).with_grid(), number=number
+    )
+    can_see_history = permissions.can_view_history(request.user, contract)
+    return render(
+        request,
+        "contracts/engagement_detail.html",
+        {
+            "contract": contract,
+            "breadcrumb": _breadcrumb(contract),
+            "engagement": engagement,
+            "label": f"Engagement {engagement.number}",
+            "roles": engagement.roles.all(),
+            "history": history.entries(
+                engagement.history.all(),
+                EngagementRole.history.filter(engagement_id=engagement.pk).select_related(
+                    "partner", "service"
+                ),
+            )
+            if can_see_history
+            else None,
+        },
+    )
+
+
+@contract_page()
+def glossary(request, contract):
     return render(
         request,
         "contracts/glossary.html",
@@ -134,9 +194,8 @@ def glossary(request, slug):
     )
 
 
-@login_not_required
-def source_document(request, slug):
-    contract = _contract(slug)
+@contract_page()
+def source_document(request, contract):
     document = contract.source_document
     if document is None:
         raise Http404("Ce contrat n'a pas de document source.")
@@ -146,8 +205,9 @@ def source_document(request, slug):
     ):
         engagements.setdefault(line, []).append(number)
     warnings = {}
-    for warning in contract.import_warnings.filter(source_document=document):
-        warnings.setdefault(warning.line, []).append(warning)
+    if permissions.can_review_import(request.user, contract):
+        for warning in contract.import_warnings.filter(source_document=document):
+            warnings.setdefault(warning.line, []).append(warning)
     lines = [
         {
             "number": n,
@@ -165,5 +225,18 @@ def source_document(request, slug):
             "breadcrumb": _breadcrumb(contract),
             "document": document,
             "lines": lines,
+        },
+    )
+
+
+@contract_page(check=permissions.can_review_import)
+def events(request, contract):
+    return render(
+        request,
+        "contracts/events.html",
+        {
+            "contract": contract,
+            "breadcrumb": _breadcrumb(contract),
+            "events": accounts_services.contract_events(contract),
         },
     )

@@ -18,3 +18,7 @@ class BaseForm(DsfrBaseForm):
         # DsfrBaseForm.get_context() only adds a deprecation warning about its transitional
         # DSFR_MARK_OPTIONAL_FIELDS setting (warnings are errors in the test suite).
         return forms.Form.get_context(self)
+
+
+class BaseModelForm(BaseForm, forms.ModelForm):
+    """The ModelForm counterpart of `BaseForm`: same DSFR rendering, same context."""

@@ -1,12 +1,17 @@
 """Import a protocol: read, extract, compare with what is stored, and write on request."""
 
+import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.text import slugify
 
+from quartiers.accounts.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.contracts.enums import AmendmentKind, Generation
 from quartiers.contracts.models import Contract, SourceDocument
@@ -103,7 +108,7 @@ def default_slug(extraction: Extraction) -> str:
 
 
 def import_protocol(
-    *, extraction: Extraction, apply: bool, slug: str | None = None
+    *, extraction: Extraction, apply: bool, slug: str | None = None, by=None
 ) -> ImportReport:
     """Compare an extraction with the stored contract; write it only when `apply`."""
     slug = slug or default_slug(extraction)
@@ -122,7 +127,41 @@ def import_protocol(
     if apply and (changes or not _same_document(contract, extraction)):
         report.contract = _write(extraction, slug, contract)
         report.applied = True
+        record_event(
+            verb="import_applied",
+            summary=f"Import de « {extraction.document.name} » : {len(changes)} changement(s)",
+            contract=report.contract,
+            actor=by,
+            data={"sha256": extraction.document.sha256, "changes": changes[:200]},
+        )
     return report
+
+
+STAGING_DIR = "imports"
+
+
+def stage_upload(*, name: str, data: bytes) -> str:
+    """Keep an uploaded document between the preview and its application; returns a token."""
+    token = uuid.uuid4().hex
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else "txt"
+    default_storage.save(f"{STAGING_DIR}/{token}.{suffix}", ContentFile(data))
+    return f"{token}.{suffix}"
+
+
+def read_staged(token: str) -> bytes:
+    if not re.fullmatch(r"[0-9a-f]{32}\.[a-z]{2,8}", token or ""):
+        raise ValidationError("Document en attente introuvable : déposez-le à nouveau.")
+    path = f"{STAGING_DIR}/{token}"
+    if not default_storage.exists(path):
+        raise ValidationError("Document en attente introuvable : déposez-le à nouveau.")
+    with default_storage.open(path, "rb") as handle:
+        return handle.read()
+
+
+def discard_staged(token: str) -> None:
+    path = f"{STAGING_DIR}/{token}"
+    if default_storage.exists(path):
+        default_storage.delete(path)
 
 
 def _same_document(contract: Contract | None, extraction: Extraction) -> bool:

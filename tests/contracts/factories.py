@@ -40,8 +40,10 @@ class ContractFactory(DjangoModelFactory):
     signed_on = datetime.date(2024, 6, 1)
     starts_on = datetime.date(2024, 1, 1)
     ends_on = datetime.date(2030, 12, 31)
+    is_published = True
 
     class Params:
+        private = factory.Trait(is_published=False)
         prolonged = factory.Trait(
             prolongation=factory.RelatedFactory(
                 "tests.contracts.factories.AmendmentFactory", factory_related_name="contract"

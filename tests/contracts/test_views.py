@@ -6,7 +6,7 @@ from urllib.parse import unquote
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
-from pytest_django.asserts import assertContains, assertInHTML
+from pytest_django.asserts import assertContains, assertNotContains, assertInHTML
 
 from quartiers.contracts.matrix import ROLE_LABELS
 from quartiers.contracts.models import Contract, EngagementRole
@@ -79,12 +79,21 @@ def test_contract_detail_nests_services_under_their_parent(client, loriol):
             assert before == parent.code or partners[before].parent == parent
 
 
-def test_contract_detail_lists_import_warnings_with_source_lines(client, loriol):
+def test_contract_detail_lists_import_warnings_with_source_lines(client, loriol, project_lead):
+    client.force_login(project_lead)
     response = client.get(loriol.get_absolute_url())
     source = reverse("contracts:source-document", kwargs={"slug": loriol.slug})
     for warning in loriol.import_warnings.all():
         assertContains(response, escape(warning.message))
         assertContains(response, f'href="{source}#l-{warning.line}"')
+
+
+def test_the_public_does_not_see_import_warnings(client, loriol):
+    response = client.get(loriol.get_absolute_url())
+    assert response.status_code == 200
+    assert "Import à vérifier" not in response.content.decode()
+    for warning in loriol.import_warnings.all():
+        assertNotContains(response, escape(warning.message))
 
 
 def test_reviewed_warnings_are_not_shown(client, loriol):

@@ -1,6 +1,7 @@
 from django import template
 from django.urls import reverse
 
+from quartiers.accounts import permissions
 from quartiers.contracts.matrix import ROLE_LABELS
 
 register = template.Library()
@@ -13,15 +14,29 @@ PAGES = [
 ]
 
 
-@register.inclusion_tag("components/subnav.html")
-def contract_nav(contract, current=""):
+# Pages shown only to those allowed: (route, label, predicate).
+RESTRICTED_PAGES = [
+    ("contracts:events", "Journal", permissions.can_review_import),
+    ("accounts:contract-roles", "Rôles", permissions.can_manage_roles),
+    ("protocol_import:import", "Importer", permissions.can_import_protocol),
+]
+
+
+@register.inclusion_tag("components/subnav.html", takes_context=True)
+def contract_nav(context, contract, current=""):
     """Links between the pages of a contract; `current` is the route name of this page."""
-    pages = [p for p in PAGES if p[0] != "source-document" or contract.source_document_id]
+    user = context["request"].user
+    pages = [
+        (f"contracts:{name}", label)
+        for name, label in PAGES
+        if name != "source-document" or contract.source_document_id
+    ]
+    pages += [(name, label) for name, label, allowed in RESTRICTED_PAGES if allowed(user, contract)]
     items = [
         {
-            "url": reverse(f"contracts:{name}", kwargs={"slug": contract.slug}),
+            "url": reverse(name, kwargs={"slug": contract.slug}),
             "label": label,
-            "current": name == current,
+            "current": name.split(":")[1] == current,
         }
         for name, label in pages
     ]

@@ -1,31 +1,31 @@
-from importlib import resources
-
 from django.core.management.base import BaseCommand
 
-from quartiers.protocol_import import services
-
-DEMO_PROTOCOL = "protocole-coeur-de-loriol-2020-2022.txt"
+from quartiers.core import demo
 
 
 class Command(BaseCommand):
     help = (
         "Charge la démonstration : le protocole réel du contrat de ville « Cœur de Loriol » "
-        "(2020-2022). Sans --apply, montre ce qui serait chargé."
+        "(2020-2022), publié, et une personne fictive par rôle. Sans --apply, montre ce qui "
+        "serait chargé."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--apply", action="store_true", help="écrire en base")
 
     def handle(self, *args, **options):
-        data = resources.files("quartiers.protocol_import").joinpath("demo", DEMO_PROTOCOL)
-        extraction = services.extract_file(name=DEMO_PROTOCOL, data=data.read_bytes())
-        report = services.import_protocol(extraction=extraction, apply=options["apply"])
+        report, people = demo.load(apply=options["apply"])
+        extraction = report.extraction
         verb = "chargé" if report.applied else "déjà à jour" if options["apply"] else "à charger"
         self.stdout.write(
             f"Protocole {extraction.contract_name} : {len(extraction.engagements)} engagements, "
             f"{len(extraction.warnings)} avertissements — {verb}."
         )
-        if options["apply"] and report.contract is not None:
-            self.stdout.write(
-                f"Contrat : http://127.0.0.1:8000{report.contract.get_absolute_url()}"
-            )
+        if not options["apply"]:
+            self.stdout.write("Essai à blanc : relancez avec --apply pour enregistrer.")
+            return
+        self.stdout.write(f"Contrat : http://127.0.0.1:8000{report.contract.get_absolute_url()}")
+        self.stdout.write(f"Comptes fictifs (mot de passe « {demo.DEMO_PASSWORD} ») :")
+        for user in people:
+            roles = ", ".join(a.get_role_display() for a in user.role_assignments.all())
+            self.stdout.write(f"  {user.email} — {roles or 'administrateur'}")

@@ -1,0 +1,111 @@
+"""Forms of sign-in, account, organisations and roles (DSFR rendering via the base forms)."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.text import capfirst
+
+from quartiers.accounts.enums import ROLES_WITH_ORGANISATION, ContractRole
+from quartiers.accounts.models import Organisation, User
+from quartiers.accounts.validators import normalise_number
+from quartiers.core.forms import BaseForm, BaseModelForm
+
+
+class LoginForm(BaseForm, auth_forms.AuthenticationForm):
+    """E-mail and password; Django's form passes `request` to `authenticate` (django-axes)."""
+
+    username = forms.EmailField(
+        label="Adresse électronique",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    error_messages = {
+        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
+        "inactive": "Ce compte est désactivé.",
+    }
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class PasswordResetForm(BaseForm, auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email):
+        # Invited people have no password yet: a reset is also how they get a new link
+        # when their invitation has expired. Inactive accounts still get nothing.
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+
+class SetPasswordForm(BaseForm, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(BaseForm, auth_forms.PasswordChangeForm):
+    pass
+
+
+class ProfileForm(BaseModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]
+        labels = {"first_name": "Prénom", "last_name": "Nom"}
+
+
+class OrganisationForm(BaseModelForm):
+    # Longer than the 14 digits: people paste SIRETs with spaces, removed by clean_siret().
+    siret = forms.CharField(
+        label="SIRET", max_length=20, required=False, help_text="14 chiffres, espaces acceptés."
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "kind", "siret", "rna", "address"]
+        labels = {
+            "name": "Nom",
+            "acronym": "Sigle",
+            "kind": "Nature",
+            "rna": "Numéro RNA",
+            "address": "Adresse",
+        }
+        help_texts = {"rna": "Pour une association : W suivi de 9 caractères."}
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_siret(self):
+        return normalise_number(self.cleaned_data["siret"])
+
+    def clean_rna(self):
+        return self.cleaned_data["rna"].strip().upper()
+
+
+class InviteForm(BaseForm):
+    """Invite a person (or find them by e-mail) and give them a role on a contract."""
+
+    email = forms.EmailField(label="Adresse électronique")
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+    role = forms.ChoiceField(
+        label="Rôle",
+        choices=[("", "Choisir un rôle"), *((r.value, capfirst(r.label)) for r in ContractRole)],
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label="Aucune",
+        help_text="Obligatoire pour un instructeur d'un financeur et pour un porteur de projet.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role in ROLES_WITH_ORGANISATION and not cleaned.get("organisation"):
+            self.add_error(
+                "organisation",
+                f"Le rôle « {ContractRole(role).label} » s'exerce pour une organisation : "
+                "choisissez-la.",
+            )
+        return cleaned

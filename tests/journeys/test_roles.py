@@ -1,0 +1,73 @@
+"""Journey: a chef de projet invites an instructor, who sets a password and sees the contract."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from quartiers.accounts.enums import ContractRole
+from quartiers.contracts.models import Partner
+from tests.accounts.factories import PASSWORD, RoleAssignmentFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+INSTRUCTOR_PASSWORD = "caf-drome-instruction-2026"
+
+
+def sign_in(page, base_url, email, password):
+    page.goto(base_url + "/connexion/")
+    page.get_by_role("textbox", name="Adresse électronique", exact=True).fill(email)
+    page.get_by_role("textbox", name="Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+
+
+def test_invite_a_funder_instructor(live_server, page, loriol):
+    # Unpublished: seeing the contract at the end proves the role works.
+    loriol.is_published = False
+    loriol.save(update_fields=["is_published"])
+    caf = Partner.objects.get(contract=loriol, code="CAF").organisation
+    lead = UserFactory(email="cheffe@example.org", first_name="Claire", last_name="Dumas")
+    RoleAssignmentFactory(user=lead, contract=loriol, role=ContractRole.PROJECT_LEAD)
+
+    sign_in(page, live_server.url, lead.email, PASSWORD)
+    page.get_by_role("link", name="Gérer les personnes et les rôles").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Personnes et rôles")
+    expect(page).to_have_title(re.compile(re.escape(loriol.name)))
+
+    page.get_by_role("textbox", name="Adresse électronique", exact=True).fill(
+        "instructrice@example.org"
+    )
+    page.get_by_role("textbox", name="Prénom", exact=True).fill("Inès")
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Roux")
+    page.get_by_role("combobox", name="Rôle", exact=True).select_option(
+        ContractRole.FUNDER_INSTRUCTOR.value
+    )
+    page.get_by_role("combobox", name=re.compile("^Organisation")).select_option(str(caf.pk))
+    page.get_by_role("button", name="Inviter et attribuer le rôle").click()
+
+    expect(page.get_by_text("Invitation envoyée à instructrice@example.org")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="instructrice@example.org")
+    expect(row).to_contain_text("Instructeur·rice d'un financeur")
+    expect(row).to_contain_text(str(caf))
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["instructrice@example.org"]
+    link = urlsplit(re.search(r"https?://\S+", message.body).group(0)).path
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+
+    page.goto(live_server.url + link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choisir un mot de passe")
+    page.locator("input[name='new_password1']").fill(INSTRUCTOR_PASSWORD)
+    page.locator("input[name='new_password2']").fill(INSTRUCTOR_PASSWORD)
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mot de passe enregistré")
+
+    sign_in(page, live_server.url, "instructrice@example.org", INSTRUCTOR_PASSWORD)
+    page.get_by_role("main").get_by_role("link", name=loriol.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(loriol.name)
