@@ -6,7 +6,7 @@ from urllib.parse import unquote
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
-from pytest_django.asserts import assertContains, assertNotContains, assertInHTML
+from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
 
 from quartiers.contracts.matrix import ROLE_LABELS
 from quartiers.contracts.models import Contract, EngagementRole

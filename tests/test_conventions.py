@@ -1,0 +1,72 @@
+"""Conventions the style guide asks for, checked on the whole project."""
+
+import re
+from pathlib import Path
+
+from django.apps import apps
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _project_models():
+    for model in apps.get_models():
+        if model.__module__.startswith("quartiers.") and not model.__name__.startswith(
+            "Historical"
+        ):
+            yield model
+
+
+def _lowercase_french(text: str) -> bool:
+    """Starts in lowercase, unless it starts with an acronym (SIRET, RNA, SIREN…)."""
+    first = str(text).split()[0]
+    return first[0].islower() or first.isupper()
+
+
+def test_verbose_names_are_lowercase_french():
+    offenders = []
+    for model in _project_models():
+        for label in (model._meta.verbose_name, model._meta.verbose_name_plural):
+            if not _lowercase_french(label):
+                offenders.append(f"{model.__name__}: {label}")
+        for field in model._meta.get_fields():
+            name = getattr(field, "verbose_name", None)
+            if name and field.concrete and not field.auto_created and not _lowercase_french(name):
+                offenders.append(f"{model.__name__}.{field.name}: {name}")
+    assert not offenders, offenders
+
+
+def test_dsfr_markup_stays_in_the_components_layer():
+    """`fr-*` classes only in templates/components/ and base.html (another theme later)."""
+    templates = ROOT / "quartiers" / "templates"
+    offenders = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*.html")
+        if path.parent.name != "components"
+        and path.name != "base.html"
+        and re.search(r"""class="[^"]*\\bfr-""", path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders
+
+
+def test_every_template_is_used():
+    templates = ROOT / "quartiers" / "templates"
+    sources = "\\n".join(
+        path.read_text(encoding="utf-8")
+        for path in [
+            *ROOT.glob("quartiers/**/*.py"),
+            *templates.rglob("*.html"),
+            *ROOT.glob("config/*.py"),
+        ]
+    )
+    unused = []
+    for path in templates.rglob("*.*"):
+        name = str(path.relative_to(templates))
+        if name in {"base.html", "403.html", "404.html", "500.html"}:  # Django's error pages
+            continue
+        stem = name.removesuffix("_subject.txt").removesuffix("_body.txt")
+        short = stem.split("/emails/")[-1] if "/emails/" in stem else None
+        if name.startswith("components/"):
+            short = name.removeprefix("components/").removesuffix(".html")
+        if name not in sources and (short is None or f'"{short}"' not in sources):
+            unused.append(name)
+    assert not unused, unused
