@@ -153,6 +153,13 @@ def partner_detail(request, contract, code):
     )
 
 
+def _describe_role_record(record):
+    if not hasattr(record, "partner_id"):
+        return None
+    service = f" ({record.service.code})" if record.service_id else ""
+    return f"rôle de {record.partner.code}{service}"
+
+
 @contract_page()
 def engagement_detail(request, contract, number):
     engagement = get_object_or_404(
@@ -173,6 +180,7 @@ def engagement_detail(request, contract, number):
                 EngagementRole.history.filter(engagement_id=engagement.pk).select_related(
                     "partner", "service"
                 ),
+                describe=_describe_role_record,
             )
             if can_see_history
             else None,

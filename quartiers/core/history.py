@@ -34,11 +34,13 @@ def _value(record, name: str) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def entries(*histories, limit: int = 100) -> list[Entry]:
+def entries(*histories, limit: int = 100, describe=None) -> list[Entry]:
     """Entries of several history querysets, newest first, with per-field changes.
 
-    Records are diffed against the previous record of the same object in Python, so the
-    number of queries does not grow with the number of records.
+    `describe(record)` may name what a record is about (e.g. « rôle de la CAF »); it should
+    only read fields the querysets already selected. Records are diffed against the previous
+    record of the same object in Python, so the number of queries does not grow with the
+    number of records.
     """
     records = list(
         chain.from_iterable(
@@ -63,7 +65,7 @@ def entries(*histories, limit: int = 100) -> list[Entry]:
             at=r.history_date,
             author=str(r.history_user) if r.history_user else "import ou système",
             action=ACTIONS.get(r.history_type, r.history_type),
-            subject=str(r.instance_type._meta.verbose_name),
+            subject=(describe and describe(r)) or str(r.instance_type._meta.verbose_name),
             changes=changes.get(id(r), []),
         )
         for r in records
