@@ -42,11 +42,10 @@ def setup(existing: bool) -> None:
     if not existing:
         from django.core.management import call_command
 
-        from quartiers.protocol_import import services
+        from quartiers.core import demo
 
         call_command("migrate", verbosity=0)
-        extraction = services.extract_file(name=SEED.name, data=SEED.read_bytes())
-        services.import_protocol(extraction=extraction, apply=True)
+        demo.load(apply=True)  # the published Loriol contract and one fictitious person per role
 
 
 def pages(slug: str) -> dict[str, str]:
@@ -62,6 +61,18 @@ def pages(slug: str) -> dict[str, str]:
         "export xlsx": f"{base}/engagements/export.xlsx",
         "export ods": f"{base}/engagements/export.ods",
         "export csv": f"{base}/engagements/export.csv",
+    }
+
+
+def lead_pages(slug: str) -> dict[str, str]:
+    """Pages of the chef de projet (import warnings, history, journal, roles)."""
+    base = f"/contrats/{slug}"
+    return {
+        "contrat (chef·fe)": f"{base}/",
+        "engagement + historique": f"{base}/engagements/5/",
+        "journal": f"{base}/journal/",
+        "rôles": f"{base}/roles/",
+        "mon compte": "/mon-compte/",
     }
 
 
@@ -97,13 +108,21 @@ def main() -> None:
 
     client = Client()
     print(f"DEBUG={settings.DEBUG}, {settings.DATABASES['default']['ENGINE']}, N={args.n}")
-    print(f"{'page':<22} {'médiane ms':>10} {'p95 ms':>8} {'requêtes':>9} {'Ko':>7}")
-    for name, url in pages("coeur-de-loriol").items():
-        r = measure(client, url, args.n, args.warmup)
-        print(
-            f"{name:<22} {r['median']:>10.1f} {r['p95']:>8.1f} {r['queries']:>9} "
-            f"{r['size'] / 1024:>7.1f}"
-        )
+    print(f"{'page':<24} {'médiane ms':>10} {'p95 ms':>8} {'requêtes':>9} {'Ko':>7}")
+    from quartiers.accounts.models import User
+    from quartiers.core import demo
+
+    def run(table):
+        for name, url in table.items():
+            r = measure(client, url, args.n, args.warmup)
+            print(
+                f"{name:<24} {r['median']:>10.1f} {r['p95']:>8.1f} {r['queries']:>9} "
+                f"{r['size'] / 1024:>7.1f}"
+            )
+
+    run(pages("coeur-de-loriol"))
+    client.force_login(User.objects.get(email=f"cheffe-de-projet@{demo.DEMO_DOMAIN}"))
+    run(lead_pages("coeur-de-loriol"))
 
 
 if __name__ == "__main__":
