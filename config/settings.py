@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "quartiers.core",
     "quartiers.accounts",
     "quartiers.api",
+    "quartiers.programming",
     "quartiers.contracts",
     "quartiers.protocol_import",
 ]

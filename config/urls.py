@@ -19,5 +19,6 @@ urlpatterns = [
     ),
     path("", include("quartiers.accounts.urls")),
     path("", include("quartiers.protocol_import.urls")),
+    path("", include("quartiers.programming.urls")),
     path("", include("quartiers.contracts.urls")),
 ]

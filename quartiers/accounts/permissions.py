@@ -85,3 +85,18 @@ def can_edit_organisation(user, organisation) -> bool:
     return is_admin(user) or (
         user.is_authenticated and organisation.members.filter(pk=user.pk).exists()
     )
+
+
+def role_organisations(user, contract, role: str) -> set[int]:
+    """Ids of the organisations `user` acts for with `role` on `contract` (cached)."""
+    if not user.is_authenticated:
+        return set()
+    cache = user.__dict__.setdefault("_role_organisations", {})
+    key = (contract.pk, role)
+    if key not in cache:
+        cache[key] = set(
+            RoleAssignment.objects.filter(
+                user=user, contract=contract, role=role, organisation__isnull=False
+            ).values_list("organisation_id", flat=True)
+        )
+    return cache[key]

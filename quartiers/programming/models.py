@@ -1,0 +1,680 @@
+"""The annual programming: calls for projects, applications (CERFA 12156), instruction,
+committees, decisions, conventions, payments and bilans (CERFA 15059)."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from quartiers.programming.enums import (
+    ApplicationStatus,
+    BudgetSide,
+    CallStatus,
+    CommitteeKind,
+    DecisionOutcome,
+    EqualityMarker,
+    Opinion,
+    PaymentKind,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+# Associative chart of accounts (plan comptable associatif) used by the CERFA budget.
+ACCOUNTS = {
+    BudgetSide.CHARGE: {
+        "60": "achats",
+        "61": "services extérieurs",
+        "62": "autres services extérieurs",
+        "63": "impôts et taxes",
+        "64": "charges de personnel",
+        "65": "autres charges de gestion courante",
+        "66": "charges financières",
+        "67": "charges exceptionnelles",
+        "68": "dotations aux amortissements",
+    },
+    BudgetSide.PRODUCT: {
+        "70": "ventes de produits finis, prestations de services",
+        "73": "dotations et produits de tarification",
+        "74": "subventions d'exploitation",
+        "75": "autres produits de gestion courante",
+        "76": "produits financiers",
+        "77": "produits exceptionnels",
+        "78": "reprises sur amortissements et provisions",
+    },
+    BudgetSide.CONTRIBUTION_USE: {
+        "860": "secours en nature",
+        "861": "mise à disposition gratuite de biens et services",
+        "862": "prestations",
+        "864": "personnel bénévole",
+    },
+    BudgetSide.CONTRIBUTION_SOURCE: {
+        "870": "bénévolat",
+        "871": "prestations en nature",
+        "875": "dons en nature",
+    },
+}
+SUBSIDY_ACCOUNT = "74"
+
+
+class CallForProjects(models.Model):
+    """The yearly call of a contract's partners."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name="contrat",
+        on_delete=models.CASCADE,
+        related_name="calls",
+    )
+    uuid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    year = models.PositiveIntegerField("année")
+    title = models.CharField("intitulé", max_length=300)
+    description = models.TextField("présentation", blank=True)
+    status = models.CharField("état", max_length=20, choices=CallStatus, default=CallStatus.DRAFT)
+    opens_on = models.DateField("ouverture")
+    deadline = models.DateTimeField("date limite de dépôt")
+    technical_committee_on = models.DateField("comité technique", null=True, blank=True)
+    steering_committee_on = models.DateField("comité de pilotage", null=True, blank=True)
+    min_qpv_share = models.DecimalField(
+        "part minimale d'habitants des QPV (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+    )
+    priorities = models.ManyToManyField(
+        "contracts.Priority", verbose_name="priorités de l'année", blank=True
+    )
+    engagements = models.ManyToManyField(
+        "contracts.Engagement", verbose_name="engagements visés", blank=True
+    )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name="appel de l'année précédente",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "appel à projets"
+        verbose_name_plural = "appels à projets"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year"], name="one_call_per_year")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programming:call-detail", kwargs={"uuid": self.uuid})
+
+
+class CallFunder(models.Model):
+    """A funder taking part in a call, with its envelope."""
+
+    call = models.ForeignKey(
+        CallForProjects, verbose_name="appel", on_delete=models.CASCADE, related_name="funders"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name="financeur", on_delete=models.PROTECT
+    )
+    envelope = models.DecimalField("enveloppe", **MONEY, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = "financeur de l'appel"
+        verbose_name_plural = "financeurs de l'appel"
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organisation"], name="unique_call_funder")
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class RequiredAttachment(models.Model):
+    call = models.ForeignKey(
+        CallForProjects,
+        verbose_name="appel",
+        on_delete=models.CASCADE,
+        related_name="required_attachments",
+    )
+    label = models.CharField("pièce", max_length=200)
+    mandatory = models.BooleanField("obligatoire", default=True)
+
+    class Meta:
+        verbose_name = "pièce demandée"
+        verbose_name_plural = "pièces demandées"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class GridCriterion(models.Model):
+    """A criterion of the call's analysis grid (scored 0..max_score, weighted)."""
+
+    call = models.ForeignKey(
+        CallForProjects, verbose_name="appel", on_delete=models.CASCADE, related_name="criteria"
+    )
+    label = models.CharField("critère", max_length=200)
+    weight = models.DecimalField("pondération", max_digits=5, decimal_places=2, default=1)
+    max_score = models.PositiveSmallIntegerField("note maximale", default=4)
+    position = models.PositiveIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "critère d'analyse"
+        verbose_name_plural = "grille d'analyse"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class Action(models.Model):
+    """The stable identity of an action across years (renewals)."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", verbose_name="contrat", on_delete=models.CASCADE
+    )
+    carrier = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="porteur",
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    uuid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField("intitulé", max_length=300)
+
+    class Meta:
+        verbose_name = "action"
+        verbose_name_plural = "actions"
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_call(self, call):
+        return self.filter(call=call)
+
+    def for_carrier(self, organisations):
+        return self.filter(carrier__in=organisations)
+
+    def asking(self, organisation):
+        """Applications that ask `organisation` for money (a 74 line names it)."""
+        return self.filter(
+            budget_lines__account=SUBSIDY_ACCOUNT, budget_lines__funder=organisation
+        ).distinct()
+
+    def submitted(self):
+        return self.exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+
+
+class Application(models.Model):
+    """A subsidy application, shaped like CERFA 12156*06."""
+
+    call = models.ForeignKey(
+        CallForProjects,
+        verbose_name="appel",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    action = models.ForeignKey(
+        Action, verbose_name="action", on_delete=models.PROTECT, related_name="applications"
+    )
+    carrier = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="porteur",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    uuid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        "état", max_length=30, choices=ApplicationStatus, default=ApplicationStatus.DRAFT
+    )
+    renewal_of = models.ForeignKey(
+        "self",
+        verbose_name="renouvellement de",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewals",
+    )
+    # 1. Carrier (identity comes from its organisation: SIRET, RNA, address)
+    contact_name = models.CharField("personne chargée du dossier", max_length=200, blank=True)
+    contact_email = models.EmailField("courriel de contact", blank=True)
+    contact_phone = models.CharField("téléphone", max_length=30, blank=True)
+    # 2. Relations with the administration
+    approvals = models.TextField("agréments administratifs", blank=True)
+    public_utility = models.BooleanField("reconnue d'utilité publique", default=False)
+    # 3. Human resources
+    volunteers = models.PositiveIntegerField("bénévoles", default=0)
+    employees = models.PositiveIntegerField("salariés", default=0)
+    full_time_equivalents = models.DecimalField(
+        "équivalents temps plein", max_digits=6, decimal_places=2, default=0
+    )
+    # 4. The action
+    title = models.CharField("intitulé de l'action", max_length=300)
+    objectives = models.TextField("objectifs", blank=True)
+    description = models.TextField("description", blank=True)
+    public_total = models.PositiveIntegerField("nombre de bénéficiaires prévus", default=0)
+    public_women = models.PositiveIntegerField("dont femmes", default=0)
+    public_men = models.PositiveIntegerField("dont hommes", default=0)
+    public_age_bands = models.JSONField("tranches d'âge", default=dict, blank=True)
+    public_qpv_residents = models.PositiveIntegerField("dont habitants des QPV", default=0)
+    qpvs = models.ManyToManyField("contracts.Qpv", verbose_name="QPV visés", blank=True)
+    places = models.TextField("lieux de réalisation", blank=True)
+    starts_on = models.DateField("début de l'action", null=True, blank=True)
+    ends_on = models.DateField("fin de l'action", null=True, blank=True)
+    means = models.TextField("moyens mis en œuvre", blank=True)
+    partners_text = models.TextField("partenaires de l'action", blank=True)
+    indicators = models.TextField("indicateurs d'évaluation", blank=True)
+    engagements = models.ManyToManyField(
+        "contracts.Engagement", verbose_name="engagements du contrat", blank=True
+    )
+    pillar = models.ForeignKey(
+        "contracts.Pillar", verbose_name="pilier", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    theme = models.ForeignKey(
+        "contracts.Theme", verbose_name="thème", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    equality_marker = models.CharField(
+        "marqueur égalité femmes-hommes",
+        max_length=2,
+        choices=EqualityMarker,
+        default=EqualityMarker.G0,
+    )
+    targets_youth = models.BooleanField("jeunesse", default=False)
+    fights_discrimination = models.BooleanField("lutte contre les discriminations", default=False)
+    # 7. Attestation
+    signatory_name = models.CharField("signataire", max_length=200, blank=True)
+    signatory_quality = models.CharField("qualité du signataire", max_length=200, blank=True)
+    attested = models.BooleanField("attestation sur l'honneur", default=False)
+    submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
+    report_override = models.TextField(
+        "dérogation au bilan manquant",
+        blank=True,
+        help_text="Motif pour lequel la ou le chef·fe de projet a levé le blocage.",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier de demande"
+        verbose_name_plural = "dossiers de demande"
+        ordering = ["call", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programming:application-detail", kwargs={"uuid": self.uuid})
+
+    def budget_totals(self) -> dict[str, Decimal]:
+        totals = dict.fromkeys(BudgetSide.values, Decimal("0"))
+        for row in self.budget_lines.values("side").annotate(total=Sum("amount")):
+            totals[row["side"]] = row["total"] or Decimal("0")
+        return totals
+
+
+class ApplicationVersion(models.Model):
+    """What was submitted, frozen."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="dossier", on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField("numéro")
+    data = models.JSONField("contenu déposé")
+    submitted_at = models.DateTimeField("déposé le", auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "version déposée"
+        verbose_name_plural = "versions déposées"
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="unique_version")
+        ]
+
+    def __str__(self):
+        return f"{self.application} v{self.number}"
+
+
+class BudgetLine(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name="dossier", on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    side = models.CharField("nature", max_length=20, choices=BudgetSide)
+    account = models.CharField("compte", max_length=4)
+    label = models.CharField("libellé", max_length=200, blank=True)
+    amount = models.DecimalField("montant", **MONEY)
+    funder = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="financeur sollicité",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "ligne de budget"
+        verbose_name_plural = "lignes de budget"
+        ordering = ["side", "account", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(funder__isnull=True) | Q(account=SUBSIDY_ACCOUNT),
+                name="funder_only_on_subsidies",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account} {self.label} : {self.amount} €"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name="dossier", on_delete=models.CASCADE, related_name="attachments"
+    )
+    required = models.ForeignKey(
+        RequiredAttachment,
+        verbose_name="pièce demandée",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    file = models.FileField("fichier", upload_to="attachments/%Y/")
+    name = models.CharField("nom", max_length=255)
+    content_type = models.CharField("type", max_length=100)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class StatusChange(models.Model):
+    """Every change of an application's status, with who and when."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField("ancien état", max_length=30, choices=ApplicationStatus)
+    to_status = models.CharField("nouvel état", max_length=30, choices=ApplicationStatus)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="par",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "changement d'état"
+        verbose_name_plural = "changements d'état"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class FunderOpinion(models.Model):
+    """One funder's instruction of one application (optimistic locking on `version`)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="dossier", on_delete=models.CASCADE, related_name="opinions"
+    )
+    funder = models.ForeignKey(
+        "accounts.Organisation", verbose_name="financeur", on_delete=models.PROTECT
+    )
+    opinion = models.CharField("avis", max_length=20, choices=Opinion, blank=True)
+    proposed_amount = models.DecimalField("montant proposé", **MONEY, null=True, blank=True)
+    shared_comment = models.TextField("commentaire partagé", blank=True)
+    private_note = models.TextField("note interne au financeur", blank=True)
+    scores = models.JSONField("notes de la grille", default=dict, blank=True)
+    version = models.PositiveIntegerField("version", default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="modifié par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "avis d'un financeur"
+        verbose_name_plural = "avis des financeurs"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "funder"], name="one_opinion_per_funder")
+        ]
+
+    def __str__(self):
+        return f"{self.funder} : {self.get_opinion_display() or 'à instruire'}"
+
+
+class CouncilOpinion(models.Model):
+    """The conseil citoyen's optional opinion on an application."""
+
+    application = models.OneToOneField(
+        Application,
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        related_name="council_opinion",
+    )
+    opinion = models.CharField("avis", max_length=20, choices=Opinion)
+    comment = models.TextField("commentaire", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="par", on_delete=models.SET_NULL, null=True
+    )
+
+    class Meta:
+        verbose_name = "avis du conseil citoyen"
+        verbose_name_plural = "avis du conseil citoyen"
+
+    def __str__(self):
+        return self.get_opinion_display()
+
+
+class CommitteeSession(models.Model):
+    call = models.ForeignKey(
+        CallForProjects, verbose_name="appel", on_delete=models.CASCADE, related_name="sessions"
+    )
+    kind = models.CharField("instance", max_length=20, choices=CommitteeKind)
+    held_on = models.DateField("date")
+    uuid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = "séance de comité"
+        verbose_name_plural = "séances de comité"
+        ordering = ["held_on"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
+
+
+class TechnicalOpinion(models.Model):
+    """The comité technique's opinion on an application."""
+
+    session = models.ForeignKey(
+        CommitteeSession, verbose_name="séance", on_delete=models.CASCADE, related_name="opinions"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        related_name="technical_opinions",
+    )
+    opinion = models.CharField("avis", max_length=20, choices=Opinion)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "avis du comité technique"
+        verbose_name_plural = "avis du comité technique"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "application"], name="one_technical_opinion")
+        ]
+
+    def __str__(self):
+        return self.get_opinion_display()
+
+
+class Decision(models.Model):
+    """The comité de pilotage's decision for one application and one funder."""
+
+    session = models.ForeignKey(
+        CommitteeSession,
+        verbose_name="séance",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    application = models.ForeignKey(
+        Application, verbose_name="dossier", on_delete=models.CASCADE, related_name="decisions"
+    )
+    funder = models.ForeignKey(
+        "accounts.Organisation", verbose_name="financeur", on_delete=models.PROTECT
+    )
+    outcome = models.CharField("décision", max_length=20, choices=DecisionOutcome)
+    amount = models.DecimalField("montant accordé", **MONEY, default=Decimal("0"))
+    motivation = models.TextField("motivation", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "décision"
+        verbose_name_plural = "décisions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "funder"], name="one_decision_per_funder"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="granted", amount__gt=0) | ~Q(outcome="granted"),
+                name="granted_has_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.funder} : {self.get_outcome_display()}"
+
+
+class Convention(models.Model):
+    application = models.ForeignKey(
+        Application,
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        related_name="conventions",
+    )
+    funders = models.ManyToManyField("accounts.Organisation", verbose_name="financeurs")
+    years = models.PositiveSmallIntegerField(
+        "durée (années)", default=1, help_text="Plus d'un an : convention pluriannuelle (CPO)."
+    )
+    amount = models.DecimalField("montant", **MONEY)
+    signed_on = models.DateField("signée le")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "convention"
+        verbose_name_plural = "conventions"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(years__gte=1, years__lte=4), name="convention_up_to_4_years"
+            )
+        ]
+
+    def __str__(self):
+        return f"Convention du {self.signed_on:%d/%m/%Y}"
+
+
+class Payment(models.Model):
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="payments"
+    )
+    funder = models.ForeignKey(
+        "accounts.Organisation", verbose_name="financeur", on_delete=models.PROTECT
+    )
+    kind = models.CharField("nature", max_length=20, choices=PaymentKind)
+    amount = models.DecimalField("montant", **MONEY)
+    paid_on = models.DateField("payé le")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "paiement"
+        verbose_name_plural = "paiements"
+        ordering = ["paid_on"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} de {self.amount} €"
+
+
+class FinalReport(models.Model):
+    """The bilan of an action, shaped like CERFA 15059*02."""
+
+    application = models.OneToOneField(
+        Application, verbose_name="dossier", on_delete=models.CASCADE, related_name="report"
+    )
+    summary = models.TextField("bilan qualitatif")
+    participants_total = models.PositiveIntegerField("participants")
+    participants_women = models.PositiveIntegerField("dont femmes", default=0)
+    participants_men = models.PositiveIntegerField("dont hommes", default=0)
+    participants_age_bands = models.JSONField("par tranche d'âge", default=dict, blank=True)
+    participants_by_qpv = models.JSONField("habitants des QPV, par QPV", default=dict, blank=True)
+    objectives_reached = models.TextField("objectifs atteints", blank=True)
+    realised_charges = models.DecimalField("charges réalisées", **MONEY, default=Decimal("0"))
+    realised_products = models.DecimalField("produits réalisés", **MONEY, default=Decimal("0"))
+    notes = models.TextField("explications des écarts", blank=True)
+    received_at = models.DateTimeField("reçu le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bilan"
+        verbose_name_plural = "bilans"
+
+    def __str__(self):
+        return f"Bilan de {self.application}"
+
+
+class ReportReminder(models.Model):
+    application = models.ForeignKey(
+        Application,
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        related_name="report_reminders",
+    )
+    sent_at = models.DateTimeField("envoyée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "relance de bilan"
+        verbose_name_plural = "relances de bilan"
+
+    def __str__(self):
+        return f"Relance du {self.sent_at:%d/%m/%Y}"

@@ -1,0 +1,102 @@
+"""Who may do what in the programming. Deny by default; views, API and admin use these."""
+
+from quartiers.accounts.enums import ContractRole
+from quartiers.accounts.permissions import (
+    STEERING,
+    contract_roles,
+    is_admin,
+    role_organisations,
+)
+from quartiers.programming.enums import ApplicationStatus
+from quartiers.programming.models import SUBSIDY_ACCOUNT
+
+
+def can_view_call(user, call) -> bool:
+    contract = call.contract
+    return is_admin(user) or bool(contract_roles(user, contract)) or contract.is_published
+
+
+def can_manage_calls(user, contract) -> bool:
+    return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+
+
+def carrier_organisations(user, contract) -> set[int]:
+    return role_organisations(user, contract, ContractRole.CARRIER)
+
+
+def funder_organisations(user, contract) -> set[int]:
+    return role_organisations(user, contract, ContractRole.FUNDER_INSTRUCTOR)
+
+
+def can_apply(user, call) -> bool:
+    return bool(carrier_organisations(user, call.contract))
+
+
+def _asked_funders(application) -> set[int]:
+    cached = application.__dict__.get("_asked_funders")
+    if cached is None:
+        cached = set(
+            application.budget_lines.filter(account=SUBSIDY_ACCOUNT, amount__gt=0).values_list(
+                "funder_id", flat=True
+            )
+        )
+        application.__dict__["_asked_funders"] = cached
+    return cached
+
+
+def can_view_application(user, application) -> bool:
+    contract = application.call.contract
+    if is_admin(user):
+        return True
+    if application.carrier_id in carrier_organisations(user, contract):
+        return True
+    if application.status == ApplicationStatus.DRAFT:
+        return False  # a draft is the carrier's own business
+    roles = contract_roles(user, contract)
+    if roles & (STEERING | {ContractRole.CITIZEN_COUNCIL, ContractRole.OBSERVER}):
+        return True
+    return bool(funder_organisations(user, contract) & _asked_funders(application))
+
+
+def can_edit_application(user, application) -> bool:
+    return (
+        application.status == ApplicationStatus.DRAFT
+        and application.carrier_id in carrier_organisations(user, application.call.contract)
+    )
+
+
+def instructed_funders(user, application) -> set[int]:
+    """The funders (asked by this application) for which `user` instructs."""
+    return funder_organisations(user, application.call.contract) & _asked_funders(application)
+
+
+def can_read_private_note(user, opinion) -> bool:
+    """A funder's private note is for that funder's instructors only."""
+    return opinion.funder_id in funder_organisations(user, opinion.application.call.contract)
+
+
+def can_run_committees(user, contract) -> bool:
+    return is_admin(user) or bool(contract_roles(user, contract) & STEERING)
+
+
+def can_give_council_opinion(user, application) -> bool:
+    return ContractRole.CITIZEN_COUNCIL in contract_roles(user, application.call.contract)
+
+
+def can_manage_conventions(user, contract) -> bool:
+    return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+
+
+def can_record_payment(user, convention, funder) -> bool:
+    contract = convention.application.call.contract
+    return can_manage_conventions(user, contract) or funder.pk in funder_organisations(
+        user, contract
+    )
+
+
+def can_file_report(user, application) -> bool:
+    return application.carrier_id in carrier_organisations(user, application.call.contract)
+
+
+def can_override_report_block(user, application) -> bool:
+    return can_manage_conventions(user, application.call.contract)

@@ -1,0 +1,677 @@
+"""Business rules of the annual programming. Views, admin, commands and the demo call these."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from quartiers.accounts.services import record_event
+from quartiers.programming.enums import (
+    ApplicationStatus as S,
+)
+from quartiers.programming.enums import (
+    BudgetSide,
+    CallStatus,
+    CommitteeKind,
+    DecisionOutcome,
+)
+from quartiers.programming.models import (
+    ACCOUNTS,
+    SUBSIDY_ACCOUNT,
+    Action,
+    Application,
+    ApplicationVersion,
+    BudgetLine,
+    CallForProjects,
+    CallFunder,
+    CommitteeSession,
+    Convention,
+    Decision,
+    FinalReport,
+    FunderOpinion,
+    GridCriterion,
+    Payment,
+    RequiredAttachment,
+    StatusChange,
+    TechnicalOpinion,
+)
+
+# The one place where allowed status changes are written.
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.UNDER_INSTRUCTION, S.DRAFT, S.WITHDRAWN},
+    S.UNDER_INSTRUCTION: {S.EXAMINED, S.WITHDRAWN},
+    S.EXAMINED: {S.DECIDED, S.WITHDRAWN},
+    S.DECIDED: {S.CONVENTION_SIGNED, S.CLOSED},
+    S.CONVENTION_SIGNED: {S.PAID},
+    S.PAID: {S.REPORT_RECEIVED},
+    S.REPORT_RECEIVED: {S.CLOSED},
+    S.CLOSED: set(),
+    S.WITHDRAWN: set(),
+}
+EDITABLE = {S.DRAFT}
+REPORT_DELAY_MONTHS = 6
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def change_status(*, application: Application, to: str, by=None, comment: str = "") -> None:
+    current = application.status
+    if to not in TRANSITIONS[current]:
+        raise ValidationError(f"Passage impossible de « {S(current).label} » à « {S(to).label} ».")
+    application.status = to
+    application.save(update_fields=["status", "updated_at"])
+    StatusChange.objects.create(
+        application=application, from_status=current, to_status=to, by=by, comment=comment
+    )
+
+
+# --------------------------------------------------------------------------- calls
+
+
+@transaction.atomic
+def create_call(
+    *, contract, year: int, title: str, opens_on, deadline, by=None, **fields
+) -> CallForProjects:
+    if CallForProjects.objects.filter(contract=contract, year=year).exists():
+        raise ValidationError(f"Un appel à projets {year} existe déjà pour ce contrat.")
+    if deadline.date() < opens_on:
+        raise ValidationError("La date limite doit suivre l'ouverture.")
+    call = CallForProjects.objects.create(
+        contract=contract, year=year, title=title, opens_on=opens_on, deadline=deadline, **fields
+    )
+    record_event(
+        verb="call_created", summary=f"Appel à projets {year} créé", contract=contract, actor=by
+    )
+    return call
+
+
+def _shift(value, years: int):
+    if value is None:
+        return None
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February
+        return value.replace(year=value.year + years, day=28)
+
+
+@transaction.atomic
+def copy_call_to_next_year(*, call: CallForProjects, by=None) -> CallForProjects:
+    """« Ouvrir l'appel de l'an prochain » : same funders, attachments, grid and dates + 1 year."""
+    new = create_call(
+        contract=call.contract,
+        year=call.year + 1,
+        title=call.title.replace(str(call.year), str(call.year + 1)),
+        description=call.description,
+        opens_on=_shift(call.opens_on, 1),
+        deadline=_shift(call.deadline, 1),
+        technical_committee_on=_shift(call.technical_committee_on, 1),
+        steering_committee_on=_shift(call.steering_committee_on, 1),
+        min_qpv_share=call.min_qpv_share,
+        previous=call,
+        by=by,
+    )
+    new.priorities.set(call.priorities.all())
+    new.engagements.set(call.engagements.all())
+    CallFunder.objects.bulk_create(
+        CallFunder(call=new, organisation_id=f.organisation_id, envelope=f.envelope)
+        for f in call.funders.all()
+    )
+    RequiredAttachment.objects.bulk_create(
+        RequiredAttachment(call=new, label=r.label, mandatory=r.mandatory)
+        for r in call.required_attachments.all()
+    )
+    GridCriterion.objects.bulk_create(
+        GridCriterion(
+            call=new, label=c.label, weight=c.weight, max_score=c.max_score, position=c.position
+        )
+        for c in call.criteria.all()
+    )
+    return new
+
+
+def open_call(*, call: CallForProjects, by=None) -> None:
+    call.status = CallStatus.OPEN
+    call.save(update_fields=["status"])
+    record_event(verb="call_opened", summary=f"{call} ouvert", contract=call.contract, actor=by)
+
+
+def is_open_for_submission(call: CallForProjects, now=None) -> bool:
+    now = now or timezone.now()
+    return call.status == CallStatus.OPEN and call.opens_on <= now.date() and now <= call.deadline
+
+
+# --------------------------------------------------------------------------- applications
+
+
+def report_due_on(application: Application) -> datetime.date | None:
+    """A bilan is due six months after the action's end."""
+    if application.ends_on is None:
+        return None
+    month = application.ends_on.month - 1 + REPORT_DELAY_MONTHS
+    year = application.ends_on.year + month // 12
+    day = min(application.ends_on.day, 28)
+    return datetime.date(year, month % 12 + 1, day)
+
+
+def missing_reports(carrier, today=None) -> list[Application]:
+    """The carrier's funded actions whose bilan is overdue."""
+    today = today or timezone.localdate()
+    funded = Application.objects.filter(
+        carrier=carrier, status__in=[S.CONVENTION_SIGNED, S.PAID], report__isnull=True
+    )
+    return [a for a in funded if (due := report_due_on(a)) and due < today]
+
+
+@transaction.atomic
+def start_application(
+    *, call: CallForProjects, carrier, title: str, by=None, renewal_of: Application | None = None
+) -> Application:
+    """A new draft; a renewal keeps the action's identity and copies last year's content."""
+    if renewal_of is not None:
+        if renewal_of.carrier_id != carrier.pk:
+            raise ValidationError("On ne peut renouveler que les actions de son organisation.")
+        action = renewal_of.action
+        values = model_to_dict(
+            renewal_of,
+            exclude=[
+                "id",
+                "call",
+                "action",
+                "carrier",
+                "uuid",
+                "status",
+                "renewal_of",
+                "submitted_at",
+                "report_override",
+                "qpvs",
+                "engagements",
+                "attested",
+            ],
+        )
+        values["pillar_id"] = values.pop("pillar")
+        values["theme_id"] = values.pop("theme")
+        values.update(
+            starts_on=_shift(renewal_of.starts_on, 1), ends_on=_shift(renewal_of.ends_on, 1)
+        )
+        values["title"] = title or renewal_of.title
+    else:
+        action = Action.objects.create(contract=call.contract, carrier=carrier, title=title)
+        values = {"title": title}
+    application = Application.objects.create(
+        call=call, action=action, carrier=carrier, renewal_of=renewal_of, **values
+    )
+    if renewal_of is not None:
+        application.qpvs.set(renewal_of.qpvs.all())
+        application.engagements.set(renewal_of.engagements.all())
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                application=application,
+                side=line.side,
+                account=line.account,
+                label=line.label,
+                amount=line.amount,
+                funder_id=line.funder_id,
+            )
+            for line in renewal_of.budget_lines.all()
+        )
+        for attachment in renewal_of.attachments.all():  # reuse last year's documents
+            application.attachments.create(
+                required=_same_required(call, attachment.required),
+                file=attachment.file.name,
+                name=attachment.name,
+                content_type=attachment.content_type,
+                size=attachment.size,
+            )
+    record_event(
+        verb="application_started",
+        summary=f"Dossier « {application.title} » commencé par {carrier}",
+        contract=call.contract,
+        actor=by,
+    )
+    return application
+
+
+def _same_required(call, required):
+    if required is None:
+        return None
+    return call.required_attachments.filter(label=required.label).first()
+
+
+def ensure_editable(application: Application) -> None:
+    if application.status not in EDITABLE:
+        raise ValidationError("Ce dossier est déposé : il n'est plus modifiable.")
+
+
+@dataclass
+class BudgetLineData:
+    side: str
+    account: str
+    amount: Decimal
+    label: str = ""
+    funder: object = None
+
+
+def validate_budget_line(line: BudgetLineData) -> None:
+    if line.account not in ACCOUNTS[line.side]:
+        raise ValidationError(f"Le compte {line.account} n'existe pas pour les {line.side}.")
+    if line.amount is None or line.amount < 0:
+        raise ValidationError("Un montant de budget est positif.")
+    if line.funder is not None and line.account != SUBSIDY_ACCOUNT:
+        raise ValidationError("Seules les subventions (compte 74) nomment un financeur.")
+    if line.account == SUBSIDY_ACCOUNT and line.funder is None and line.amount > 0:
+        raise ValidationError("Chaque ligne de subvention (74) nomme le financeur sollicité.")
+
+
+@transaction.atomic
+def set_budget(*, application: Application, lines: list[BudgetLineData]) -> None:
+    """Replace the draft's budget (the balance is checked at submission)."""
+    ensure_editable(application)
+    for line in lines:
+        validate_budget_line(line)
+    application.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(
+            application=application,
+            side=line.side,
+            account=line.account,
+            label=line.label,
+            amount=line.amount,
+            funder=line.funder,
+        )
+        for line in lines
+    )
+
+
+def budget_errors(application: Application) -> list[str]:
+    totals = application.budget_totals()
+    errors = []
+    if totals[BudgetSide.CHARGE] <= 0:
+        errors.append("Le budget de l'action n'a pas de charges.")
+    if totals[BudgetSide.CHARGE] != totals[BudgetSide.PRODUCT]:
+        errors.append(
+            f"Le budget n'est pas équilibré : charges {totals[BudgetSide.CHARGE]} € , "
+            f"produits {totals[BudgetSide.PRODUCT]} €."
+        )
+    if totals[BudgetSide.CONTRIBUTION_USE] != totals[BudgetSide.CONTRIBUTION_SOURCE]:
+        errors.append(
+            "Les contributions en nature ne sont pas équilibrées : emplois (86) "
+            f"{totals[BudgetSide.CONTRIBUTION_USE]} €, ressources (87) "
+            f"{totals[BudgetSide.CONTRIBUTION_SOURCE]} €."
+        )
+    return errors
+
+
+def submission_errors(application: Application, now=None) -> list[str]:
+    call = application.call
+    errors = []
+    if not is_open_for_submission(call, now):
+        errors.append(
+            f"L'appel à projets n'accepte pas de dépôt (date limite : "
+            f"{timezone.localtime(call.deadline):%d/%m/%Y %H:%M})."
+        )
+    if not application.title or not application.objectives or not application.description:
+        errors.append("L'intitulé, les objectifs et la description de l'action sont requis.")
+    if application.starts_on is None or application.ends_on is None:
+        errors.append("Les dates de début et de fin de l'action sont requises.")
+    elif application.ends_on < application.starts_on:
+        errors.append("La fin de l'action précède son début.")
+    if application.public_women + application.public_men > application.public_total:
+        errors.append("Femmes et hommes dépassent le nombre de bénéficiaires.")
+    if application.public_qpv_residents > application.public_total:
+        errors.append("Les habitants des QPV dépassent le nombre de bénéficiaires.")
+    if application.public_total and call.min_qpv_share:
+        share = Decimal(application.public_qpv_residents * 100) / application.public_total
+        if share < call.min_qpv_share:
+            errors.append(
+                f"Les habitants des QPV font {share:.0f} % du public ; l'appel en demande au "
+                f"moins {call.min_qpv_share:.0f} %."
+            )
+    errors += budget_errors(application)
+    if not application.budget_lines.filter(account=SUBSIDY_ACCOUNT, amount__gt=0).exists():
+        errors.append("Le budget ne sollicite aucun financeur (compte 74).")
+    provided = set(application.attachments.values_list("required_id", flat=True))
+    for required in call.required_attachments.filter(mandatory=True):
+        if required.pk not in provided:
+            errors.append(f"Pièce manquante : {required.label}.")
+    if not (application.attested and application.signatory_name):
+        errors.append("L'attestation sur l'honneur doit être cochée et signée.")
+    missing = missing_reports(application.carrier, now.date() if now else None)
+    if missing and not application.report_override:
+        titles = ", ".join(f"« {a.title} »" for a in missing)
+        errors.append(
+            f"Bilan en retard pour {titles} : déposez-le avant toute nouvelle demande "
+            "(ou demandez une dérogation à la cheffe ou au chef de projet)."
+        )
+    return errors
+
+
+def snapshot(application: Application) -> dict:
+    data = model_to_dict(application, exclude=["qpvs", "engagements"])
+    data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
+    data = {k: str(v) if isinstance(v, Decimal) else v for k, v in data.items()}
+    data["qpvs"] = list(application.qpvs.values_list("name", flat=True))
+    data["engagements"] = list(application.engagements.values_list("number", flat=True))
+    data["budget"] = [
+        {
+            "side": line.side,
+            "account": line.account,
+            "label": line.label,
+            "amount": str(line.amount),
+            "funder": str(line.funder) if line.funder_id else None,
+        }
+        for line in application.budget_lines.select_related("funder")
+    ]
+    data["attachments"] = list(application.attachments.values_list("name", flat=True))
+    return data
+
+
+@transaction.atomic
+def submit_application(*, application: Application, by=None, now=None) -> ApplicationVersion:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    ensure_editable(application)
+    errors = submission_errors(application, now)
+    if errors:
+        raise ValidationError(errors)
+    application.submitted_at = now or timezone.now()
+    application.save(update_fields=["submitted_at", "updated_at"])
+    change_status(application=application, to=S.SUBMITTED, by=by)
+    number = application.versions.count() + 1
+    version = ApplicationVersion.objects.create(
+        application=application, number=number, data=snapshot(application), submitted_by=by
+    )
+    for funder in funders_asked(application):
+        FunderOpinion.objects.get_or_create(application=application, funder=funder)
+    record_event(
+        verb="application_submitted",
+        summary=f"Dossier « {application.title} » déposé (version {number})",
+        contract=application.call.contract,
+        actor=by,
+    )
+    return version
+
+
+def funders_asked(application: Application):
+    from quartiers.accounts.models import Organisation
+
+    return Organisation.objects.filter(
+        pk__in=application.budget_lines.filter(account=SUBSIDY_ACCOUNT, amount__gt=0).values(
+            "funder"
+        )
+    )
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, by=None, comment="") -> None:
+    change_status(application=application, to=S.WITHDRAWN, by=by, comment=comment)
+
+
+@transaction.atomic
+def override_report_block(*, application: Application, reason: str, by) -> None:
+    """The chef de projet lifts the missing-bilan block for this application (recorded)."""
+    if not reason.strip():
+        raise ValidationError("Indiquez le motif de la dérogation.")
+    application.report_override = reason.strip()
+    application.save(update_fields=["report_override", "updated_at"])
+    record_event(
+        verb="report_block_overridden",
+        summary=f"Dérogation au bilan manquant pour « {application.title} » : {reason}",
+        contract=application.call.contract,
+        actor=by,
+    )
+
+
+def attachment_error(*, name: str, content_type: str, size: int) -> str | None:
+    if size > MAX_ATTACHMENT_BYTES:
+        return f"« {name} » dépasse 10 Mo."
+    expected = ALLOWED_ATTACHMENT_TYPES.get(content_type)
+    if expected is None or not name.lower().endswith(
+        (expected, ".jpeg") if expected == ".jpg" else (expected,)
+    ):
+        return f"« {name} » : format non accepté (PDF, image, document bureautique)."
+    return None
+
+
+# --------------------------------------------------------------------------- instruction
+
+
+@transaction.atomic
+def start_instruction(*, call: CallForProjects, by=None) -> int:
+    """After the deadline: every submitted application goes to instruction."""
+    applications = list(call.applications.filter(status=S.SUBMITTED))
+    for application in applications:
+        change_status(application=application, to=S.UNDER_INSTRUCTION, by=by)
+    call.status = CallStatus.CLOSED
+    call.save(update_fields=["status"])
+    return len(applications)
+
+
+class StaleOpinion(ValidationError):
+    pass
+
+
+@transaction.atomic
+def save_funder_opinion(
+    *, opinion: FunderOpinion, expected_version: int, by, **values
+) -> FunderOpinion:
+    """Optimistic locking: the write only happens if nobody saved since `expected_version`."""
+    if opinion.application.status not in {S.UNDER_INSTRUCTION, S.SUBMITTED}:
+        raise ValidationError("Ce dossier n'est plus en instruction.")
+    criteria = {str(c.pk): c for c in opinion.application.call.criteria.all()}
+    for key, score in (values.get("scores") or {}).items():
+        if key not in criteria or not 0 <= int(score) <= criteria[key].max_score:
+            raise ValidationError("Note de grille hors barème.")
+    updated = FunderOpinion.objects.filter(pk=opinion.pk, version=expected_version).update(
+        **values, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleOpinion(
+            "Un autre instructeur a modifié cet avis entre-temps : rechargez la page, vos "
+            "saisies n'ont pas été enregistrées."
+        )
+    opinion.refresh_from_db()
+    return opinion
+
+
+def grid_score(opinion: FunderOpinion) -> Decimal | None:
+    """Weighted score out of 100."""
+    criteria = list(opinion.application.call.criteria.all())
+    if not criteria or not opinion.scores:
+        return None
+    total = sum(c.weight * c.max_score for c in criteria)
+    got = sum(c.weight * int(opinion.scores.get(str(c.pk), 0)) for c in criteria)
+    return (Decimal(100) * got / total).quantize(Decimal("0.1")) if total else None
+
+
+@transaction.atomic
+def record_technical_opinion(
+    *, session: CommitteeSession, application: Application, opinion: str, comment="", by=None
+) -> TechnicalOpinion:
+    if session.kind != CommitteeKind.TECHNICAL:
+        raise ValidationError("Les avis sont rendus en comité technique.")
+    record, _ = TechnicalOpinion.objects.update_or_create(
+        session=session,
+        application=application,
+        defaults={"opinion": opinion, "comment": comment},
+    )
+    if application.status == S.UNDER_INSTRUCTION:
+        change_status(application=application, to=S.EXAMINED, by=by)
+    return record
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    session: CommitteeSession,
+    application: Application,
+    funder,
+    outcome: str,
+    amount: Decimal = Decimal("0"),
+    motivation: str = "",
+    by=None,
+) -> Decision:
+    if session.kind != CommitteeKind.STEERING:
+        raise ValidationError("Les décisions sont prises en comité de pilotage.")
+    if application.status not in {S.EXAMINED, S.DECIDED}:
+        raise ValidationError("Le dossier doit avoir été examiné en comité technique.")
+    if outcome == DecisionOutcome.GRANTED and (amount is None or amount <= 0):
+        raise ValidationError("Une subvention accordée a un montant.")
+    if outcome != DecisionOutcome.GRANTED:
+        amount = Decimal("0")
+    if not funders_asked(application).filter(pk=funder.pk).exists():
+        raise ValidationError(f"{funder} n'est pas sollicité par ce dossier.")
+    decision, _ = Decision.objects.update_or_create(
+        application=application,
+        funder=funder,
+        defaults={
+            "session": session,
+            "outcome": outcome,
+            "amount": amount,
+            "motivation": motivation,
+        },
+    )
+    if application.status == S.EXAMINED and _all_funders_decided(application):
+        change_status(application=application, to=S.DECIDED, by=by)
+    record_event(
+        verb="decision_recorded",
+        summary=f"« {application.title} » — {funder} : {decision.get_outcome_display()}"
+        + (f" {amount} €" if outcome == DecisionOutcome.GRANTED else ""),
+        contract=application.call.contract,
+        actor=by,
+    )
+    return decision
+
+
+def _all_funders_decided(application: Application) -> bool:
+    asked = set(funders_asked(application).values_list("pk", flat=True))
+    decided = set(application.decisions.values_list("funder_id", flat=True))
+    return asked <= decided
+
+
+def granted_total(application: Application, funder=None) -> Decimal:
+    decisions = application.decisions.filter(outcome=DecisionOutcome.GRANTED)
+    if funder is not None:
+        decisions = decisions.filter(funder=funder)
+    return decisions.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+# --------------------------------------------------------------------------- after decision
+
+
+@transaction.atomic
+def sign_convention(
+    *, application: Application, funders: list, signed_on, years: int = 1, by=None
+) -> Convention:
+    if application.status not in {S.DECIDED, S.CONVENTION_SIGNED}:
+        raise ValidationError("Une convention suit une décision du comité de pilotage.")
+    if not 1 <= years <= 4:
+        raise ValidationError("Une convention pluriannuelle couvre 4 ans au plus.")
+    amount = Decimal("0")
+    for funder in funders:
+        granted = granted_total(application, funder)
+        if granted <= 0:
+            raise ValidationError(f"{funder} n'a rien accordé à ce dossier.")
+        amount += granted
+    convention = Convention.objects.create(
+        application=application, years=years, amount=amount, signed_on=signed_on
+    )
+    convention.funders.set(funders)
+    if application.status == S.DECIDED:
+        change_status(application=application, to=S.CONVENTION_SIGNED, by=by)
+    return convention
+
+
+@transaction.atomic
+def record_payment(
+    *, convention: Convention, funder, kind: str, amount: Decimal, paid_on, by=None
+) -> Payment:
+    if not convention.funders.filter(pk=funder.pk).exists():
+        raise ValidationError(f"{funder} n'est pas partie à cette convention.")
+    already = convention.payments.filter(funder=funder).aggregate(t=Sum("amount"))["t"] or 0
+    granted = granted_total(convention.application, funder)
+    if already + amount > granted:
+        raise ValidationError(
+            f"Paiement refusé : {already + amount} € dépasserait les {granted} € accordés."
+        )
+    payment = Payment.objects.create(
+        convention=convention, funder=funder, kind=kind, amount=amount, paid_on=paid_on
+    )
+    application = convention.application
+    if application.status == S.CONVENTION_SIGNED:
+        change_status(application=application, to=S.PAID, by=by)
+    return payment
+
+
+@transaction.atomic
+def submit_report(*, application: Application, by=None, **values) -> FinalReport:
+    if application.status not in {S.PAID, S.CONVENTION_SIGNED}:
+        raise ValidationError("Le bilan se dépose une fois l'action financée.")
+    women, men = values.get("participants_women", 0), values.get("participants_men", 0)
+    if women + men > values["participants_total"]:
+        raise ValidationError("Femmes et hommes dépassent le nombre de participants.")
+    by_qpv = values.get("participants_by_qpv") or {}
+    if sum(int(v) for v in by_qpv.values()) > values["participants_total"]:
+        raise ValidationError("Les habitants des QPV dépassent le nombre de participants.")
+    report = FinalReport.objects.create(application=application, **values)
+    if application.status == S.CONVENTION_SIGNED:
+        change_status(application=application, to=S.PAID, by=by, comment="bilan avant solde")
+    change_status(application=application, to=S.REPORT_RECEIVED, by=by)
+    record_event(
+        verb="report_received",
+        summary=f"Bilan reçu pour « {application.title} »",
+        contract=application.call.contract,
+        actor=by,
+    )
+    return report
+
+
+@dataclass
+class LedgerRow:
+    funder: object
+    requested: Decimal
+    proposed: Decimal
+    granted: Decimal
+    committed: Decimal
+    paid: Decimal
+
+
+def ledger(application: Application) -> list[LedgerRow]:
+    """requested → proposed → granted → committed → paid, per funder."""
+    rows = []
+    requested = {
+        line["funder"]: line["total"]
+        for line in application.budget_lines.filter(account=SUBSIDY_ACCOUNT)
+        .values("funder")
+        .annotate(total=Sum("amount"))
+    }
+    proposed = {o.funder_id: o.proposed_amount or Decimal("0") for o in application.opinions.all()}
+    for funder in funders_asked(application):
+        granted = granted_total(application, funder)
+        committed = granted if application.conventions.filter(funders=funder).exists() else 0
+        paid = Payment.objects.filter(convention__application=application, funder=funder).aggregate(
+            t=Sum("amount")
+        )["t"] or Decimal("0")
+        rows.append(
+            LedgerRow(
+                funder=funder,
+                requested=requested.get(funder.pk, Decimal("0")),
+                proposed=proposed.get(funder.pk, Decimal("0")),
+                granted=granted,
+                committed=Decimal(committed),
+                paid=paid,
+            )
+        )
+    return rows

@@ -1,0 +1,13 @@
+"""Routes of the programming; each view module declares its own `urlpatterns`."""
+
+from quartiers.programming.views import applications, calls, committees, followup, instruction
+
+app_name = "programming"
+
+urlpatterns = [
+    *calls.urlpatterns,
+    *applications.urlpatterns,
+    *instruction.urlpatterns,
+    *committees.urlpatterns,
+    *followup.urlpatterns,
+]

@@ -1,0 +1,3 @@
+"""Views: applications (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Views: calls (see urls.py)."""
+
+urlpatterns: list = []

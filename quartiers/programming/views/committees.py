@@ -1,0 +1,3 @@
+"""Views: committees (see urls.py)."""
+
+urlpatterns: list = []

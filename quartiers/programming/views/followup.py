@@ -1,0 +1,3 @@
+"""Views: followup (see urls.py)."""
+
+urlpatterns: list = []

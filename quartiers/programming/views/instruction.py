@@ -1,0 +1,3 @@
+"""Views: instruction (see urls.py)."""
+
+urlpatterns: list = []
