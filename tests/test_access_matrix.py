@@ -62,6 +62,7 @@ EXPECTED = {
     "contracts:glossary": CONTRACT_READERS,
     "contracts:source-document": CONTRACT_READERS,
     "contracts:events": STEERING,
+    "contracts:warning-review": expect(405),  # POST only, see below
     "protocol_import:import": PROJECT_LEAD,
     "protocol_import:import-new": ADMIN_ONLY,
     "accounts:contract-roles": PROJECT_LEAD,
@@ -148,6 +149,7 @@ def world(db, loriol):
         "pk": association.pk,
         "uidb64": "MQ",
         "token": "invalid-token",
+        "warning": loriol.import_warnings.first().pk,
     }
     return people, kwargs, assignment
 
@@ -171,6 +173,8 @@ def _reverse(name, kwargs, assignment):
     """A URL for `name`, trying the keyword sets our routes use (most specific first)."""
     if name == "accounts:contract-role-revoke":
         return reverse(name, kwargs={"slug": kwargs["slug"], "pk": assignment.pk})
+    if name == "contracts:warning-review":
+        return reverse(name, kwargs={"slug": kwargs["slug"], "pk": kwargs["warning"]})
     for keys in (
         ("slug", "number"),
         ("slug", "fmt"),
@@ -210,3 +214,20 @@ def test_refusals_are_explained_in_french(client, world):
     response = client.get("/contrats/inexistant/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_steering_roles_mark_import_warnings_reviewed(client, world, role):
+    people, kwargs, _ = world
+    if people[role] is not None:
+        client.force_login(people[role])
+    url = reverse(
+        "contracts:warning-review", kwargs={"slug": kwargs["slug"], "pk": kwargs["warning"]}
+    )
+    response = client.post(url)
+    allowed = role in {"project_lead", "prefect_delegate", "admin"}
+    expected = 302 if allowed or role == "anonymous" else 403
+    assert response.status_code == expected
+    from quartiers.contracts.models import ImportWarning
+
+    assert ImportWarning.objects.get(pk=kwargs["warning"]).reviewed is allowed

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from quartiers.accounts.services import organisation_for_partner
+from quartiers.accounts.services import organisation_for_partner, record_event
 from quartiers.contracts.enums import PriorityKind
 from quartiers.contracts.models import (
     Contract,
@@ -273,3 +273,13 @@ def _replace_warnings(contract: Contract, source: SourceDocument, warnings) -> N
 
 def publish_contract(*, contract: Contract, published: bool = True) -> None:
     _update(contract, {"is_published": published})
+
+
+def mark_warning_reviewed(*, warning: ImportWarning, by) -> None:
+    _update(warning, {"reviewed": True})
+    record_event(
+        verb="import_warning_reviewed",
+        summary=f"Avertissement d'import vérifié : {warning.message[:200]}",
+        contract=warning.contract,
+        actor=by,
+    )

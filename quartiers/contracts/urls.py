@@ -39,5 +39,10 @@ urlpatterns = [
     ),
     path("contrats/<slug:slug>/glossaire/", views.glossary, name="glossary"),
     path("contrats/<slug:slug>/journal/", views.events, name="events"),
+    path(
+        "contrats/<slug:slug>/avertissements/<int:pk>/verifie/",
+        views.warning_review,
+        name="warning-review",
+    ),
     path("contrats/<slug:slug>/document/", views.source_document, name="source-document"),
 ]

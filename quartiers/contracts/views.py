@@ -2,17 +2,19 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from quartiers.accounts import permissions
 from quartiers.accounts import services as accounts_services
-from quartiers.contracts import exports
+from quartiers.contracts import exports, services
 from quartiers.contracts.enums import PriorityKind
 from quartiers.contracts.filters import EngagementFilter
 from quartiers.contracts.matrix import build_matrix
@@ -248,3 +250,12 @@ def events(request, contract):
             "events": accounts_services.contract_events(contract),
         },
     )
+
+
+@require_POST
+@contract_page(check=permissions.can_review_import)
+def warning_review(request, contract, pk):
+    warning = get_object_or_404(contract.import_warnings, pk=pk)
+    services.mark_warning_reviewed(warning=warning, by=request.user)
+    messages.success(request, "Avertissement marqué comme vérifié.")
+    return redirect(f"{contract.get_absolute_url()}#avertissements")

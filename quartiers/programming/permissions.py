@@ -100,3 +100,25 @@ def can_file_report(user, application) -> bool:
 
 def can_override_report_block(user, application) -> bool:
     return can_manage_conventions(user, application.call.contract)
+
+
+def can_view_instruction(user, application) -> bool:
+    """Funders' opinions on an application: steering roles and the asked funders' instructors."""
+    return can_run_committees(user, application.call.contract) or bool(
+        instructed_funders(user, application)
+    )
+
+
+def can_list_instruction(user, call) -> bool:
+    """The instruction list of a call: steering roles and the instructors of any funder."""
+    return can_run_committees(user, call.contract) or bool(
+        funder_organisations(user, call.contract)
+    )
+
+
+def can_read_programming_table(user, call) -> bool:
+    """The programming table: steering roles, funders' instructors and observers (not carriers)."""
+    contract = call.contract
+    return can_run_committees(user, contract) or bool(
+        contract_roles(user, contract) & {ContractRole.FUNDER_INSTRUCTOR, ContractRole.OBSERVER}
+    )

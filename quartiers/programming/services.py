@@ -31,6 +31,7 @@ from quartiers.programming.models import (
     CallFunder,
     CommitteeSession,
     Convention,
+    CouncilOpinion,
     Decision,
     FinalReport,
     FunderOpinion,
@@ -463,6 +464,46 @@ class StaleOpinion(ValidationError):
     pass
 
 
+# Statuses in which the committees may act on an application.
+EXAMINABLE = {S.UNDER_INSTRUCTION, S.EXAMINED}
+DECIDABLE = {S.EXAMINED, S.DECIDED}
+COUNCIL_OPINION_STATUSES = {S.SUBMITTED, S.UNDER_INSTRUCTION, S.EXAMINED}
+
+
+@transaction.atomic
+def give_council_opinion(*, application: Application, opinion: str, comment: str = "", by):
+    """The conseil citoyen's opinion, before the comité de pilotage decides (replaceable)."""
+    if application.status not in COUNCIL_OPINION_STATUSES:
+        raise ValidationError("Le conseil citoyen donne son avis avant la décision.")
+    record, _ = CouncilOpinion.objects.update_or_create(
+        application=application, defaults={"opinion": opinion, "comment": comment, "by": by}
+    )
+    record_event(
+        verb="council_opinion_given",
+        summary=f"Avis du conseil citoyen sur « {application.title} » : "
+        f"{record.get_opinion_display()}",
+        contract=application.call.contract,
+        actor=by,
+    )
+    return record
+
+
+@transaction.atomic
+def create_committee_session(
+    *, call: CallForProjects, kind: str, held_on, by=None
+) -> CommitteeSession:
+    if kind not in CommitteeKind.values:
+        raise ValidationError("Instance inconnue.")
+    session = CommitteeSession.objects.create(call=call, kind=kind, held_on=held_on)
+    record_event(
+        verb="committee_session_created",
+        summary=f"Séance « {session} » de l'appel {call.year} créée",
+        contract=call.contract,
+        actor=by,
+    )
+    return session
+
+
 @transaction.atomic
 def save_funder_opinion(
     *, opinion: FunderOpinion, expected_version: int, by, **values
@@ -483,12 +524,16 @@ def save_funder_opinion(
             "saisies n'ont pas été enregistrées."
         )
     opinion.refresh_from_db()
+    # `update()` sends no signal: record the history row django-simple-history would have.
+    FunderOpinion.history.bulk_history_create([opinion], update=True, default_user=by)
     return opinion
 
 
-def grid_score(opinion: FunderOpinion) -> Decimal | None:
-    """Weighted score out of 100."""
-    criteria = list(opinion.application.call.criteria.all())
+def grid_score(opinion: FunderOpinion, criteria=None) -> Decimal | None:
+    """Weighted score out of 100 (pass the call's `criteria` to save a query per opinion)."""
+    if criteria is None:
+        criteria = opinion.application.call.criteria.all()
+    criteria = list(criteria)
     if not criteria or not opinion.scores:
         return None
     total = sum(c.weight * c.max_score for c in criteria)
@@ -502,6 +547,9 @@ def record_technical_opinion(
 ) -> TechnicalOpinion:
     if session.kind != CommitteeKind.TECHNICAL:
         raise ValidationError("Les avis sont rendus en comité technique.")
+    _ensure_same_call(session, application)
+    if application.status not in EXAMINABLE:
+        raise ValidationError("Le comité technique examine les dossiers en instruction.")
     record, _ = TechnicalOpinion.objects.update_or_create(
         session=session,
         application=application,
@@ -525,7 +573,8 @@ def record_decision(
 ) -> Decision:
     if session.kind != CommitteeKind.STEERING:
         raise ValidationError("Les décisions sont prises en comité de pilotage.")
-    if application.status not in {S.EXAMINED, S.DECIDED}:
+    _ensure_same_call(session, application)
+    if application.status not in DECIDABLE:
         raise ValidationError("Le dossier doit avoir été examiné en comité technique.")
     if outcome == DecisionOutcome.GRANTED and (amount is None or amount <= 0):
         raise ValidationError("Une subvention accordée a un montant.")
@@ -553,6 +602,11 @@ def record_decision(
         actor=by,
     )
     return decision
+
+
+def _ensure_same_call(session: CommitteeSession, application: Application) -> None:
+    if session.call_id != application.call_id:
+        raise ValidationError("Ce dossier ne relève pas de l'appel de cette séance.")
 
 
 def _all_funders_decided(application: Application) -> bool:
