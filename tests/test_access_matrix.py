@@ -51,6 +51,18 @@ API_ORGANISATION = expect(
     404, anonymous=403, project_lead=200, prefect_delegate=200, carrier=200, admin=200
 )
 
+APPLICATION_READERS = expect(200, anonymous=302, no_role=404)
+DRAFT_EDITOR = expect(404, anonymous=302, carrier=200, admin=403)
+PROGRAMMING_TABLE = expect(
+    403,
+    anonymous=302,
+    project_lead=200,
+    prefect_delegate=200,
+    funder_instructor=200,
+    observer=200,
+    admin=200,
+)
+
 EXPECTED = {
     "contracts:home": EVERYONE,
     "contracts:contract-list": EVERYONE,
@@ -88,6 +100,65 @@ EXPECTED = {
     "oidc-login": expect(404),  # ProConnect is off unless configured
     "oidc-callback": expect(404),
     "admin:index": expect(302, admin=200),
+    # Programming (the contract is unpublished; see programming_world for the objects).
+    "programming:call-list": CONTRACT_READERS,
+    "programming:call-create": PROJECT_LEAD,
+    "programming:call-detail": CONTRACT_READERS,
+    "programming:call-edit": PROJECT_LEAD,
+    "programming:call-copy": expect(405),
+    "programming:call-open": expect(405),
+    "programming:call-start-instruction": expect(405),
+    "programming:call-ledger": expect(
+        403, anonymous=302, project_lead=200, prefect_delegate=200, funder_instructor=200, admin=200
+    ),
+    "programming:my-applications": SIGNED_IN,
+    "programming:application-create": expect(403, anonymous=302, carrier=200),
+    # A carrier's application: 404 for those who may not know it exists.
+    "programming:application-detail": APPLICATION_READERS,
+    "programming:attachment-download": APPLICATION_READERS,
+    "programming:application-edit": DRAFT_EDITOR,
+    "programming:application-budget": DRAFT_EDITOR,
+    "programming:application-attachments": DRAFT_EDITOR,
+    "programming:application-submit": expect(405, anonymous=302),
+    "programming:application-withdraw": expect(405, anonymous=302),
+    "programming:instruction-list": expect(
+        403, anonymous=302, project_lead=200, prefect_delegate=200, funder_instructor=200, admin=200
+    ),
+    "programming:opinion-edit": expect(403, anonymous=302, no_role=404, funder_instructor=200),
+    "programming:council-opinion": expect(403, anonymous=302, no_role=404, citizen_council=200),
+    "programming:session-create": STEERING,
+    "programming:session-detail": STEERING,
+    "programming:programming-table": PROGRAMMING_TABLE,
+    "programming:programming-export": PROGRAMMING_TABLE,
+    "programming:decision-letter": expect(
+        403,
+        anonymous=302,
+        no_role=404,
+        project_lead=200,
+        prefect_delegate=200,
+        carrier=200,
+        admin=200,
+    ),
+    "programming:convention-create": expect(
+        403, anonymous=302, no_role=404, project_lead=200, admin=200
+    ),
+    "programming:payment-create": expect(
+        403, anonymous=302, no_role=404, project_lead=200, funder_instructor=200, admin=200
+    ),
+    "programming:ledger": expect(
+        403,
+        anonymous=302,
+        no_role=404,
+        citizen_council=403,
+        observer=403,
+        project_lead=200,
+        prefect_delegate=200,
+        funder_instructor=200,
+        carrier=200,
+        admin=200,
+    ),
+    "programming:report-create": expect(403, anonymous=302, no_role=404, carrier=200),
+    "programming:report-override": expect(405, anonymous=302),
 }
 
 
@@ -141,7 +212,9 @@ def world(db, loriol):
             )
         people[role] = user
     assignment = loriol.role_assignments.get(role=ContractRole.OBSERVER)
+    programming = programming_world(loriol, association, caf, people)
     kwargs = {
+        **programming,
         "slug": loriol.slug,
         "number": 1,
         "fmt": "csv",
@@ -152,6 +225,99 @@ def world(db, loriol):
         "warning": loriol.import_warnings.first().pk,
     }
     return people, kwargs, assignment
+
+
+def programming_world(contract, carrier, funder, people):
+    """A call with applications at several stages, for the programming routes."""
+    from quartiers.programming import services as programming
+    from quartiers.programming.enums import CommitteeKind, DecisionOutcome, PaymentKind
+    from quartiers.programming.models import CommitteeSession
+    from tests.programming.factories import (
+        ApplicationFactory,
+        AttachmentFactory,
+        CallForProjectsFactory,
+        CallFunderFactory,
+        GridCriterionFactory,
+        submitted_application,
+    )
+
+    call = CallForProjectsFactory(contract=contract)
+    CallFunderFactory(call=call, organisation=funder)
+    GridCriterionFactory(call=call)
+    instructed = submitted_application(call, carrier, funders=[funder], amounts=[5000])
+    paid = submitted_application(call, carrier, funders=[funder], amounts=[8000])
+    draft = ApplicationFactory(call=call, carrier=carrier)
+    attachment = AttachmentFactory(application=paid)
+    lead = people["project_lead"]
+    programming.start_instruction(call=call, by=lead)
+    paid.refresh_from_db()
+    technical = CommitteeSession.objects.create(
+        call=call, kind=CommitteeKind.TECHNICAL, held_on=call.opens_on
+    )
+    steering = CommitteeSession.objects.create(
+        call=call, kind=CommitteeKind.STEERING, held_on=call.opens_on
+    )
+    programming.record_technical_opinion(
+        session=technical, application=paid, opinion="favourable", by=lead
+    )
+    programming.record_decision(
+        session=steering,
+        application=paid,
+        funder=funder,
+        outcome=DecisionOutcome.GRANTED,
+        amount=8000,
+        by=lead,
+    )
+    convention = programming.sign_convention(
+        application=paid, funders=[funder], signed_on=call.opens_on, by=lead
+    )
+    programming.record_payment(
+        convention=convention,
+        funder=funder,
+        kind=PaymentKind.ADVANCE,
+        amount=4000,
+        paid_on=call.opens_on,
+        by=lead,
+    )
+    return {
+        "call": call.uuid,
+        "instructed": instructed.uuid,
+        "paid": paid.uuid,
+        "draft": draft.uuid,
+        "session": steering.uuid,
+        "convention": convention.pk,
+        "attachment": attachment.pk,
+        "funder": funder.pk,
+    }
+
+
+# Programming routes: which object of `programming_world` each one is about.
+PROGRAMMING_URL_KWARGS = {
+    "programming:call-list": lambda k: {"slug": k["slug"]},
+    "programming:call-create": lambda k: {"slug": k["slug"]},
+    "programming:my-applications": lambda k: {},
+    "programming:application-edit": lambda k: {"uuid": k["draft"]},
+    "programming:application-budget": lambda k: {"uuid": k["draft"]},
+    "programming:application-attachments": lambda k: {"uuid": k["draft"]},
+    "programming:opinion-edit": lambda k: {"uuid": k["instructed"], "funder": k["funder"]},
+    "programming:council-opinion": lambda k: {"uuid": k["instructed"]},
+    "programming:session-detail": lambda k: {"uuid": k["session"]},
+    "programming:programming-export": lambda k: {"uuid": k["call"], "fmt": "xlsx"},
+    "programming:payment-create": lambda k: {"pk": k["convention"]},
+    "programming:attachment-download": lambda k: {"uuid": k["paid"], "pk": k["attachment"]},
+}
+CALL_ROUTES = {
+    "call-detail",
+    "call-edit",
+    "call-copy",
+    "call-open",
+    "call-start-instruction",
+    "application-create",
+    "instruction-list",
+    "session-create",
+    "programming-table",
+    "call-ledger",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -175,6 +341,11 @@ def _reverse(name, kwargs, assignment):
         return reverse(name, kwargs={"slug": kwargs["slug"], "pk": assignment.pk})
     if name == "contracts:warning-review":
         return reverse(name, kwargs={"slug": kwargs["slug"], "pk": kwargs["warning"]})
+    if name in PROGRAMMING_URL_KWARGS:
+        return reverse(name, kwargs=PROGRAMMING_URL_KWARGS[name](kwargs))
+    if name.startswith("programming:"):
+        target = "call" if name.split(":")[1] in CALL_ROUTES else "paid"
+        return reverse(name, kwargs={"uuid": kwargs[target]})
     for keys in (
         ("slug", "number"),
         ("slug", "fmt"),

@@ -1,7 +1,12 @@
-"""Exports of the commitments matrix: one table, three spreadsheet formats."""
+"""Exports of the commitments matrix: one table, three spreadsheet formats.
+
+The writers (`WRITERS`) take a header and rows of str, int or Decimal (amounts, written as
+numbers with two decimals) and are shared by the other apps' exports.
+"""
 
 import csv
 import io
+from decimal import Decimal
 
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableCell, TableRow
@@ -52,6 +57,10 @@ def to_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "#,##0.00"
     sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -64,7 +73,7 @@ def to_ods(header: list[str], rows: list[list], *, title: str) -> bytes:
     for values in [header, *rows]:
         tr = TableRow()
         for value in values:
-            if isinstance(value, int):
+            if isinstance(value, int | Decimal):
                 cell = TableCell(valuetype="float", value=value)
             else:
                 cell = TableCell(valuetype="string")

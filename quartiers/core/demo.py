@@ -1,32 +1,44 @@
-"""The demonstration: the real Loriol protocol plus fictitious people, one per role.
+"""The demonstration: the real Loriol protocol plus fictitious people, one per role, and a
+fictitious 2020-2022 programming (calls, applications, decisions, conventions, bilans).
 
-Every person here is fictitious and says so in their name; the password is public
-(README). Never load the demo on a production instance.
+Every person and association here is fictitious and says so in its name; the password is
+public (README). Never load the demo on a production instance.
 """
 
 from importlib import resources
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from quartiers.accounts import services as accounts
 from quartiers.accounts.enums import ContractRole
 from quartiers.contracts import services as contracts
+from quartiers.core.demo_programming import DEMO_ASSOCIATION, DEMO_DOMAIN, load_programming
 from quartiers.protocol_import import services as importer
 
 DEMO_PROTOCOL = "protocole-coeur-de-loriol-2020-2022.txt"
 DEMO_PASSWORD = "quartiers-demo"
-DEMO_DOMAIN = "demo.quartiers.invalid"
 
 # (local part, first name, role, partner code of the organisation it acts for)
 DEMO_PEOPLE = [
     ("cheffe-de-projet", "Camille", ContractRole.PROJECT_LEAD, None),
     ("delegue-prefet", "Dominique", ContractRole.PREFECT_DELEGATE, None),
     ("instructrice-caf", "Inès", ContractRole.FUNDER_INSTRUCTOR, "CAF"),
+    ("instructeur-etat", "Étienne", ContractRole.FUNDER_INSTRUCTOR, "ETAT"),
     ("porteur", "Pascal", ContractRole.CARRIER, None),
     ("conseil-citoyen", "Chloé", ContractRole.CITIZEN_COUNCIL, None),
     ("observateur", "Olivier", ContractRole.OBSERVER, None),
 ]
-DEMO_ASSOCIATION = "Association fictive « Vivre ensemble au cœur » (démo)"
+
+
+def _demo_user(*, email: str, password_hash: str, **fields):
+    """`accounts.ensure_user` without hashing the public demo password once per person (the
+    hasher is deliberately slow: one hash, shared, keeps `load_demo` fast)."""
+    user = accounts.ensure_user(email=email, password=None, **fields)
+    if not user.has_usable_password():
+        user.password = password_hash
+        user.save(update_fields=["password"])
+    return user
 
 
 def protocol_bytes() -> bytes:
@@ -42,9 +54,10 @@ def load(*, apply: bool):
         return report, []
     contract = report.contract
     contracts.publish_contract(contract=contract)
-    admin = accounts.ensure_user(
+    password_hash = make_password(DEMO_PASSWORD)
+    admin = _demo_user(
         email=f"admin@{DEMO_DOMAIN}",
-        password=DEMO_PASSWORD,
+        password_hash=password_hash,
         first_name="Alex",
         last_name="Administrateur (fictif)",
         is_staff=True,
@@ -53,9 +66,9 @@ def load(*, apply: bool):
     association = accounts.demo_organisation(name=DEMO_ASSOCIATION)
     people = [admin]
     for local, first_name, role, partner_code in DEMO_PEOPLE:
-        user = accounts.ensure_user(
+        user = _demo_user(
             email=f"{local}@{DEMO_DOMAIN}",
-            password=DEMO_PASSWORD,
+            password_hash=password_hash,
             first_name=first_name,
             last_name="Démo (fictif)",
             is_staff=role == ContractRole.PROJECT_LEAD,
@@ -69,4 +82,5 @@ def load(*, apply: bool):
             contract=contract, user=user, role=role, by=admin, organisation=organisation
         )
         people.append(user)
+    load_programming(contract, people)
     return report, people

@@ -51,11 +51,21 @@ def can_view_application(user, application) -> bool:
     if application.carrier_id in carrier_organisations(user, contract):
         return True
     if application.status == ApplicationStatus.DRAFT:
-        return False  # a draft is the carrier's own business
+        # A draft is the carrier's own business, unless a missing bilan blocks it: the chef de
+        # projet then needs to see it to grant (or not) a dérogation.
+        return can_override_report_block(user, application) and _blocked_by_missing_report(
+            application
+        )
     roles = contract_roles(user, contract)
     if roles & (STEERING | {ContractRole.CITIZEN_COUNCIL, ContractRole.OBSERVER}):
         return True
     return bool(funder_organisations(user, contract) & _asked_funders(application))
+
+
+def _blocked_by_missing_report(application) -> bool:
+    from quartiers.programming.services import missing_reports
+
+    return bool(missing_reports(application.carrier))
 
 
 def can_edit_application(user, application) -> bool:
@@ -122,3 +132,36 @@ def can_read_programming_table(user, call) -> bool:
     return can_run_committees(user, contract) or bool(
         contract_roles(user, contract) & {ContractRole.FUNDER_INSTRUCTOR, ContractRole.OBSERVER}
     )
+
+
+def can_view_decision_letter(user, application) -> bool:
+    """The carrier and the steering roles (the letter is addressed to the carrier)."""
+    contract = application.call.contract
+    return can_run_committees(user, contract) or application.carrier_id in carrier_organisations(
+        user, contract
+    )
+
+
+def can_view_ledger(user, application) -> bool:
+    """Money of one dossier: steering roles, the carrier and the instructors of its funders."""
+    contract = application.call.contract
+    return (
+        can_run_committees(user, contract)
+        or application.carrier_id in carrier_organisations(user, contract)
+        or bool(instructed_funders(user, application))
+    )
+
+
+def can_view_call_ledger(user, call) -> bool:
+    """Money of a whole call: steering roles and the funders' instructors."""
+    contract = call.contract
+    return can_run_committees(user, contract) or bool(funder_organisations(user, contract))
+
+
+def payable_funders(user, convention) -> set[int]:
+    """The funders of `convention` for which `user` may record a payment."""
+    return {
+        funder.pk
+        for funder in convention.funders.all()
+        if can_record_payment(user, convention, funder)
+    }

@@ -1,16 +1,22 @@
 """Business rules of the annual programming. Views, admin, commands and the demo call these."""
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Count, Exists, F, OuterRef, Sum
 from django.forms.models import model_to_dict
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from quartiers.accounts.services import record_event
+from quartiers.programming import letters
 from quartiers.programming.enums import (
     ApplicationStatus as S,
 )
@@ -19,6 +25,7 @@ from quartiers.programming.enums import (
     CallStatus,
     CommitteeKind,
     DecisionOutcome,
+    PaymentKind,
 )
 from quartiers.programming.models import (
     ACCOUNTS,
@@ -37,6 +44,7 @@ from quartiers.programming.models import (
     FunderOpinion,
     GridCriterion,
     Payment,
+    ReportReminder,
     RequiredAttachment,
     StatusChange,
     TechnicalOpinion,
@@ -69,15 +77,20 @@ ALLOWED_ATTACHMENT_TYPES = {
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
-def change_status(*, application: Application, to: str, by=None, comment: str = "") -> None:
+def change_status(
+    *, application: Application, to: str, by=None, comment: str = "", now=None
+) -> None:
+    """`now` dates the change (the demo replays past years); by default, the present."""
     current = application.status
     if to not in TRANSITIONS[current]:
         raise ValidationError(f"Passage impossible de « {S(current).label} » à « {S(to).label} ».")
     application.status = to
     application.save(update_fields=["status", "updated_at"])
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         application=application, from_status=current, to_status=to, by=by, comment=comment
     )
+    if now is not None:
+        StatusChange.objects.filter(pk=change.pk).update(at=now)
 
 
 # --------------------------------------------------------------------------- calls
@@ -159,13 +172,14 @@ def is_open_for_submission(call: CallForProjects, now=None) -> bool:
 
 
 def report_due_on(application: Application) -> datetime.date | None:
-    """A bilan is due six months after the action's end."""
+    """A bilan is due six months after the action's end (31 December → 30 June)."""
     if application.ends_on is None:
         return None
     month = application.ends_on.month - 1 + REPORT_DELAY_MONTHS
     year = application.ends_on.year + month // 12
-    day = min(application.ends_on.day, 28)
-    return datetime.date(year, month % 12 + 1, day)
+    month = month % 12 + 1
+    day = min(application.ends_on.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day)
 
 
 def missing_reports(carrier, today=None) -> list[Application]:
@@ -179,7 +193,13 @@ def missing_reports(carrier, today=None) -> list[Application]:
 
 @transaction.atomic
 def start_application(
-    *, call: CallForProjects, carrier, title: str, by=None, renewal_of: Application | None = None
+    *,
+    call: CallForProjects,
+    carrier,
+    title: str,
+    by=None,
+    renewal_of: Application | None = None,
+    now=None,
 ) -> Application:
     """A new draft; a renewal keeps the action's identity and copies last year's content."""
     if renewal_of is not None:
@@ -215,6 +235,8 @@ def start_application(
     application = Application.objects.create(
         call=call, action=action, carrier=carrier, renewal_of=renewal_of, **values
     )
+    if now is not None:
+        Application.objects.filter(pk=application.pk).update(created_at=now)
     if renewal_of is not None:
         application.qpvs.set(renewal_of.qpvs.all())
         application.engagements.set(renewal_of.engagements.all())
@@ -350,7 +372,7 @@ def submission_errors(application: Application, now=None) -> list[str]:
             errors.append(f"Pièce manquante : {required.label}.")
     if not (application.attested and application.signatory_name):
         errors.append("L'attestation sur l'honneur doit être cochée et signée.")
-    missing = missing_reports(application.carrier, now.date() if now else None)
+    missing = missing_reports(application.carrier, timezone.localdate(now) if now else None)
     if missing and not application.report_override:
         titles = ", ".join(f"« {a.title} »" for a in missing)
         errors.append(
@@ -389,11 +411,13 @@ def submit_application(*, application: Application, by=None, now=None) -> Applic
         raise ValidationError(errors)
     application.submitted_at = now or timezone.now()
     application.save(update_fields=["submitted_at", "updated_at"])
-    change_status(application=application, to=S.SUBMITTED, by=by)
+    change_status(application=application, to=S.SUBMITTED, by=by, now=now)
     number = application.versions.count() + 1
     version = ApplicationVersion.objects.create(
         application=application, number=number, data=snapshot(application), submitted_by=by
     )
+    if now is not None:
+        ApplicationVersion.objects.filter(pk=version.pk).update(submitted_at=now)
     for funder in funders_asked(application):
         FunderOpinion.objects.get_or_create(application=application, funder=funder)
     record_event(
@@ -416,8 +440,8 @@ def funders_asked(application: Application):
 
 
 @transaction.atomic
-def withdraw_application(*, application: Application, by=None, comment="") -> None:
-    change_status(application=application, to=S.WITHDRAWN, by=by, comment=comment)
+def withdraw_application(*, application: Application, by=None, comment="", now=None) -> None:
+    change_status(application=application, to=S.WITHDRAWN, by=by, comment=comment, now=now)
 
 
 @transaction.atomic
@@ -450,11 +474,11 @@ def attachment_error(*, name: str, content_type: str, size: int) -> str | None:
 
 
 @transaction.atomic
-def start_instruction(*, call: CallForProjects, by=None) -> int:
+def start_instruction(*, call: CallForProjects, by=None, now=None) -> int:
     """After the deadline: every submitted application goes to instruction."""
     applications = list(call.applications.filter(status=S.SUBMITTED))
     for application in applications:
-        change_status(application=application, to=S.UNDER_INSTRUCTION, by=by)
+        change_status(application=application, to=S.UNDER_INSTRUCTION, by=by, now=now)
     call.status = CallStatus.CLOSED
     call.save(update_fields=["status"])
     return len(applications)
@@ -506,9 +530,15 @@ def create_committee_session(
 
 @transaction.atomic
 def save_funder_opinion(
-    *, opinion: FunderOpinion, expected_version: int, by, **values
+    *, opinion: FunderOpinion, expected_version: int, by, verdict: str | None = None, **values
 ) -> FunderOpinion:
-    """Optimistic locking: the write only happens if nobody saved since `expected_version`."""
+    """Optimistic locking: the write only happens if nobody saved since `expected_version`.
+
+    `values` are FunderOpinion fields; the `opinion` field itself (favourable, reserved,
+    unfavourable or "") is passed as `verdict`, since `opinion` names the instance.
+    """
+    if verdict is not None:
+        values["opinion"] = verdict
     if opinion.application.status not in {S.UNDER_INSTRUCTION, S.SUBMITTED}:
         raise ValidationError("Ce dossier n'est plus en instruction.")
     criteria = {str(c.pk): c for c in opinion.application.call.criteria.all()}
@@ -543,7 +573,13 @@ def grid_score(opinion: FunderOpinion, criteria=None) -> Decimal | None:
 
 @transaction.atomic
 def record_technical_opinion(
-    *, session: CommitteeSession, application: Application, opinion: str, comment="", by=None
+    *,
+    session: CommitteeSession,
+    application: Application,
+    opinion: str,
+    comment="",
+    by=None,
+    now=None,
 ) -> TechnicalOpinion:
     if session.kind != CommitteeKind.TECHNICAL:
         raise ValidationError("Les avis sont rendus en comité technique.")
@@ -556,7 +592,7 @@ def record_technical_opinion(
         defaults={"opinion": opinion, "comment": comment},
     )
     if application.status == S.UNDER_INSTRUCTION:
-        change_status(application=application, to=S.EXAMINED, by=by)
+        change_status(application=application, to=S.EXAMINED, by=by, now=now)
     return record
 
 
@@ -570,6 +606,7 @@ def record_decision(
     amount: Decimal = Decimal("0"),
     motivation: str = "",
     by=None,
+    now=None,
 ) -> Decision:
     if session.kind != CommitteeKind.STEERING:
         raise ValidationError("Les décisions sont prises en comité de pilotage.")
@@ -593,7 +630,7 @@ def record_decision(
         },
     )
     if application.status == S.EXAMINED and _all_funders_decided(application):
-        change_status(application=application, to=S.DECIDED, by=by)
+        change_status(application=application, to=S.DECIDED, by=by, now=now)
     record_event(
         verb="decision_recorded",
         summary=f"« {application.title} » — {funder} : {decision.get_outcome_display()}"
@@ -625,16 +662,106 @@ def granted_total(application: Application, funder=None) -> Decimal:
 # --------------------------------------------------------------------------- after decision
 
 
+# Statuses reached once the comité de pilotage has decided for every funder asked.
+DECIDED_STATUSES = {S.DECIDED, S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED, S.CLOSED}
+FUNDED_STATUSES = {S.CONVENTION_SIGNED, S.PAID}  # a bilan is expected
+REMINDER_INTERVAL_DAYS = 30  # at most one bilan reminder per application in this many days
+REMINDER_NOTICE_DAYS = 30  # start reminding this many days before the due date
+
+
+def carrier_recipients(application: Application) -> list[str]:
+    """Who hears about a dossier: its contact and the members of the carrier organisation."""
+    emails = {application.contact_email.strip().lower()} if application.contact_email else set()
+    emails |= {
+        email.lower()
+        for email in application.carrier.members.filter(is_active=True).values_list(
+            "email", flat=True
+        )
+    }
+    return sorted(emails - {""})
+
+
+def _send_templated_mail(*, template: str, to: list[str], context: dict, attachments=()) -> None:
+    context = {"site_name": settings.SITE_NAME, **context}
+    subject = render_to_string(f"programming/emails/{template}_subject.txt", context)
+    body = render_to_string(f"programming/emails/{template}_body.txt", context)
+    message = EmailMessage(" ".join(subject.split()), body, to=to)
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def decisions_of(application: Application) -> list[Decision]:
+    return list(application.decisions.select_related("funder", "session").order_by("funder__name"))
+
+
+@transaction.atomic
+def notify_decision(*, application: Application, by=None) -> list[str]:
+    """E-mail the comité de pilotage's decisions, with the decision letter, to the carrier."""
+    decisions = decisions_of(application)
+    if application.status not in DECIDED_STATUSES or not decisions:
+        raise ValidationError("Le comité de pilotage n'a pas encore décidé de ce dossier.")
+    recipients = carrier_recipients(application)
+    if not recipients:
+        raise ValidationError(
+            "Le dossier n'a pas de courriel de contact et le porteur n'a aucun membre inscrit : "
+            "personne à prévenir."
+        )
+    _send_templated_mail(
+        template="decision",
+        to=recipients,
+        context={
+            "application": application,
+            "decisions": decisions,
+            "granted": sum(
+                (d.amount for d in decisions if d.outcome == DecisionOutcome.GRANTED),
+                Decimal("0"),
+            ),
+            "link": _absolute(application.get_absolute_url()),
+        },
+        attachments=[
+            (
+                letters.decision_letter_filename(application),
+                letters.decision_letter_pdf(application, decisions=decisions),
+                "application/pdf",
+            )
+        ],
+    )
+    record_event(
+        verb="decision_notified",
+        summary=f"Décision sur « {application.title} » envoyée à {len(recipients)} "
+        f"destinataire{'s' if len(recipients) > 1 else ''} de {application.carrier}",
+        contract=application.call.contract,
+        actor=by,
+        data={"application": str(application.uuid), "recipients": recipients},
+    )
+    return recipients
+
+
 @transaction.atomic
 def sign_convention(
-    *, application: Application, funders: list, signed_on, years: int = 1, by=None
+    *, application: Application, funders: list, signed_on, years: int = 1, by=None, now=None
 ) -> Convention:
     if application.status not in {S.DECIDED, S.CONVENTION_SIGNED}:
         raise ValidationError("Une convention suit une décision du comité de pilotage.")
     if not 1 <= years <= 4:
         raise ValidationError("Une convention pluriannuelle couvre 4 ans au plus.")
+    funders = list(dict.fromkeys(funders))
+    if not funders:
+        raise ValidationError("Une convention engage au moins un financeur.")
+    committed = set(
+        Convention.funders.through.objects.filter(convention__application=application).values_list(
+            "organisation_id", flat=True
+        )
+    )
     amount = Decimal("0")
     for funder in funders:
+        if funder.pk in committed:
+            raise ValidationError(f"{funder} a déjà signé une convention pour ce dossier.")
         granted = granted_total(application, funder)
         if granted <= 0:
             raise ValidationError(f"{funder} n'a rien accordé à ce dossier.")
@@ -644,18 +771,33 @@ def sign_convention(
     )
     convention.funders.set(funders)
     if application.status == S.DECIDED:
-        change_status(application=application, to=S.CONVENTION_SIGNED, by=by)
+        change_status(application=application, to=S.CONVENTION_SIGNED, by=by, now=now)
+    record_event(
+        verb="convention_signed",
+        summary=f"Convention signée pour « {application.title} » : {amount} € "
+        f"({', '.join(str(f) for f in funders)}" + (f", {years} ans" if years > 1 else "") + ")",
+        contract=application.call.contract,
+        actor=by,
+    )
     return convention
 
 
 @transaction.atomic
 def record_payment(
-    *, convention: Convention, funder, kind: str, amount: Decimal, paid_on, by=None
+    *, convention: Convention, funder, kind: str, amount: Decimal, paid_on, by=None, now=None
 ) -> Payment:
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    application = convention.application
+    if application.status not in {S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED}:
+        raise ValidationError("Ce dossier n'attend plus de paiement.")
+    if kind not in PaymentKind.values:
+        raise ValidationError("Nature de paiement inconnue.")
+    if amount is None or amount <= 0:
+        raise ValidationError("Un paiement a un montant positif.")
     if not convention.funders.filter(pk=funder.pk).exists():
         raise ValidationError(f"{funder} n'est pas partie à cette convention.")
     already = convention.payments.filter(funder=funder).aggregate(t=Sum("amount"))["t"] or 0
-    granted = granted_total(convention.application, funder)
+    granted = granted_total(application, funder)
     if already + amount > granted:
         raise ValidationError(
             f"Paiement refusé : {already + amount} € dépasserait les {granted} € accordés."
@@ -663,26 +805,44 @@ def record_payment(
     payment = Payment.objects.create(
         convention=convention, funder=funder, kind=kind, amount=amount, paid_on=paid_on
     )
-    application = convention.application
     if application.status == S.CONVENTION_SIGNED:
-        change_status(application=application, to=S.PAID, by=by)
+        change_status(application=application, to=S.PAID, by=by, now=now)
+    record_event(
+        verb="payment_recorded",
+        summary=f"« {application.title} » — {funder} : {payment.get_kind_display()} de "
+        f"{amount} € payé le {paid_on:%d/%m/%Y}",
+        contract=application.call.contract,
+        actor=by,
+    )
     return payment
 
 
 @transaction.atomic
-def submit_report(*, application: Application, by=None, **values) -> FinalReport:
-    if application.status not in {S.PAID, S.CONVENTION_SIGNED}:
+def submit_report(*, application: Application, by=None, now=None, **values) -> FinalReport:
+    if application.status not in FUNDED_STATUSES:
         raise ValidationError("Le bilan se dépose une fois l'action financée.")
+    total = values["participants_total"]
     women, men = values.get("participants_women", 0), values.get("participants_men", 0)
-    if women + men > values["participants_total"]:
-        raise ValidationError("Femmes et hommes dépassent le nombre de participants.")
     by_qpv = values.get("participants_by_qpv") or {}
-    if sum(int(v) for v in by_qpv.values()) > values["participants_total"]:
+    bands = values.get("participants_age_bands") or {}
+    counts = [total, women, men, *by_qpv.values(), *bands.values()]
+    if any(int(n) < 0 for n in counts):
+        raise ValidationError("Les nombres de participants sont positifs.")
+    if women + men > total:
+        raise ValidationError("Femmes et hommes dépassent le nombre de participants.")
+    if sum(int(v) for v in by_qpv.values()) > total:
         raise ValidationError("Les habitants des QPV dépassent le nombre de participants.")
+    if sum(int(v) for v in bands.values()) > total:
+        raise ValidationError("Les tranches d'âge dépassent le nombre de participants.")
     report = FinalReport.objects.create(application=application, **values)
+    if now is not None:
+        FinalReport.objects.filter(pk=report.pk).update(received_at=now)
+        report.refresh_from_db(fields=["received_at"])
     if application.status == S.CONVENTION_SIGNED:
-        change_status(application=application, to=S.PAID, by=by, comment="bilan avant solde")
-    change_status(application=application, to=S.REPORT_RECEIVED, by=by)
+        change_status(
+            application=application, to=S.PAID, by=by, comment="bilan avant solde", now=now
+        )
+    change_status(application=application, to=S.REPORT_RECEIVED, by=by, now=now)
     record_event(
         verb="report_received",
         summary=f"Bilan reçu pour « {application.title} »",
@@ -690,6 +850,58 @@ def submit_report(*, application: Application, by=None, **values) -> FinalReport
         actor=by,
     )
     return report
+
+
+def reports_to_remind(*, contract=None, now=None) -> list[Application]:
+    """Funded actions without bilan, due within `REMINDER_NOTICE_DAYS` or overdue, that were
+    not reminded in the last `REMINDER_INTERVAL_DAYS` days."""
+    now = now or timezone.now()
+    horizon = timezone.localdate(now) + datetime.timedelta(days=REMINDER_NOTICE_DAYS)
+    applications = (
+        Application.objects.filter(
+            status__in=FUNDED_STATUSES, report__isnull=True, ends_on__isnull=False
+        )
+        .exclude(
+            report_reminders__sent_at__gt=now - datetime.timedelta(days=REMINDER_INTERVAL_DAYS)
+        )
+        .select_related("call__contract", "carrier")
+        .order_by("ends_on", "pk")
+    )
+    if contract is not None:
+        applications = applications.filter(call__contract=contract)
+    return [a for a in applications if report_due_on(a) <= horizon]
+
+
+@transaction.atomic
+def send_report_reminder(*, application: Application, now=None) -> ReportReminder:
+    """E-mail the carrier that a bilan is due (or overdue); recorded in `ReportReminder`."""
+    recipients = carrier_recipients(application)
+    if not recipients:
+        raise ValidationError(f"« {application.title} » : personne à qui écrire.")
+    today = timezone.localdate(now)
+    due = report_due_on(application)
+    _send_templated_mail(
+        template="report_reminder",
+        to=recipients,
+        context={
+            "application": application,
+            "due_on": due,
+            "overdue": due < today,
+            "link": _absolute(
+                reverse("programming:report-create", kwargs={"uuid": application.uuid})
+            ),
+        },
+    )
+    reminder = ReportReminder.objects.create(application=application)
+    if now is not None:
+        ReportReminder.objects.filter(pk=reminder.pk).update(sent_at=now)
+    record_event(
+        verb="report_reminder_sent",
+        summary=f"Relance du bilan de « {application.title} » (attendu le {due:%d/%m/%Y})",
+        contract=application.call.contract,
+        data={"application": str(application.uuid), "recipients": recipients},
+    )
+    return reminder
 
 
 @dataclass
@@ -701,31 +913,100 @@ class LedgerRow:
     committed: Decimal
     paid: Decimal
 
+    @property
+    def remaining(self) -> Decimal:
+        """Committed by a convention and not paid yet."""
+        return self.committed - self.paid
+
+
+def _sums(queryset, key: str) -> dict:
+    return {
+        row[key]: row["total"] or Decimal("0")
+        for row in queryset.order_by().values(key).annotate(total=Sum("amount"))
+    }
+
 
 def ledger(application: Application) -> list[LedgerRow]:
-    """requested → proposed → granted → committed → paid, per funder."""
-    rows = []
-    requested = {
-        line["funder"]: line["total"]
-        for line in application.budget_lines.filter(account=SUBSIDY_ACCOUNT)
-        .values("funder")
-        .annotate(total=Sum("amount"))
-    }
+    """requested → proposed → granted → committed → paid, per funder (six queries)."""
+    requested = _sums(application.budget_lines.filter(account=SUBSIDY_ACCOUNT), "funder")
     proposed = {o.funder_id: o.proposed_amount or Decimal("0") for o in application.opinions.all()}
-    for funder in funders_asked(application):
-        granted = granted_total(application, funder)
-        committed = granted if application.conventions.filter(funders=funder).exists() else 0
-        paid = Payment.objects.filter(convention__application=application, funder=funder).aggregate(
-            t=Sum("amount")
-        )["t"] or Decimal("0")
-        rows.append(
-            LedgerRow(
-                funder=funder,
-                requested=requested.get(funder.pk, Decimal("0")),
-                proposed=proposed.get(funder.pk, Decimal("0")),
-                granted=granted,
-                committed=Decimal(committed),
-                paid=paid,
-            )
+    granted = _sums(application.decisions.filter(outcome=DecisionOutcome.GRANTED), "funder")
+    committed = set(
+        Convention.funders.through.objects.filter(convention__application=application).values_list(
+            "organisation_id", flat=True
         )
-    return rows
+    )
+    paid = _sums(Payment.objects.filter(convention__application=application), "funder")
+    return [
+        LedgerRow(
+            funder=funder,
+            requested=requested.get(funder.pk, Decimal("0")),
+            proposed=proposed.get(funder.pk, Decimal("0")),
+            granted=granted.get(funder.pk, Decimal("0")),
+            committed=granted.get(funder.pk, Decimal("0"))
+            if funder.pk in committed
+            else Decimal("0"),
+            paid=paid.get(funder.pk, Decimal("0")),
+        )
+        for funder in funders_asked(application)
+    ]
+
+
+@dataclass
+class CallLedgerRow(LedgerRow):
+    envelope: Decimal
+    applications: int
+
+
+def call_ledger(call: CallForProjects) -> list[CallLedgerRow]:
+    """The call's money per funder: envelope, requested … paid (submitted dossiers only)."""
+    from quartiers.accounts.models import Organisation
+
+    applications = Application.objects.for_call(call).submitted()
+    lines = BudgetLine.objects.filter(
+        application__in=applications, account=SUBSIDY_ACCOUNT, amount__gt=0
+    )
+    requested = _sums(lines, "funder")
+    asking = {
+        row["funder"]: row["n"]
+        for row in lines.order_by().values("funder").annotate(n=Count("application", distinct=True))
+    }
+    proposed = {
+        row["funder"]: row["total"] or Decimal("0")
+        for row in FunderOpinion.objects.filter(application__in=applications)
+        .order_by()
+        .values("funder")
+        .annotate(total=Sum("proposed_amount"))
+    }
+    granted_decisions = Decision.objects.filter(
+        application__in=applications, outcome=DecisionOutcome.GRANTED
+    )
+    granted = _sums(granted_decisions, "funder")
+    committed = _sums(
+        granted_decisions.filter(
+            Exists(
+                Convention.funders.through.objects.filter(
+                    convention__application=OuterRef("application"),
+                    organisation=OuterRef("funder"),
+                )
+            )
+        ),
+        "funder",
+    )
+    paid = _sums(Payment.objects.filter(convention__application__call=call), "funder")
+    envelopes = dict(call.funders.values_list("organisation", "envelope"))
+    zero = Decimal("0")
+    funders = Organisation.objects.filter(pk__in=set(envelopes) | set(requested) - {None})
+    return [
+        CallLedgerRow(
+            funder=funder,
+            envelope=envelopes.get(funder.pk, zero),
+            applications=asking.get(funder.pk, 0),
+            requested=requested.get(funder.pk, zero),
+            proposed=proposed.get(funder.pk, zero),
+            granted=granted.get(funder.pk, zero),
+            committed=committed.get(funder.pk, zero),
+            paid=paid.get(funder.pk, zero),
+        )
+        for funder in funders
+    ]

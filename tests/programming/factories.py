@@ -6,7 +6,8 @@
   fills everything `services.submission_errors` checks, with a balanced budget asking each
   funder (default: the call's funders, one is created if the call has none) for 5 000 €
   (`funders__amounts=[…]` to choose).
-- `submitted_application(call, carrier, funders, amounts)` goes through `services.submit_application`.
+- `submitted_application(call, carrier, funders, amounts)`: the same, then really submitted
+  through `services.submit_application`.
 """
 
 import datetime

@@ -9,6 +9,7 @@ register = template.Library()
 PAGES = [
     ("contract-detail", "Présentation"),
     ("matrix", "Matrice des engagements"),
+    ("programming:call-list", "Appels à projets"),
     ("glossary", "Glossaire"),
     ("source-document", "Document source"),
 ]
@@ -27,7 +28,7 @@ def contract_nav(context, contract, current=""):
     """Links between the pages of a contract; `current` is the route name of this page."""
     user = context["request"].user
     pages = [
-        (f"contracts:{name}", label)
+        (name if ":" in name else f"contracts:{name}", label)
         for name, label in PAGES
         if name != "source-document" or contract.source_document_id
     ]

@@ -1,3 +1,373 @@
-"""Views: applications (see urls.py)."""
+"""Applications (CERFA 12156): a carrier's drafts, budget, attachments, submission, withdrawal.
 
-urlpatterns: list = []
+A carrier never learns that another carrier's application exists: every page answers 404
+when `permissions.can_view_application` says no.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from quartiers.accounts.enums import ContractRole
+from quartiers.accounts.models import Organisation, RoleAssignment
+from quartiers.programming import permissions, services
+from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
+from quartiers.programming.forms import (
+    AGE_BANDS,
+    ApplicationForm,
+    AttachmentForm,
+    BudgetForms,
+    StartApplicationForm,
+)
+from quartiers.programming.models import Application, CallForProjects
+from quartiers.programming.templatetags import followup_tags, instruction_tags
+from quartiers.programming.views.calls import breadcrumb, call_page
+
+FUNDED = {ApplicationStatus.CONVENTION_SIGNED, ApplicationStatus.PAID}
+
+
+def is_carrier(user, application) -> bool:
+    return application.carrier_id in permissions.carrier_organisations(
+        user, application.call.contract
+    )
+
+
+def application_page(check=None):
+    """Fetch the URL's application: 404 unless the user may see it, 403 if `check` fails."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, uuid, **kwargs):
+            application = get_object_or_404(
+                Application.objects.select_related(
+                    "call__contract", "carrier", "action", "pillar", "theme", "renewal_of__call"
+                ),
+                uuid=uuid,
+            )
+            if not permissions.can_view_application(request.user, application):
+                raise Http404("Dossier introuvable.")
+            if check is not None and not check(request.user, application):
+                raise PermissionDenied
+            return view(request, application, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _nav(application, current, can_edit):
+    pages = [("application-detail", "Dossier")]
+    if can_edit:
+        pages += [
+            ("application-edit", "Formulaire"),
+            ("application-budget", "Budget"),
+            ("application-attachments", "Pièces jointes"),
+        ]
+    return {
+        "label": "Pages du dossier",
+        "items": [
+            {
+                "url": reverse(f"programming:{name}", kwargs={"uuid": application.uuid}),
+                "label": label,
+                "current": name == current,
+            }
+            for name, label in pages
+        ],
+    }
+
+
+def _context(request, application, current, **extra):
+    call = application.call
+    can_edit = permissions.can_edit_application(request.user, application)
+    return {
+        "application": application,
+        "call": call,
+        "contract": call.contract,
+        "breadcrumb": breadcrumb(call.contract, call),
+        "can_edit": can_edit,
+        "nav": _nav(application, current, can_edit),
+        **extra,
+    }
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def my_applications(request):
+    """The applications of the organisations the user carries, across contracts."""
+    user = request.user
+    carried = RoleAssignment.objects.filter(
+        user=user,
+        role=ContractRole.CARRIER,
+        organisation=OuterRef("carrier"),
+        contract=OuterRef("call__contract"),
+    )
+    applications = (
+        Application.objects.filter(Exists(carried))
+        .select_related("call__contract", "carrier", "report")
+        .order_by("-call__year", "call__contract__name", "title")
+    )
+    carriers = Organisation.objects.filter(
+        role_assignments__user=user, role_assignments__role=ContractRole.CARRIER
+    ).distinct()
+    overdue = {a.pk for carrier in carriers for a in services.missing_reports(carrier)}
+    rows = [
+        {
+            "application": application,
+            "report_due": services.report_due_on(application)
+            if application.status in FUNDED
+            else None,
+            "overdue": application.pk in overdue,
+        }
+        for application in applications
+    ]
+    open_calls = (
+        CallForProjects.objects.filter(
+            status=CallStatus.OPEN,
+            deadline__gte=timezone.now(),
+            contract__role_assignments__user=user,
+            contract__role_assignments__role=ContractRole.CARRIER,
+        )
+        .select_related("contract")
+        .distinct()
+    )
+    return render(
+        request,
+        "programming/applications/my_applications.html",
+        {"rows": rows, "overdue_count": len(overdue), "open_calls": open_calls},
+    )
+
+
+# --------------------------------------------------------------------------- creation
+
+
+@call_page(check=permissions.can_apply)
+def application_create(request, call):
+    contract = call.contract
+    carriers = Organisation.objects.filter(
+        pk__in=permissions.carrier_organisations(request.user, contract)
+    )
+    renewable = (
+        Application.objects.filter(
+            call__contract=contract, call__year=call.year - 1, carrier__in=carriers
+        )
+        .submitted()
+        .select_related("carrier")
+    )
+    form = StartApplicationForm(request.POST or None, carriers=carriers, renewable=renewable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.start_application(
+                call=call,
+                carrier=form.cleaned_data["carrier"],
+                title=form.cleaned_data["title"],
+                renewal_of=form.cleaned_data.get("renewal_of"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                "Brouillon créé : complétez le formulaire, le budget et les pièces, puis déposez.",
+            )
+            return redirect("programming:application-edit", uuid=application.uuid)
+    return render(
+        request,
+        "programming/applications/application_create.html",
+        {
+            "call": call,
+            "contract": contract,
+            "breadcrumb": breadcrumb(contract, call),
+            "form": form,
+            "is_open": services.is_open_for_submission(call),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- the application
+
+
+def _render_detail(request, application, submission_errors=None):
+    user = request.user
+    context = _context(request, application, "application-detail")
+    totals = application.budget_totals()
+    lines = list(application.budget_lines.select_related("funder"))
+    context.update(
+        budget=[
+            {
+                "label": BudgetSide(side).label,
+                "lines": [line for line in lines if line.side == side],
+                "total": totals[side],
+            }
+            for side in BudgetSide.values
+        ],
+        budget_errors=services.budget_errors(application),
+        age_bands=[(band, (application.public_age_bands or {}).get(band)) for band in AGE_BANDS],
+        qpvs=application.qpvs.all(),
+        engagements=application.engagements.all(),
+        attachments=application.attachments.select_related("required"),
+        versions=application.versions.select_related("submitted_by"),
+        status_changes=application.status_changes.select_related("by"),
+        submission_errors=submission_errors,
+        missing=services.submission_errors(application)
+        if context["can_edit"] and submission_errors is None
+        else None,
+        can_withdraw=is_carrier(user, application)
+        and ApplicationStatus.WITHDRAWN in services.TRANSITIONS[application.status],
+        report_due=services.report_due_on(application),
+        show_instruction_panel="instruction_panel" in instruction_tags.register.tags,
+        show_followup_panel="followup_panel" in followup_tags.register.tags,
+    )
+    return render(request, "programming/applications/application_detail.html", context)
+
+
+@application_page()
+def application_detail(request, application):
+    return _render_detail(request, application)
+
+
+@application_page(check=permissions.can_edit_application)
+def application_edit(request, application):
+    form = ApplicationForm(request.POST or None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ensure_editable(application)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form.save()
+            messages.success(request, "Brouillon enregistré.")
+            return redirect("programming:application-edit", uuid=application.uuid)
+    return render(
+        request,
+        "programming/applications/application_form.html",
+        _context(request, application, "application-edit", form=form),
+    )
+
+
+@application_page(check=permissions.can_edit_application)
+def application_budget(request, application):
+    forms = BudgetForms(application, request.POST or None)
+    if request.method == "POST" and forms.is_valid():
+        try:
+            services.set_budget(application=application, lines=forms.lines())
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Budget enregistré.")
+            return redirect("programming:application-budget", uuid=application.uuid)
+    totals = application.budget_totals()
+    return render(
+        request,
+        "programming/applications/application_budget.html",
+        _context(
+            request,
+            application,
+            "application-budget",
+            forms=forms,
+            totals=[(BudgetSide(side).label, total) for side, total in totals.items()],
+            budget_errors=services.budget_errors(application),
+        ),
+    )
+
+
+@application_page(check=permissions.can_edit_application)
+def application_attachments(request, application):
+    form = AttachmentForm(application=application)
+    if request.method == "POST" and "delete" in request.POST:
+        pk = request.POST["delete"]
+        attachment = get_object_or_404(application.attachments, pk=pk if pk.isdigit() else None)
+        services.ensure_editable(application)
+        attachment.delete()  # the file stays: a renewal may share it
+        messages.success(request, f"Pièce « {attachment.name} » retirée du dossier.")
+        return redirect("programming:application-attachments", uuid=application.uuid)
+    if request.method == "POST":
+        form = AttachmentForm(request.POST, request.FILES, application=application)
+        if form.is_valid():
+            attachment = form.save()
+            messages.success(request, f"Pièce « {attachment.name} » ajoutée.")
+            return redirect("programming:application-attachments", uuid=application.uuid)
+    attachments = list(application.attachments.select_related("required"))
+    provided = {a.required_id for a in attachments}
+    return render(
+        request,
+        "programming/applications/application_attachments.html",
+        _context(
+            request,
+            application,
+            "application-attachments",
+            form=form,
+            attachments=attachments,
+            required=[
+                (required, required.pk in provided)
+                for required in application.call.required_attachments.all()
+            ],
+        ),
+    )
+
+
+@application_page()
+def attachment_download(request, application, pk):
+    """Attachments are served through the application's permission, never as public media."""
+    attachment = get_object_or_404(application.attachments, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_POST
+@application_page(check=permissions.can_edit_application)
+def application_submit(request, application):
+    try:
+        version = services.submit_application(application=application, by=request.user)
+    except ValidationError as error:
+        return _render_detail(request, application, submission_errors=error.messages)
+    messages.success(
+        request,
+        f"Dossier déposé (version {version.number}) : les financeurs sollicités vont l'instruire.",
+    )
+    return redirect(application)
+
+
+@require_POST
+@application_page(check=is_carrier)
+def application_withdraw(request, application):
+    try:
+        services.withdraw_application(
+            application=application, by=request.user, comment=request.POST.get("comment", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Dossier retiré.")
+    return redirect(application)
+
+
+urlpatterns = [
+    path("mes-dossiers/", my_applications, name="my-applications"),
+    path("appels/<uuid:uuid>/deposer/", application_create, name="application-create"),
+    path("dossiers/<uuid:uuid>/", application_detail, name="application-detail"),
+    path("dossiers/<uuid:uuid>/modifier/", application_edit, name="application-edit"),
+    path("dossiers/<uuid:uuid>/budget/", application_budget, name="application-budget"),
+    path("dossiers/<uuid:uuid>/pieces/", application_attachments, name="application-attachments"),
+    path(
+        "dossiers/<uuid:uuid>/pieces/<int:pk>/",
+        attachment_download,
+        name="attachment-download",
+    ),
+    path("dossiers/<uuid:uuid>/deposer/", application_submit, name="application-submit"),
+    path("dossiers/<uuid:uuid>/retirer/", application_withdraw, name="application-withdraw"),
+]

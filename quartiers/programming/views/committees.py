@@ -1,3 +1,268 @@
-"""Views: committees (see urls.py)."""
+"""Views: committee sessions (comité technique, comité de pilotage) and the programming table."""
 
-urlpatterns: list = []
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, register_converter, reverse
+from django.utils import timezone
+
+from quartiers.core.forms import BaseForm
+from quartiers.programming import exports, permissions, services
+from quartiers.programming.enums import CommitteeKind, DecisionOutcome, Opinion
+from quartiers.programming.models import CommitteeSession
+from quartiers.programming.views.calls import call_page
+from quartiers.programming.views.instruction import breadcrumb
+
+# --------------------------------------------------------------------------- forms
+
+CHOOSE = ("", "— choisir —")
+
+
+class SessionForm(BaseForm):
+    kind = forms.ChoiceField(label="Instance", choices=CommitteeKind.choices)
+    held_on = forms.DateField(
+        label="Date de la séance",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+
+class TechnicalOpinionForm(BaseForm):
+    opinion = forms.ChoiceField(
+        label="Avis du comité technique", choices=[CHOOSE, *Opinion.choices]
+    )
+    comment = forms.CharField(
+        label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class DecisionForm(BaseForm):
+    outcome = forms.ChoiceField(label="Décision", choices=[CHOOSE, *DecisionOutcome.choices])
+    amount = forms.DecimalField(
+        label="Montant accordé (€)",
+        help_text="Requis pour une subvention accordée.",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    motivation = forms.CharField(
+        label="Motivation", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, funder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self["outcome"].label = f"Décision de {funder}"  # the bound field is already built
+
+
+# --------------------------------------------------------------------------- session page
+
+
+@dataclass
+class Entry:
+    """One small form of the session page (one application, maybe one funder)."""
+
+    prefix: str
+    build: Callable  # build(data=None) -> form
+    save: Callable  # save(form, by) -> None
+    cell: exports.FunderCell | None = None
+    form: BaseForm | None = None
+
+
+@dataclass
+class Block:
+    row: exports.Row
+    entries: list[Entry]
+    note: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"dossier-{self.row.application.uuid}"
+
+
+def _technical_entry(session, row) -> Entry:
+    application = row.application
+    current = next((o for o in row.technical_opinions if o.session_id == session.pk), None)
+    initial = {"opinion": current.opinion, "comment": current.comment} if current else None
+    prefix = f"ct-{application.pk}"
+
+    def save(form, by):
+        services.record_technical_opinion(
+            session=session, application=application, by=by, **form.cleaned_data
+        )
+
+    return Entry(
+        prefix=prefix,
+        build=lambda data=None: TechnicalOpinionForm(data, prefix=prefix, initial=initial),
+        save=save,
+    )
+
+
+def _decision_entry(session, row, cell) -> Entry:
+    application, funder, decision = row.application, cell.funder, cell.decision
+    initial = (
+        {"outcome": decision.outcome, "amount": decision.amount, "motivation": decision.motivation}
+        if decision
+        else {"amount": cell.proposed}
+    )
+    prefix = f"copil-{application.pk}-{funder.pk}"
+
+    def save(form, by):
+        services.record_decision(
+            session=session, application=application, funder=funder, by=by, **form.cleaned_data
+        )
+
+    return Entry(
+        prefix=prefix,
+        build=lambda data=None: DecisionForm(data, prefix=prefix, initial=initial, funder=funder),
+        save=save,
+        cell=cell,
+    )
+
+
+def _blocks(session, consolidation) -> list[Block]:
+    technical = session.kind == CommitteeKind.TECHNICAL
+    blocks = []
+    for row in consolidation.rows:
+        status = row.application.get_status_display()
+        if technical and row.application.status in services.EXAMINABLE:
+            blocks.append(Block(row, [_technical_entry(session, row)]))
+        elif technical:
+            blocks.append(Block(row, [], f"Ce dossier n'est pas en instruction ({status})."))
+        elif row.application.status in services.DECIDABLE:
+            entries = [_decision_entry(session, row, cell) for cell in row.asked_cells]
+            blocks.append(Block(row, entries))
+        else:
+            note = f"Ce dossier n'a pas encore été examiné en comité technique ({status})."
+            blocks.append(Block(row, [], note))
+    for block in blocks:
+        for entry in block.entries:
+            entry.form = entry.build()
+    return blocks
+
+
+def session_detail(request, uuid):
+    session = get_object_or_404(
+        CommitteeSession.objects.select_related("call__contract"), uuid=uuid
+    )
+    call = session.call
+    if not permissions.can_run_committees(request.user, call.contract):
+        raise PermissionDenied
+    consolidation = exports.consolidate(call)
+    blocks = _blocks(session, consolidation)
+    if request.method == "POST":
+        found = [
+            (block, entry)
+            for block in blocks
+            for entry in block.entries
+            if entry.prefix == request.POST.get("row")
+        ]
+        if not found:
+            messages.error(request, "Ce formulaire ne correspond à aucun dossier de la séance.")
+            return redirect("programming:session-detail", uuid=session.uuid)
+        block, entry = found[0]
+        entry.form = entry.build(request.POST)
+        if entry.form.is_valid():
+            try:
+                entry.save(entry.form, request.user)
+            except ValidationError as error:
+                entry.form.add_error(None, error)
+            else:
+                messages.success(request, f"« {block.row.application.title} » : enregistré.")
+                url = reverse("programming:session-detail", kwargs={"uuid": session.uuid})
+                return redirect(f"{url}#{block.anchor}")
+    return render(
+        request,
+        "programming/committees/session_detail.html",
+        {
+            "session": session,
+            "call": call,
+            "breadcrumb": breadcrumb(call),
+            "consolidation": consolidation,
+            "blocks": blocks,
+            "technical": session.kind == CommitteeKind.TECHNICAL,
+        },
+    )
+
+
+def _runs_committees(user, call) -> bool:
+    return permissions.can_run_committees(user, call.contract)
+
+
+@call_page(check=_runs_committees)
+def session_create(request, call):
+    if request.method == "POST":
+        form = SessionForm(request.POST)
+        if form.is_valid():
+            try:
+                session = services.create_committee_session(
+                    call=call, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Séance « {session} » créée.")
+                return redirect("programming:session-detail", uuid=session.uuid)
+    else:
+        form = SessionForm()
+    return render(
+        request,
+        "programming/committees/session_form.html",
+        {"call": call, "breadcrumb": breadcrumb(call), "form": form},
+    )
+
+
+# --------------------------------------------------------------------------- programming table
+
+
+@call_page(check=permissions.can_read_programming_table)
+def programming_table(request, call):
+    return render(
+        request,
+        "programming/committees/programming_table.html",
+        {
+            "call": call,
+            "breadcrumb": breadcrumb(call),
+            "title": exports.table_title(call),
+            "consolidation": exports.consolidate(call),
+        },
+    )
+
+
+@call_page(check=permissions.can_read_programming_table)
+def programming_export(request, call, fmt):
+    content = exports.export_programming(
+        exports.consolidate(call), fmt, generated_on=timezone.localdate()
+    )
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    filename = f"programmation-{call.year}-{call.contract.slug}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ProgrammingFormatConverter:
+    regex = "|".join(exports.FORMATS)
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ProgrammingFormatConverter, "programming_format")
+
+urlpatterns = [
+    path("appels/<uuid:uuid>/seances/nouvelle/", session_create, name="session-create"),
+    path("seances/<uuid:uuid>/", session_detail, name="session-detail"),
+    path("appels/<uuid:uuid>/programmation/", programming_table, name="programming-table"),
+    path(
+        "appels/<uuid:uuid>/programmation.<programming_format:fmt>",
+        programming_export,
+        name="programming-export",
+    ),
+]

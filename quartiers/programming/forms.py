@@ -1,0 +1,536 @@
+"""Forms of the calls for projects and of the applications (CERFA 12156)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from quartiers.accounts.enums import ContractRole
+from quartiers.accounts.models import Organisation
+from quartiers.contracts.models import Theme
+from quartiers.core.forms import BaseForm, BaseModelForm
+from quartiers.programming import services
+from quartiers.programming.enums import BudgetSide
+from quartiers.programming.models import (
+    ACCOUNTS,
+    Application,
+    CallForProjects,
+    CallFunder,
+    GridCriterion,
+    RequiredAttachment,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXT = forms.Textarea(attrs={"rows": 4})
+
+
+def use_project_field_templates(form) -> None:
+    """Checkboxes and radios rendered by our components (DSFR's own need django-widget-tweaks)."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.template_name = "components/checkbox_field.html"
+        elif isinstance(field.widget, forms.RadioSelect):  # CheckboxSelectMultiple too
+            field.template_name = "components/choice_field.html"
+
+
+class FieldsetsMixin:
+    """`form.fieldsets`: (legend, [bound fields]) from the class's `FIELDSETS`; checkboxes and
+    radios rendered by our components."""
+
+    FIELDSETS: list[tuple[str, list[str]]] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_project_field_templates(self)
+
+    @property
+    def fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
+
+# --------------------------------------------------------------------------- calls
+
+
+class CallForm(FieldsetsMixin, BaseModelForm):
+    """The call's own fields; `contract` limits priorities and engagements to its own."""
+
+    FIELDSETS = [
+        ("Présentation", ["year", "title", "description"]),
+        (
+            "Calendrier",
+            ["opens_on", "deadline", "technical_committee_on", "steering_committee_on"],
+        ),
+        ("Règles et orientations", ["min_qpv_share", "priorities", "engagements"]),
+    ]
+
+    class Meta:
+        model = CallForProjects
+        fields = [
+            "year",
+            "title",
+            "description",
+            "opens_on",
+            "deadline",
+            "technical_committee_on",
+            "steering_committee_on",
+            "min_qpv_share",
+            "priorities",
+            "engagements",
+        ]
+        widgets = {
+            "description": TEXT,
+            "opens_on": DATE,
+            "deadline": DATETIME,
+            "technical_committee_on": DATE,
+            "steering_committee_on": DATE,
+            "priorities": forms.CheckboxSelectMultiple,
+            "engagements": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "min_qpv_share": "Un dossier dont le public compte moins d'habitants des quartiers "
+            "prioritaires ne peut pas être déposé.",
+        }
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contract = contract
+        self.fields["priorities"].queryset = contract.priorities.all()
+        self.fields["engagements"].queryset = contract.engagements.all()
+        if self.instance.pk:  # the year is the call's identity within its contract
+            del self.fields["year"]
+            self.FIELDSETS = [
+                (legend, [n for n in names if n != "year"]) for legend, names in self.FIELDSETS
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, deadline = cleaned.get("opens_on"), cleaned.get("deadline")
+        if opens_on and deadline and deadline.date() < opens_on:
+            self.add_error("deadline", "La date limite doit suivre l'ouverture.")
+        return cleaned
+
+    @transaction.atomic
+    def create(self, *, by) -> CallForProjects:
+        """A new call through `services.create_call` (which may raise ValidationError)."""
+        data = dict(self.cleaned_data)
+        priorities, engagements = data.pop("priorities"), data.pop("engagements")
+        call = services.create_call(contract=self.contract, by=by, **data)
+        call.priorities.set(priorities)
+        call.engagements.set(engagements)
+        return call
+
+
+def funder_choices(call):
+    """Organisations that may fund `call`: the contract's partners and funders' instructors."""
+    contract = call.contract
+    return Organisation.objects.filter(
+        Q(partnerships__contract=contract)
+        | Q(
+            role_assignments__contract=contract,
+            role_assignments__role=ContractRole.FUNDER_INSTRUCTOR,
+        )
+        | Q(pk__in=call.funders.values("organisation"))
+    ).distinct()
+
+
+class CallFunderForm(BaseModelForm):
+    class Meta:
+        model = CallFunder
+        fields = ["organisation", "envelope"]
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = choices
+
+
+class RequiredAttachmentForm(BaseModelForm):
+    class Meta:
+        model = RequiredAttachment
+        fields = ["label", "mandatory"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_project_field_templates(self)
+
+
+class GridCriterionForm(BaseModelForm):
+    class Meta:
+        model = GridCriterion
+        fields = ["label", "weight", "max_score", "position"]
+
+
+FORMSET_OPTIONS = {"extra": 2, "can_delete": True}
+CallFunderFormSet = forms.inlineformset_factory(
+    CallForProjects, CallFunder, form=CallFunderForm, **FORMSET_OPTIONS
+)
+RequiredAttachmentFormSet = forms.inlineformset_factory(
+    CallForProjects, RequiredAttachment, form=RequiredAttachmentForm, **FORMSET_OPTIONS
+)
+GridCriterionFormSet = forms.inlineformset_factory(
+    CallForProjects, GridCriterion, form=GridCriterionForm, **FORMSET_OPTIONS
+)
+
+
+class CallEditForms:
+    """The call's form and its three formsets (funders, attachments, grid), saved together."""
+
+    def __init__(self, call, data=None):
+        self.form = CallForm(data, instance=call, contract=call.contract)
+        self.funders = CallFunderFormSet(
+            data, instance=call, prefix="financeurs", form_kwargs={"choices": funder_choices(call)}
+        )
+        self.attachments = RequiredAttachmentFormSet(data, instance=call, prefix="pieces")
+        self.criteria = GridCriterionFormSet(data, instance=call, prefix="criteres")
+
+    @property
+    def formsets(self):
+        return [self.funders, self.attachments, self.criteria]
+
+    def is_valid(self) -> bool:
+        return all([self.form.is_valid(), *(f.is_valid() for f in self.formsets)])
+
+    @transaction.atomic
+    def save(self) -> CallForProjects:
+        call = self.form.save()
+        for formset in self.formsets:
+            formset.save()
+        return call
+
+
+# --------------------------------------------------------------------------- applications
+
+
+class StartApplicationForm(BaseForm):
+    """A new draft: for which organisation, and optionally renewing last year's action."""
+
+    carrier = forms.ModelChoiceField(
+        label="Organisation porteuse", queryset=Organisation.objects.none()
+    )
+    renewal_of = forms.ModelChoiceField(
+        label="Renouveler une action de l'an dernier",
+        queryset=Application.objects.none(),
+        required=False,
+        empty_label="Non, c'est une nouvelle action",
+        help_text="Le contenu, le budget et les pièces du dossier de l'an dernier sont repris ; "
+        "les dates sont décalées d'un an.",
+    )
+    title = forms.CharField(
+        label="Intitulé de l'action",
+        max_length=300,
+        required=False,
+        help_text="Obligatoire pour une nouvelle action ; pour un renouvellement, l'intitulé de "
+        "l'an dernier est repris s'il est laissé vide.",
+    )
+
+    def __init__(self, *args, carriers, renewable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].queryset = carriers
+        only = list(carriers[:2])
+        if len(only) == 1:  # nothing to choose
+            self.fields["carrier"].initial = only[0].pk
+            self.fields["carrier"].widget = forms.HiddenInput()
+        self.fields["renewal_of"].queryset = renewable
+        self.fields["renewal_of"].label_from_instance = lambda a: f"{a.title} ({a.carrier})"
+        if not renewable.exists():
+            del self.fields["renewal_of"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("title") and not cleaned.get("renewal_of"):
+            self.add_error("title", "Indiquez l'intitulé de l'action.")
+        renewal = cleaned.get("renewal_of")
+        carrier = cleaned.get("carrier")
+        if renewal and carrier and renewal.carrier_id != carrier.pk:
+            self.add_error("renewal_of", "Cette action est portée par une autre organisation.")
+        return cleaned
+
+
+AGE_BANDS = ["0-5", "6-11", "12-17", "18-25", "26-64", "65+"]
+
+
+def _age_field(band):
+    return f"age_{band.replace('-', '_').replace('+', '_plus')}"
+
+
+class ApplicationForm(FieldsetsMixin, BaseModelForm):
+    """CERFA 12156 sections 1 to 4 and 7; a draft, so nothing is required but the title."""
+
+    FIELDSETS = [
+        ("1. Personne chargée du dossier", ["contact_name", "contact_email", "contact_phone"]),
+        ("2. Relations avec l'administration", ["approvals", "public_utility"]),
+        ("3. Moyens humains", ["volunteers", "employees", "full_time_equivalents"]),
+        (
+            "4. L'action",
+            ["title", "objectives", "description", "pillar", "theme", "engagements"],
+        ),
+        (
+            "4. Publics visés",
+            [
+                "public_total",
+                "public_women",
+                "public_men",
+                *(_age_field(band) for band in AGE_BANDS),
+                "public_qpv_residents",
+                "qpvs",
+            ],
+        ),
+        (
+            "4. Mise en œuvre",
+            ["places", "starts_on", "ends_on", "means", "partners_text", "indicators"],
+        ),
+        (
+            "4. Marqueurs",
+            ["equality_marker", "targets_youth", "fights_discrimination"],
+        ),
+        ("7. Attestation", ["signatory_name", "signatory_quality", "attested"]),
+    ]
+
+    age_0_5 = forms.IntegerField(label="dont 0 à 5 ans", min_value=0, required=False)
+    age_6_11 = forms.IntegerField(label="dont 6 à 11 ans", min_value=0, required=False)
+    age_12_17 = forms.IntegerField(label="dont 12 à 17 ans", min_value=0, required=False)
+    age_18_25 = forms.IntegerField(label="dont 18 à 25 ans", min_value=0, required=False)
+    age_26_64 = forms.IntegerField(label="dont 26 à 64 ans", min_value=0, required=False)
+    age_65_plus = forms.IntegerField(label="dont 65 ans et plus", min_value=0, required=False)
+
+    class Meta:
+        model = Application
+        fields = [
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "approvals",
+            "public_utility",
+            "volunteers",
+            "employees",
+            "full_time_equivalents",
+            "title",
+            "objectives",
+            "description",
+            "public_total",
+            "public_women",
+            "public_men",
+            "public_qpv_residents",
+            "qpvs",
+            "places",
+            "starts_on",
+            "ends_on",
+            "means",
+            "partners_text",
+            "indicators",
+            "engagements",
+            "pillar",
+            "theme",
+            "equality_marker",
+            "targets_youth",
+            "fights_discrimination",
+            "signatory_name",
+            "signatory_quality",
+            "attested",
+        ]
+        widgets = {
+            "approvals": TEXT,
+            "objectives": TEXT,
+            "description": TEXT,
+            "places": TEXT,
+            "means": TEXT,
+            "partners_text": TEXT,
+            "indicators": TEXT,
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "qpvs": forms.CheckboxSelectMultiple,
+            "engagements": forms.CheckboxSelectMultiple,
+            "equality_marker": forms.RadioSelect,
+        }
+        labels = {
+            "attested": "Je certifie exactes les informations du dossier, et que l'organisation "
+            "est à jour de ses obligations sociales et fiscales.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        contract = self.instance.call.contract
+        self.fields["qpvs"].queryset = contract.qpvs.all()
+        self.fields["engagements"].queryset = contract.engagements.all()
+        self.fields["pillar"].queryset = contract.pillars.all()
+        self.fields["theme"].queryset = Theme.objects.filter(pillar__contract=contract)
+        bands = self.instance.public_age_bands or {}
+        for band in AGE_BANDS:
+            self.initial.setdefault(_age_field(band), bands.get(band))
+
+    def save(self, commit=True):
+        self.instance.public_age_bands = {
+            band: self.cleaned_data[_age_field(band)]
+            for band in AGE_BANDS
+            if self.cleaned_data.get(_age_field(band)) is not None
+        }
+        return super().save(commit)
+
+
+class BudgetLineForm(BaseForm):
+    """One line of one side of the budget; the funder only on subsidies (74)."""
+
+    account = forms.ChoiceField(label="Compte")
+    label = forms.CharField(label="Libellé", max_length=200, required=False)
+    amount = forms.DecimalField(label="Montant (€)", min_value=0, max_digits=12, decimal_places=2)
+    funder = forms.ModelChoiceField(
+        label="Financeur sollicité (compte 74)",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+
+    def __init__(self, *args, side, funders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.side = side
+        self.fields["account"].choices = [
+            ("", "—"),
+            *((code, f"{code} — {label}") for code, label in ACCOUNTS[side].items()),
+        ]
+        if funders is None:
+            del self.fields["funder"]
+        else:
+            self.fields["funder"].queryset = funders
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get("DELETE"):
+            return cleaned
+        try:
+            services.validate_budget_line(self.line())
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+    def line(self) -> services.BudgetLineData:
+        return services.BudgetLineData(
+            side=self.side,
+            account=self.cleaned_data["account"],
+            amount=self.cleaned_data["amount"],
+            label=self.cleaned_data.get("label", ""),
+            funder=self.cleaned_data.get("funder"),
+        )
+
+
+BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=2, can_delete=True)
+
+BUDGET_SIDES = [
+    (BudgetSide.CHARGE, "charges", "Charges de l'action"),
+    (BudgetSide.PRODUCT, "produits", "Produits de l'action (dont subventions sollicitées)"),
+    (BudgetSide.CONTRIBUTION_USE, "emplois-86", "Emplois des contributions en nature (86)"),
+    (BudgetSide.CONTRIBUTION_SOURCE, "ressources-87", "Contributions volontaires en nature (87)"),
+]
+
+
+class BudgetForms:
+    """One formset per side of the CERFA budget, read and written as `BudgetLineData`."""
+
+    def __init__(self, application, data=None):
+        funders = Organisation.objects.filter(
+            pk__in=application.call.funders.values("organisation")
+        )
+        lines = list(application.budget_lines.all())
+        self.sections = []
+        for side, prefix, caption in BUDGET_SIDES:
+            initial = [
+                {
+                    "account": line.account,
+                    "label": line.label,
+                    "amount": line.amount,
+                    "funder": line.funder_id,
+                }
+                for line in lines
+                if line.side == side
+            ]
+            formset = BudgetLineFormSet(
+                data,
+                initial=initial,
+                prefix=prefix,
+                form_kwargs={
+                    "side": side,
+                    "funders": funders if side == BudgetSide.PRODUCT else None,
+                },
+            )
+            formset.caption = caption
+            formset.side = side
+            formset.has_funder = side == BudgetSide.PRODUCT
+            self.sections.append(formset)
+
+    def is_valid(self) -> bool:
+        valid = [formset.is_valid() for formset in self.sections]  # validate every side
+        return all(valid)
+
+    def lines(self) -> list[services.BudgetLineData]:
+        return [
+            form.line()
+            for formset in self.sections
+            for form in formset.forms
+            # untouched extra rows have no cleaned data; kept rows are kept even if unchanged
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+# Magic numbers: a file must start like what it claims to be (a renamed .exe is refused).
+ZIP = (b"PK\x03\x04",)
+SIGNATURES = {
+    "application/pdf": (b"%PDF",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "application/vnd.oasis.opendocument.text": ZIP,
+    "application/vnd.oasis.opendocument.spreadsheet": ZIP,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ZIP,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ZIP,
+}
+
+
+def content_matches_type(upload, content_type: str) -> bool:
+    """Whether the upload's first bytes are those of `content_type`."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    signatures = SIGNATURES.get(content_type)
+    return bool(signatures) and head.startswith(signatures)
+
+
+class AttachmentForm(BaseForm):
+    required = forms.ModelChoiceField(
+        label="Pièce",
+        queryset=RequiredAttachment.objects.none(),
+        required=False,
+        empty_label="Autre pièce (libre)",
+    )
+    file = forms.FileField(
+        label="Fichier",
+        help_text="PDF, image (JPEG, PNG) ou document bureautique (DOCX, XLSX, ODT, ODS) ; "
+        "10 Mo au plus.",
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["required"].queryset = application.call.required_attachments.all()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        content_type = (upload.content_type or "").split(";")[0].strip()
+        error = services.attachment_error(
+            name=upload.name, content_type=content_type, size=upload.size
+        )
+        if error is None and not content_matches_type(upload, content_type):
+            error = f"« {upload.name} » ne contient pas ce que son nom annonce."
+        if error:
+            raise ValidationError(error)
+        upload.content_type = content_type
+        return upload
+
+    @transaction.atomic
+    def save(self):
+        services.ensure_editable(self.application)
+        upload = self.cleaned_data["file"]
+        return self.application.attachments.create(
+            required=self.cleaned_data["required"],
+            file=upload,
+            name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+        )
