@@ -159,6 +159,7 @@ EXPECTED = {
     ),
     "programming:report-create": expect(403, anonymous=302, no_role=404, carrier=200),
     "programming:report-override": expect(405, anonymous=302),
+    "programming:decision-notify": expect(405, anonymous=302),  # POST only, see below
 }
 
 
@@ -402,3 +403,19 @@ def test_only_steering_roles_mark_import_warnings_reviewed(client, world, role):
     from quartiers.contracts.models import ImportWarning
 
     assert ImportWarning.objects.get(pk=kwargs["warning"]).reviewed is allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_steering_roles_send_the_decision(client, world, role, mailoutbox):
+    people, kwargs, _ = world
+    if people[role] is not None:
+        client.force_login(people[role])
+    url = reverse("programming:decision-notify", kwargs={"uuid": kwargs["paid"]})
+    response = client.post(url)
+    allowed = role in {"project_lead", "prefect_delegate", "admin"}
+    expected = {"anonymous": 302, "no_role": 404}.get(role, 302 if allowed else 403)
+    assert response.status_code == expected
+    assert len(mailoutbox) == (1 if allowed else 0)
+    if allowed:
+        _name, content, mimetype = mailoutbox[0].attachments[0]
+        assert mimetype == "application/pdf" and content.startswith(b"%PDF")

@@ -70,3 +70,15 @@ def test_every_template_is_used():
         if name not in sources and (short is None or f'"{short}"' not in sources):
             unused.append(name)
     assert not unused, unused
+
+
+def test_posting_components_receive_the_csrf_token():
+    """`{% include … only %}` drops the context: POST components must get csrf_token."""
+    templates = ROOT / "quartiers" / "templates"
+    offenders = []
+    for path in templates.rglob("*.html"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            posting = "components/form.html" in line or "components/post_button.html" in line
+            if posting and " only" in line and "csrf_token=csrf_token" not in line:
+                offenders.append(f"{path.relative_to(templates)}: {line.strip()}")
+    assert not offenders, offenders

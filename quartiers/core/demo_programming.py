@@ -35,7 +35,7 @@ DEMO_ASSOCIATION = "Association fictive « Vivre ensemble au cœur » (démo)"
 PROGRAMMING_SEED = 2020
 PROGRAMMING_YEARS = (2020, 2021, 2022)
 FUNDER_CODES = ("ETAT", "VILLE", "CCVD", "CAF", "CD")
-ENVELOPES = {"ETAT": 90000, "VILLE": 40000, "CCVD": 30000, "CAF": 35000, "CD": 30000}
+ENVELOPES = {"ETAT": 90000, "VILLE": 45000, "CCVD": 32000, "CAF": 35000, "CD": 40000}
 REQUIRED_ATTACHMENTS = [
     ("Statuts de l'association", True),
     ("Budget prévisionnel de la structure", True),

@@ -461,3 +461,23 @@ def test_a_draft_that_is_not_blocked_stays_the_carriers_business(client, world):
         call=CallForProjectsFactory(contract=world.contract), carrier=world.carrier.organisation
     )
     assert _get(client, world.lead, draft.get_absolute_url()).status_code == 404
+
+
+def test_the_call_ledger_makes_a_constant_number_of_queries(client, world):
+    application = world.funded()
+    url = reverse("programming:call-ledger", kwargs={"uuid": application.call.uuid})
+    client.force_login(world.lead.user)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    services.open_call(call=application.call)  # two late applications
+    for _ in range(2):
+        submitted = ApplicationFactory(
+            call=application.call, complete=True, funders=[world.caf, world.etat]
+        )
+        services.submit_application(application=submitted)
+    assert count() == before

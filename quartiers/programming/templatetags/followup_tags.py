@@ -64,7 +64,9 @@ def followup_panel(context, application):
         "letter": decided
         and bool(decisions)
         and permissions.can_view_decision_letter(user, application),
+        "can_notify": decided and bool(decisions) and steering,
         "conventions": conventions,
+        "any_granted": any(d.outcome == DecisionOutcome.GRANTED for d in decisions),
         "payable": payable,
         "can_add_convention": can_manage
         and status in {ApplicationStatus.DECIDED, ApplicationStatus.CONVENTION_SIGNED}

@@ -144,6 +144,26 @@ class ReportForm(BaseForm):
         for name in [*self.age_fields.values(), *self.qpv_fields.values()]:
             self.fields[name].widget.group_class = "fr-input-group"
 
+    @property
+    def fieldsets(self):
+        """(legend, hint, bound fields), in the order of the CERFA 15059*02."""
+        people = [
+            "participants_total",
+            "participants_women",
+            "participants_men",
+            *self.age_fields.values(),
+            *self.qpv_fields.values(),
+        ]
+        return [
+            ("Bilan qualitatif", "", [self["summary"], self["objectives_reached"]]),
+            ("Public touché", "Personnes ayant participé à l'action.", [self[n] for n in people]),
+            (
+                "Budget réalisé",
+                "Totaux du compte rendu financier, à comparer au budget prévisionnel.",
+                [self["realised_charges"], self["realised_products"], self["notes"]],
+            ),
+        ]
+
     def clean(self):
         data = super().clean()
         total = data.get("participants_total")
@@ -420,8 +440,26 @@ def report_override(request, application):
     return redirect(application)
 
 
+def _can_notify(user, application) -> bool:
+    return permissions.can_run_committees(user, application.call.contract)
+
+
+@require_POST
+@application_page(_can_notify)
+def decision_notify(request, application):
+    """Send the decision e-mail, with the decision letter, to the carrier."""
+    try:
+        recipients = services.notify_decision(application=application, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Décision envoyée à {', '.join(recipients)}.")
+    return redirect(application)
+
+
 urlpatterns = [
     path("dossiers/<uuid:uuid>/decision.pdf", decision_letter, name="decision-letter"),
+    path("dossiers/<uuid:uuid>/notifier/", decision_notify, name="decision-notify"),
     path(
         "dossiers/<uuid:uuid>/conventions/nouvelle/",
         convention_create,
