@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from quartiers.accounts import services
 from quartiers.accounts.enums import ContractRole
 from quartiers.contracts import services as contract_services
+from tests.programming.factories import after_deadline
 
 ROLES = (
     "anonymous",
@@ -250,7 +251,7 @@ def programming_world(contract, carrier, funder, people):
     draft = ApplicationFactory(call=call, carrier=carrier)
     attachment = AttachmentFactory(application=paid)
     lead = people["project_lead"]
-    programming.start_instruction(call=call, by=lead)
+    programming.start_instruction(call=call, by=lead, now=after_deadline(call))
     paid.refresh_from_db()
     technical = CommitteeSession.objects.create(
         call=call, kind=CommitteeKind.TECHNICAL, held_on=call.opens_on

@@ -191,8 +191,9 @@ class CallEditForms:
         return all([self.form.is_valid(), *(f.is_valid() for f in self.formsets)])
 
     @transaction.atomic
-    def save(self) -> CallForProjects:
-        call = self.form.save()
+    def save(self, *, by=None) -> CallForProjects:
+        call = services.update_call(call=self.form.save(commit=False), by=by)
+        self.form.save_m2m()
         for formset in self.formsets:
             formset.save()
         return call
@@ -523,14 +524,10 @@ class AttachmentForm(BaseForm):
         upload.content_type = content_type
         return upload
 
-    @transaction.atomic
-    def save(self):
-        services.ensure_editable(self.application)
-        upload = self.cleaned_data["file"]
-        return self.application.attachments.create(
+    def save(self, *, by=None):
+        return services.add_attachment(
+            application=self.application,
+            upload=self.cleaned_data["file"],
             required=self.cleaned_data["required"],
-            file=upload,
-            name=upload.name,
-            content_type=upload.content_type,
-            size=upload.size,
+            by=by,
         )

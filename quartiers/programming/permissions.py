@@ -7,12 +7,14 @@ from quartiers.accounts.permissions import (
     is_admin,
     role_organisations,
 )
-from quartiers.programming.enums import ApplicationStatus
+from quartiers.programming.enums import ApplicationStatus, CallStatus
 from quartiers.programming.models import SUBSIDY_ACCOUNT
 
 
 def can_view_call(user, call) -> bool:
     contract = call.contract
+    if call.status == CallStatus.DRAFT:  # a call in preparation is its managers' business
+        return can_manage_calls(user, contract)
     return is_admin(user) or bool(contract_roles(user, contract)) or contract.is_published
 
 

@@ -157,7 +157,20 @@ def copy_call_to_next_year(*, call: CallForProjects, by=None) -> CallForProjects
     return new
 
 
+@transaction.atomic
+def update_call(*, call: CallForProjects, by=None) -> CallForProjects:
+    """Save a call's edited fields (its funders, attachments and grid are saved alongside)."""
+    if call.deadline.date() < call.opens_on:
+        raise ValidationError("La date limite doit suivre l'ouverture.")
+    call.save()
+    record_event(verb="call_changed", summary=f"{call} modifié", contract=call.contract, actor=by)
+    return call
+
+
 def open_call(*, call: CallForProjects, by=None) -> None:
+    """Open a call in preparation, or reopen a closed one for late applications (logged)."""
+    if call.status == CallStatus.OPEN:
+        raise ValidationError("Cet appel à projets est déjà ouvert.")
     call.status = CallStatus.OPEN
     call.save(update_fields=["status"])
     record_event(verb="call_opened", summary=f"{call} ouvert", contract=call.contract, actor=by)
@@ -272,6 +285,40 @@ def _same_required(call, required):
     if required is None:
         return None
     return call.required_attachments.filter(label=required.label).first()
+
+
+@transaction.atomic
+def save_draft(*, application: Application, by=None) -> Application:
+    """Save the carrier's edits of a draft (the form already validated the fields)."""
+    stored = Application.objects.select_for_update().get(pk=application.pk)
+    ensure_editable(stored)
+    application._history_user = by
+    application.save()
+    return application
+
+
+@transaction.atomic
+def add_attachment(*, application: Application, upload, required=None, by=None):
+    """Attach a checked file (type, size and content, see `attachment_error`)."""
+    ensure_editable(application)
+    content_type = (upload.content_type or "").split(";")[0].strip()
+    error = attachment_error(name=upload.name, content_type=content_type, size=upload.size)
+    if error:
+        raise ValidationError(error)
+    return application.attachments.create(
+        required=required,
+        file=upload,
+        name=upload.name,
+        content_type=content_type,
+        size=upload.size,
+    )
+
+
+@transaction.atomic
+def remove_attachment(*, attachment, by=None) -> None:
+    """Detach a file from a draft; the stored file stays (a renewal may share it)."""
+    ensure_editable(attachment.application)
+    attachment.delete()
 
 
 def ensure_editable(application: Application) -> None:
@@ -476,6 +523,11 @@ def attachment_error(*, name: str, content_type: str, size: int) -> str | None:
 @transaction.atomic
 def start_instruction(*, call: CallForProjects, by=None, now=None) -> int:
     """After the deadline: every submitted application goes to instruction."""
+    if (now or timezone.now()) <= call.deadline:
+        raise ValidationError(
+            "L'instruction commence après la date limite de dépôt "
+            f"({timezone.localtime(call.deadline):%d/%m/%Y %H:%M})."
+        )
     applications = list(call.applications.filter(status=S.SUBMITTED))
     for application in applications:
         change_status(application=application, to=S.UNDER_INSTRUCTION, by=by, now=now)

@@ -6,7 +6,11 @@ from django.utils import timezone
 
 from quartiers.programming import services
 from quartiers.programming.enums import CommitteeKind, DecisionOutcome, Opinion, PaymentKind
-from tests.programming.factories import CallForProjectsFactory, submitted_application
+from tests.programming.factories import (
+    CallForProjectsFactory,
+    after_deadline,
+    submitted_application,
+)
 
 TODAY = timezone.localdate()
 
@@ -18,7 +22,7 @@ def decide(application, *, outcomes=None, amounts=None, by=None):
     amount requested)."""
     outcomes, amounts = outcomes or {}, amounts or {}
     call = application.call
-    services.start_instruction(call=call, by=by)
+    services.start_instruction(call=call, by=by, now=after_deadline(call))
     application.refresh_from_db()
     technical = services.create_committee_session(
         call=call, kind=CommitteeKind.TECHNICAL, held_on=TODAY

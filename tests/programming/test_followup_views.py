@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from quartiers.accounts.models import Event
@@ -474,7 +475,10 @@ def test_the_call_ledger_makes_a_constant_number_of_queries(client, world):
         return len(queries)
 
     before = count()
-    services.open_call(call=application.call)  # two late applications
+    call = application.call
+    services.open_call(call=call)  # reopened, with a new deadline, for two late applications
+    call.deadline = timezone.now() + datetime.timedelta(days=1)
+    call.save(update_fields=["deadline"])
     for _ in range(2):
         submitted = ApplicationFactory(
             call=application.call, complete=True, funders=[world.caf, world.etat]

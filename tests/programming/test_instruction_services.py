@@ -27,6 +27,7 @@ from tests.programming.factories import (
     CallForProjectsFactory,
     CallFunderFactory,
     GridCriterionFactory,
+    after_deadline,
     submitted_application,
 )
 
@@ -57,7 +58,7 @@ def make_world(*, instruct=True, extra_applications=0):
         for _ in range(extra_applications)
     ]
     if instruct:
-        services.start_instruction(call=call)
+        services.start_instruction(call=call, now=after_deadline(call))
         for application in (youth, sport, *extra):
             application.refresh_from_db()
 

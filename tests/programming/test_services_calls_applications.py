@@ -23,6 +23,7 @@ from tests.programming.factories import (
     CallFunderFactory,
     GridCriterionFactory,
     RequiredAttachmentFactory,
+    after_deadline,
     submitted_application,
 )
 
@@ -151,7 +152,7 @@ def test_open_call_opens_a_draft():
 def test_start_instruction_sends_submitted_applications_to_instruction_and_closes(call, caf):
     submitted = submitted_application(call, funders=[caf])
     draft = ApplicationFactory(call=call)
-    assert services.start_instruction(call=call) == 1
+    assert services.start_instruction(call=call, now=after_deadline(call)) == 1
     submitted.refresh_from_db()
     draft.refresh_from_db()
     call.refresh_from_db()

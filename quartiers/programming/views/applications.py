@@ -239,11 +239,11 @@ def application_edit(request, application):
     form = ApplicationForm(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ensure_editable(application)
+            services.save_draft(application=form.save(commit=False), by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            form.save()
+            form.save_m2m()
             messages.success(request, "Brouillon enregistré.")
             return redirect("programming:application-edit", uuid=application.uuid)
     return render(
@@ -286,14 +286,13 @@ def application_attachments(request, application):
     if request.method == "POST" and "delete" in request.POST:
         pk = request.POST["delete"]
         attachment = get_object_or_404(application.attachments, pk=pk if pk.isdigit() else None)
-        services.ensure_editable(application)
-        attachment.delete()  # the file stays: a renewal may share it
+        services.remove_attachment(attachment=attachment, by=request.user)
         messages.success(request, f"Pièce « {attachment.name} » retirée du dossier.")
         return redirect("programming:application-attachments", uuid=application.uuid)
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES, application=application)
         if form.is_valid():
-            attachment = form.save()
+            attachment = form.save(by=request.user)
             messages.success(request, f"Pièce « {attachment.name} » ajoutée.")
             return redirect("programming:application-attachments", uuid=application.uuid)
     attachments = list(application.attachments.select_related("required"))

@@ -148,9 +148,13 @@ def call_detail(request, call):
 def call_edit(request, call):
     forms = CallEditForms(call, request.POST or None)
     if request.method == "POST" and forms.is_valid():
-        forms.save()
-        messages.success(request, "Appel à projets enregistré.")
-        return redirect(call)
+        try:
+            forms.save(by=request.user)
+        except ValidationError as error:
+            forms.form.add_error(None, error)
+        else:
+            messages.success(request, "Appel à projets enregistré.")
+            return redirect(call)
     return render(
         request,
         "programming/calls/call_edit.html",
