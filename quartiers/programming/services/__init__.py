@@ -1,0 +1,71 @@
+"""Business rules of the annual programming, by stage. Views, admin, commands and the demo
+call these as `services.name`."""
+
+from quartiers.programming.services.applications import (  # noqa: F401
+    ALLOWED_ATTACHMENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
+    REPORT_DELAY_MONTHS,
+    BudgetLineData,
+    add_attachment,
+    attachment_error,
+    budget_errors,
+    ensure_editable,
+    funders_asked,
+    missing_reports,
+    override_report_block,
+    remove_attachment,
+    report_due_on,
+    save_draft,
+    set_budget,
+    snapshot,
+    start_application,
+    submission_errors,
+    submit_application,
+    validate_budget_line,
+    withdraw_application,
+)
+from quartiers.programming.services.calls import (  # noqa: F401
+    copy_call_to_next_year,
+    create_call,
+    is_open_for_submission,
+    open_call,
+    shift_year,
+    start_instruction,
+    update_call,
+)
+from quartiers.programming.services.followup import (  # noqa: F401
+    REMINDER_INTERVAL_DAYS,
+    REMINDER_NOTICE_DAYS,
+    CallLedgerRow,
+    LedgerRow,
+    call_ledger,
+    carrier_recipients,
+    decisions_of,
+    ledger,
+    notify_decision,
+    record_payment,
+    reports_to_remind,
+    send_report_reminder,
+    sign_convention,
+    submit_report,
+)
+from quartiers.programming.services.instruction import (  # noqa: F401
+    StaleOpinion,
+    create_committee_session,
+    give_council_opinion,
+    granted_total,
+    grid_score,
+    record_decision,
+    record_technical_opinion,
+    save_funder_opinion,
+)
+from quartiers.programming.services.status import (  # noqa: F401
+    COUNCIL_OPINION_STATUSES,
+    DECIDABLE,
+    DECIDED_STATUSES,
+    EDITABLE,
+    EXAMINABLE,
+    FUNDED_STATUSES,
+    TRANSITIONS,
+    change_status,
+)

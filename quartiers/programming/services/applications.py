@@ -1,0 +1,380 @@
+"""Applications (CERFA 12156): drafts, renewals, budget, attachments, submission."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from quartiers.accounts.services import record_event
+from quartiers.programming.enums import (
+    ApplicationStatus as S,
+)
+from quartiers.programming.enums import (
+    BudgetSide,
+)
+from quartiers.programming.models import (
+    ACCOUNTS,
+    SUBSIDY_ACCOUNT,
+    Action,
+    Application,
+    ApplicationVersion,
+    BudgetLine,
+    CallForProjects,
+    FunderOpinion,
+)
+from quartiers.programming.services.calls import is_open_for_submission, shift_year
+from quartiers.programming.services.status import EDITABLE, change_status
+
+REPORT_DELAY_MONTHS = 6
+
+
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def report_due_on(application: Application) -> datetime.date | None:
+    """A bilan is due six months after the action's end (31 December → 30 June)."""
+    if application.ends_on is None:
+        return None
+    month = application.ends_on.month - 1 + REPORT_DELAY_MONTHS
+    year = application.ends_on.year + month // 12
+    month = month % 12 + 1
+    day = min(application.ends_on.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day)
+
+
+def missing_reports(carrier, today=None) -> list[Application]:
+    """The carrier's funded actions whose bilan is overdue."""
+    today = today or timezone.localdate()
+    funded = Application.objects.filter(
+        carrier=carrier, status__in=[S.CONVENTION_SIGNED, S.PAID], report__isnull=True
+    )
+    return [a for a in funded if (due := report_due_on(a)) and due < today]
+
+
+@transaction.atomic
+def start_application(
+    *,
+    call: CallForProjects,
+    carrier,
+    title: str,
+    by=None,
+    renewal_of: Application | None = None,
+    now=None,
+) -> Application:
+    """A new draft; a renewal keeps the action's identity and copies last year's content."""
+    if renewal_of is not None:
+        if renewal_of.carrier_id != carrier.pk:
+            raise ValidationError("On ne peut renouveler que les actions de son organisation.")
+        action = renewal_of.action
+        values = model_to_dict(
+            renewal_of,
+            exclude=[
+                "id",
+                "call",
+                "action",
+                "carrier",
+                "uuid",
+                "status",
+                "renewal_of",
+                "submitted_at",
+                "report_override",
+                "qpvs",
+                "engagements",
+                "attested",
+            ],
+        )
+        values["pillar_id"] = values.pop("pillar")
+        values["theme_id"] = values.pop("theme")
+        values.update(
+            starts_on=shift_year(renewal_of.starts_on, 1), ends_on=shift_year(renewal_of.ends_on, 1)
+        )
+        values["title"] = title or renewal_of.title
+    else:
+        action = Action.objects.create(contract=call.contract, carrier=carrier, title=title)
+        values = {"title": title}
+    application = Application.objects.create(
+        call=call, action=action, carrier=carrier, renewal_of=renewal_of, **values
+    )
+    if now is not None:
+        Application.objects.filter(pk=application.pk).update(created_at=now)
+    if renewal_of is not None:
+        application.qpvs.set(renewal_of.qpvs.all())
+        application.engagements.set(renewal_of.engagements.all())
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                application=application,
+                side=line.side,
+                account=line.account,
+                label=line.label,
+                amount=line.amount,
+                funder_id=line.funder_id,
+            )
+            for line in renewal_of.budget_lines.all()
+        )
+        for attachment in renewal_of.attachments.all():  # reuse last year's documents
+            application.attachments.create(
+                required=_same_required(call, attachment.required),
+                file=attachment.file.name,
+                name=attachment.name,
+                content_type=attachment.content_type,
+                size=attachment.size,
+            )
+    record_event(
+        verb="application_started",
+        summary=f"Dossier « {application.title} » commencé par {carrier}",
+        contract=call.contract,
+        actor=by,
+    )
+    return application
+
+
+def _same_required(call, required):
+    if required is None:
+        return None
+    return call.required_attachments.filter(label=required.label).first()
+
+
+@transaction.atomic
+def save_draft(*, application: Application, by=None) -> Application:
+    """Save the carrier's edits of a draft (the form already validated the fields)."""
+    stored = Application.objects.select_for_update().get(pk=application.pk)
+    ensure_editable(stored)
+    application._history_user = by
+    application.save()
+    return application
+
+
+@transaction.atomic
+def add_attachment(*, application: Application, upload, required=None, by=None):
+    """Attach a checked file (type, size and content, see `attachment_error`)."""
+    ensure_editable(application)
+    content_type = (upload.content_type or "").split(";")[0].strip()
+    error = attachment_error(name=upload.name, content_type=content_type, size=upload.size)
+    if error:
+        raise ValidationError(error)
+    return application.attachments.create(
+        required=required,
+        file=upload,
+        name=upload.name,
+        content_type=content_type,
+        size=upload.size,
+    )
+
+
+@transaction.atomic
+def remove_attachment(*, attachment, by=None) -> None:
+    """Detach a file from a draft; the stored file stays (a renewal may share it)."""
+    ensure_editable(attachment.application)
+    attachment.delete()
+
+
+def ensure_editable(application: Application) -> None:
+    if application.status not in EDITABLE:
+        raise ValidationError("Ce dossier est déposé : il n'est plus modifiable.")
+
+
+@dataclass
+class BudgetLineData:
+    side: str
+    account: str
+    amount: Decimal
+    label: str = ""
+    funder: object = None
+
+
+def validate_budget_line(line: BudgetLineData) -> None:
+    if line.account not in ACCOUNTS[line.side]:
+        raise ValidationError(f"Le compte {line.account} n'existe pas pour les {line.side}.")
+    if line.amount is None or line.amount < 0:
+        raise ValidationError("Un montant de budget est positif.")
+    if line.funder is not None and line.account != SUBSIDY_ACCOUNT:
+        raise ValidationError("Seules les subventions (compte 74) nomment un financeur.")
+    if line.account == SUBSIDY_ACCOUNT and line.funder is None and line.amount > 0:
+        raise ValidationError("Chaque ligne de subvention (74) nomme le financeur sollicité.")
+
+
+@transaction.atomic
+def set_budget(*, application: Application, lines: list[BudgetLineData]) -> None:
+    """Replace the draft's budget (the balance is checked at submission)."""
+    ensure_editable(application)
+    for line in lines:
+        validate_budget_line(line)
+    application.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(
+            application=application,
+            side=line.side,
+            account=line.account,
+            label=line.label,
+            amount=line.amount,
+            funder=line.funder,
+        )
+        for line in lines
+    )
+
+
+def budget_errors(application: Application) -> list[str]:
+    totals = application.budget_totals()
+    errors = []
+    if totals[BudgetSide.CHARGE] <= 0:
+        errors.append("Le budget de l'action n'a pas de charges.")
+    if totals[BudgetSide.CHARGE] != totals[BudgetSide.PRODUCT]:
+        errors.append(
+            f"Le budget n'est pas équilibré : charges {totals[BudgetSide.CHARGE]} € , "
+            f"produits {totals[BudgetSide.PRODUCT]} €."
+        )
+    if totals[BudgetSide.CONTRIBUTION_USE] != totals[BudgetSide.CONTRIBUTION_SOURCE]:
+        errors.append(
+            "Les contributions en nature ne sont pas équilibrées : emplois (86) "
+            f"{totals[BudgetSide.CONTRIBUTION_USE]} €, ressources (87) "
+            f"{totals[BudgetSide.CONTRIBUTION_SOURCE]} €."
+        )
+    return errors
+
+
+def submission_errors(application: Application, now=None) -> list[str]:
+    call = application.call
+    errors = []
+    if not is_open_for_submission(call, now):
+        errors.append(
+            f"L'appel à projets n'accepte pas de dépôt (date limite : "
+            f"{timezone.localtime(call.deadline):%d/%m/%Y %H:%M})."
+        )
+    if not application.title or not application.objectives or not application.description:
+        errors.append("L'intitulé, les objectifs et la description de l'action sont requis.")
+    if application.starts_on is None or application.ends_on is None:
+        errors.append("Les dates de début et de fin de l'action sont requises.")
+    elif application.ends_on < application.starts_on:
+        errors.append("La fin de l'action précède son début.")
+    if application.public_women + application.public_men > application.public_total:
+        errors.append("Femmes et hommes dépassent le nombre de bénéficiaires.")
+    if application.public_qpv_residents > application.public_total:
+        errors.append("Les habitants des QPV dépassent le nombre de bénéficiaires.")
+    if application.public_total and call.min_qpv_share:
+        share = Decimal(application.public_qpv_residents * 100) / application.public_total
+        if share < call.min_qpv_share:
+            errors.append(
+                f"Les habitants des QPV font {share:.0f} % du public ; l'appel en demande au "
+                f"moins {call.min_qpv_share:.0f} %."
+            )
+    errors += budget_errors(application)
+    if not application.budget_lines.filter(account=SUBSIDY_ACCOUNT, amount__gt=0).exists():
+        errors.append("Le budget ne sollicite aucun financeur (compte 74).")
+    provided = set(application.attachments.values_list("required_id", flat=True))
+    for required in call.required_attachments.filter(mandatory=True):
+        if required.pk not in provided:
+            errors.append(f"Pièce manquante : {required.label}.")
+    if not (application.attested and application.signatory_name):
+        errors.append("L'attestation sur l'honneur doit être cochée et signée.")
+    missing = missing_reports(application.carrier, timezone.localdate(now) if now else None)
+    if missing and not application.report_override:
+        titles = ", ".join(f"« {a.title} »" for a in missing)
+        errors.append(
+            f"Bilan en retard pour {titles} : déposez-le avant toute nouvelle demande "
+            "(ou demandez une dérogation à la cheffe ou au chef de projet)."
+        )
+    return errors
+
+
+def snapshot(application: Application) -> dict:
+    data = model_to_dict(application, exclude=["qpvs", "engagements"])
+    data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
+    data = {k: str(v) if isinstance(v, Decimal) else v for k, v in data.items()}
+    data["qpvs"] = list(application.qpvs.values_list("name", flat=True))
+    data["engagements"] = list(application.engagements.values_list("number", flat=True))
+    data["budget"] = [
+        {
+            "side": line.side,
+            "account": line.account,
+            "label": line.label,
+            "amount": str(line.amount),
+            "funder": str(line.funder) if line.funder_id else None,
+        }
+        for line in application.budget_lines.select_related("funder")
+    ]
+    data["attachments"] = list(application.attachments.values_list("name", flat=True))
+    return data
+
+
+@transaction.atomic
+def submit_application(*, application: Application, by=None, now=None) -> ApplicationVersion:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    ensure_editable(application)
+    errors = submission_errors(application, now)
+    if errors:
+        raise ValidationError(errors)
+    application.submitted_at = now or timezone.now()
+    application.save(update_fields=["submitted_at", "updated_at"])
+    change_status(application=application, to=S.SUBMITTED, by=by, now=now)
+    number = application.versions.count() + 1
+    version = ApplicationVersion.objects.create(
+        application=application, number=number, data=snapshot(application), submitted_by=by
+    )
+    if now is not None:
+        ApplicationVersion.objects.filter(pk=version.pk).update(submitted_at=now)
+    for funder in funders_asked(application):
+        FunderOpinion.objects.get_or_create(application=application, funder=funder)
+    record_event(
+        verb="application_submitted",
+        summary=f"Dossier « {application.title} » déposé (version {number})",
+        contract=application.call.contract,
+        actor=by,
+    )
+    return version
+
+
+def funders_asked(application: Application):
+    from quartiers.accounts.models import Organisation
+
+    return Organisation.objects.filter(
+        pk__in=application.budget_lines.filter(account=SUBSIDY_ACCOUNT, amount__gt=0).values(
+            "funder"
+        )
+    )
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, by=None, comment="", now=None) -> None:
+    change_status(application=application, to=S.WITHDRAWN, by=by, comment=comment, now=now)
+
+
+@transaction.atomic
+def override_report_block(*, application: Application, reason: str, by) -> None:
+    """The chef de projet lifts the missing-bilan block for this application (recorded)."""
+    if not reason.strip():
+        raise ValidationError("Indiquez le motif de la dérogation.")
+    application.report_override = reason.strip()
+    application.save(update_fields=["report_override", "updated_at"])
+    record_event(
+        verb="report_block_overridden",
+        summary=f"Dérogation au bilan manquant pour « {application.title} » : {reason}",
+        contract=application.call.contract,
+        actor=by,
+    )
+
+
+def attachment_error(*, name: str, content_type: str, size: int) -> str | None:
+    if size > MAX_ATTACHMENT_BYTES:
+        return f"« {name} » dépasse 10 Mo."
+    expected = ALLOWED_ATTACHMENT_TYPES.get(content_type)
+    if expected is None or not name.lower().endswith(
+        (expected, ".jpeg") if expected == ".jpg" else (expected,)
+    ):
+        return f"« {name} » : format non accepté (PDF, image, document bureautique)."
+    return None

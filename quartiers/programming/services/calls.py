@@ -1,0 +1,121 @@
+"""Calls for projects: creation, yearly copy, opening, start of instruction."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from quartiers.accounts.services import record_event
+from quartiers.programming.enums import (
+    ApplicationStatus as S,
+)
+from quartiers.programming.enums import (
+    CallStatus,
+)
+from quartiers.programming.models import (
+    CallForProjects,
+    CallFunder,
+    GridCriterion,
+    RequiredAttachment,
+)
+from quartiers.programming.services.status import change_status
+
+
+@transaction.atomic
+def create_call(
+    *, contract, year: int, title: str, opens_on, deadline, by=None, **fields
+) -> CallForProjects:
+    if CallForProjects.objects.filter(contract=contract, year=year).exists():
+        raise ValidationError(f"Un appel à projets {year} existe déjà pour ce contrat.")
+    if deadline.date() < opens_on:
+        raise ValidationError("La date limite doit suivre l'ouverture.")
+    call = CallForProjects.objects.create(
+        contract=contract, year=year, title=title, opens_on=opens_on, deadline=deadline, **fields
+    )
+    record_event(
+        verb="call_created", summary=f"Appel à projets {year} créé", contract=contract, actor=by
+    )
+    return call
+
+
+def shift_year(value, years: int):
+    if value is None:
+        return None
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February
+        return value.replace(year=value.year + years, day=28)
+
+
+@transaction.atomic
+def copy_call_to_next_year(*, call: CallForProjects, by=None) -> CallForProjects:
+    """« Ouvrir l'appel de l'an prochain » : same funders, attachments, grid and dates + 1 year."""
+    new = create_call(
+        contract=call.contract,
+        year=call.year + 1,
+        title=call.title.replace(str(call.year), str(call.year + 1)),
+        description=call.description,
+        opens_on=shift_year(call.opens_on, 1),
+        deadline=shift_year(call.deadline, 1),
+        technical_committee_on=shift_year(call.technical_committee_on, 1),
+        steering_committee_on=shift_year(call.steering_committee_on, 1),
+        min_qpv_share=call.min_qpv_share,
+        previous=call,
+        by=by,
+    )
+    new.priorities.set(call.priorities.all())
+    new.engagements.set(call.engagements.all())
+    CallFunder.objects.bulk_create(
+        CallFunder(call=new, organisation_id=f.organisation_id, envelope=f.envelope)
+        for f in call.funders.all()
+    )
+    RequiredAttachment.objects.bulk_create(
+        RequiredAttachment(call=new, label=r.label, mandatory=r.mandatory)
+        for r in call.required_attachments.all()
+    )
+    GridCriterion.objects.bulk_create(
+        GridCriterion(
+            call=new, label=c.label, weight=c.weight, max_score=c.max_score, position=c.position
+        )
+        for c in call.criteria.all()
+    )
+    return new
+
+
+@transaction.atomic
+def update_call(*, call: CallForProjects, by=None) -> CallForProjects:
+    """Save a call's edited fields (its funders, attachments and grid are saved alongside)."""
+    if call.deadline.date() < call.opens_on:
+        raise ValidationError("La date limite doit suivre l'ouverture.")
+    call.save()
+    record_event(verb="call_changed", summary=f"{call} modifié", contract=call.contract, actor=by)
+    return call
+
+
+def open_call(*, call: CallForProjects, by=None) -> None:
+    """Open a call in preparation, or reopen a closed one for late applications (logged)."""
+    if call.status == CallStatus.OPEN:
+        raise ValidationError("Cet appel à projets est déjà ouvert.")
+    call.status = CallStatus.OPEN
+    call.save(update_fields=["status"])
+    record_event(verb="call_opened", summary=f"{call} ouvert", contract=call.contract, actor=by)
+
+
+def is_open_for_submission(call: CallForProjects, now=None) -> bool:
+    now = now or timezone.now()
+    return call.status == CallStatus.OPEN and call.opens_on <= now.date() and now <= call.deadline
+
+
+@transaction.atomic
+def start_instruction(*, call: CallForProjects, by=None, now=None) -> int:
+    """After the deadline: every submitted application goes to instruction."""
+    if (now or timezone.now()) <= call.deadline:
+        raise ValidationError(
+            "L'instruction commence après la date limite de dépôt "
+            f"({timezone.localtime(call.deadline):%d/%m/%Y %H:%M})."
+        )
+    applications = list(call.applications.filter(status=S.SUBMITTED))
+    for application in applications:
+        change_status(application=application, to=S.UNDER_INSTRUCTION, by=by, now=now)
+    call.status = CallStatus.CLOSED
+    call.save(update_fields=["status"])
+    return len(applications)

@@ -1,0 +1,202 @@
+"""Co-instruction and committees: funders' opinions, conseil citoyen, sessions, decisions."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from quartiers.accounts.services import record_event
+from quartiers.programming.enums import (
+    ApplicationStatus as S,
+)
+from quartiers.programming.enums import (
+    CommitteeKind,
+    DecisionOutcome,
+)
+from quartiers.programming.models import (
+    Application,
+    CallForProjects,
+    CommitteeSession,
+    CouncilOpinion,
+    Decision,
+    FunderOpinion,
+    TechnicalOpinion,
+)
+from quartiers.programming.services.applications import funders_asked
+from quartiers.programming.services.status import (
+    COUNCIL_OPINION_STATUSES,
+    DECIDABLE,
+    EXAMINABLE,
+    change_status,
+)
+
+
+class StaleOpinion(ValidationError):
+    pass
+
+
+@transaction.atomic
+def give_council_opinion(*, application: Application, opinion: str, comment: str = "", by):
+    """The conseil citoyen's opinion, before the comité de pilotage decides (replaceable)."""
+    if application.status not in COUNCIL_OPINION_STATUSES:
+        raise ValidationError("Le conseil citoyen donne son avis avant la décision.")
+    record, _ = CouncilOpinion.objects.update_or_create(
+        application=application, defaults={"opinion": opinion, "comment": comment, "by": by}
+    )
+    record_event(
+        verb="council_opinion_given",
+        summary=f"Avis du conseil citoyen sur « {application.title} » : "
+        f"{record.get_opinion_display()}",
+        contract=application.call.contract,
+        actor=by,
+    )
+    return record
+
+
+@transaction.atomic
+def create_committee_session(
+    *, call: CallForProjects, kind: str, held_on, by=None
+) -> CommitteeSession:
+    if kind not in CommitteeKind.values:
+        raise ValidationError("Instance inconnue.")
+    session = CommitteeSession.objects.create(call=call, kind=kind, held_on=held_on)
+    record_event(
+        verb="committee_session_created",
+        summary=f"Séance « {session} » de l'appel {call.year} créée",
+        contract=call.contract,
+        actor=by,
+    )
+    return session
+
+
+@transaction.atomic
+def save_funder_opinion(
+    *, opinion: FunderOpinion, expected_version: int, by, verdict: str | None = None, **values
+) -> FunderOpinion:
+    """Optimistic locking: the write only happens if nobody saved since `expected_version`.
+
+    `values` are FunderOpinion fields; the `opinion` field itself (favourable, reserved,
+    unfavourable or "") is passed as `verdict`, since `opinion` names the instance.
+    """
+    if verdict is not None:
+        values["opinion"] = verdict
+    if opinion.application.status not in {S.UNDER_INSTRUCTION, S.SUBMITTED}:
+        raise ValidationError("Ce dossier n'est plus en instruction.")
+    criteria = {str(c.pk): c for c in opinion.application.call.criteria.all()}
+    for key, score in (values.get("scores") or {}).items():
+        if key not in criteria or not 0 <= int(score) <= criteria[key].max_score:
+            raise ValidationError("Note de grille hors barème.")
+    updated = FunderOpinion.objects.filter(pk=opinion.pk, version=expected_version).update(
+        **values, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleOpinion(
+            "Un autre instructeur a modifié cet avis entre-temps : rechargez la page, vos "
+            "saisies n'ont pas été enregistrées."
+        )
+    opinion.refresh_from_db()
+    # `update()` sends no signal: record the history row django-simple-history would have.
+    FunderOpinion.history.bulk_history_create([opinion], update=True, default_user=by)
+    return opinion
+
+
+def grid_score(opinion: FunderOpinion, criteria=None) -> Decimal | None:
+    """Weighted score out of 100 (pass the call's `criteria` to save a query per opinion)."""
+    if criteria is None:
+        criteria = opinion.application.call.criteria.all()
+    criteria = list(criteria)
+    if not criteria or not opinion.scores:
+        return None
+    total = sum(c.weight * c.max_score for c in criteria)
+    got = sum(c.weight * int(opinion.scores.get(str(c.pk), 0)) for c in criteria)
+    return (Decimal(100) * got / total).quantize(Decimal("0.1")) if total else None
+
+
+@transaction.atomic
+def record_technical_opinion(
+    *,
+    session: CommitteeSession,
+    application: Application,
+    opinion: str,
+    comment="",
+    by=None,
+    now=None,
+) -> TechnicalOpinion:
+    if session.kind != CommitteeKind.TECHNICAL:
+        raise ValidationError("Les avis sont rendus en comité technique.")
+    _ensure_same_call(session, application)
+    if application.status not in EXAMINABLE:
+        raise ValidationError("Le comité technique examine les dossiers en instruction.")
+    record, _ = TechnicalOpinion.objects.update_or_create(
+        session=session,
+        application=application,
+        defaults={"opinion": opinion, "comment": comment},
+    )
+    if application.status == S.UNDER_INSTRUCTION:
+        change_status(application=application, to=S.EXAMINED, by=by, now=now)
+    return record
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    session: CommitteeSession,
+    application: Application,
+    funder,
+    outcome: str,
+    amount: Decimal = Decimal("0"),
+    motivation: str = "",
+    by=None,
+    now=None,
+) -> Decision:
+    if session.kind != CommitteeKind.STEERING:
+        raise ValidationError("Les décisions sont prises en comité de pilotage.")
+    _ensure_same_call(session, application)
+    if application.status not in DECIDABLE:
+        raise ValidationError("Le dossier doit avoir été examiné en comité technique.")
+    if outcome == DecisionOutcome.GRANTED and (amount is None or amount <= 0):
+        raise ValidationError("Une subvention accordée a un montant.")
+    if outcome != DecisionOutcome.GRANTED:
+        amount = Decimal("0")
+    if not funders_asked(application).filter(pk=funder.pk).exists():
+        raise ValidationError(f"{funder} n'est pas sollicité par ce dossier.")
+    decision, _ = Decision.objects.update_or_create(
+        application=application,
+        funder=funder,
+        defaults={
+            "session": session,
+            "outcome": outcome,
+            "amount": amount,
+            "motivation": motivation,
+        },
+    )
+    if application.status == S.EXAMINED and _all_funders_decided(application):
+        change_status(application=application, to=S.DECIDED, by=by, now=now)
+    record_event(
+        verb="decision_recorded",
+        summary=f"« {application.title} » — {funder} : {decision.get_outcome_display()}"
+        + (f" {amount} €" if outcome == DecisionOutcome.GRANTED else ""),
+        contract=application.call.contract,
+        actor=by,
+    )
+    return decision
+
+
+def _ensure_same_call(session: CommitteeSession, application: Application) -> None:
+    if session.call_id != application.call_id:
+        raise ValidationError("Ce dossier ne relève pas de l'appel de cette séance.")
+
+
+def _all_funders_decided(application: Application) -> bool:
+    asked = set(funders_asked(application).values_list("pk", flat=True))
+    decided = set(application.decisions.values_list("funder_id", flat=True))
+    return asked <= decided
+
+
+def granted_total(application: Application, funder=None) -> Decimal:
+    decisions = application.decisions.filter(outcome=DecisionOutcome.GRANTED)
+    if funder is not None:
+        decisions = decisions.filter(funder=funder)
+    return decisions.aggregate(total=Sum("amount"))["total"] or Decimal("0")
