@@ -1,22 +1,14 @@
-"""The demonstration: the real Loriol protocol plus fictitious people, one per role, and a
-fictitious 2020-2022 programming (calls, applications, decisions, conventions, bilans).
+"""The demo's fictitious people: an administrator, then one person per contract role.
 
-Every person and association here is fictitious and says so in its name; the password is
-public (README). Never load the demo on a production instance.
+The password is public (README): never load the demo on a production instance.
 """
 
-from importlib import resources
-
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 
 from quartiers.accounts import services as accounts
 from quartiers.accounts.enums import ContractRole
-from quartiers.contracts import services as contracts
-from quartiers.core.demo_programming import DEMO_ASSOCIATION, DEMO_DOMAIN, load_programming
-from quartiers.protocol_import import services as importer
+from quartiers.core.demo.catalogue import DEMO_ASSOCIATION, DEMO_DOMAIN
 
-DEMO_PROTOCOL = "protocole-coeur-de-loriol-2020-2022.txt"
 DEMO_PASSWORD = "quartiers-demo"
 
 # (local part, first name, role, partner code of the organisation it acts for)
@@ -41,19 +33,8 @@ def _demo_user(*, email: str, password_hash: str, **fields):
     return user
 
 
-def protocol_bytes() -> bytes:
-    return resources.files("quartiers.protocol_import").joinpath("demo", DEMO_PROTOCOL).read_bytes()
-
-
-@transaction.atomic
-def load(*, apply: bool):
-    """Import the protocol, publish it and create the demo people; returns the import report."""
-    extraction = importer.extract_file(name=DEMO_PROTOCOL, data=protocol_bytes())
-    report = importer.import_protocol(extraction=extraction, apply=apply)
-    if not apply or report.contract is None:
-        return report, []
-    contract = report.contract
-    contracts.publish_contract(contract=contract)
+def create_people(contract) -> list:
+    """The administrator, then `DEMO_PEOPLE` with their roles on `contract`, in that order."""
     password_hash = make_password(DEMO_PASSWORD)
     admin = _demo_user(
         email=f"admin@{DEMO_DOMAIN}",
@@ -82,5 +63,4 @@ def load(*, apply: bool):
             contract=contract, user=user, role=role, by=admin, organisation=organisation
         )
         people.append(user)
-    load_programming(contract, people)
-    return report, people
+    return people
