@@ -118,6 +118,7 @@ EXPECTED = {
     "programming:application-detail": APPLICATION_READERS,
     "programming:attachment-download": APPLICATION_READERS,
     "programming:application-edit": DRAFT_EDITOR,
+    "programming:application-autosave": expect(405, anonymous=302),  # POST only
     "programming:application-budget": DRAFT_EDITOR,
     "programming:application-attachments": DRAFT_EDITOR,
     "programming:application-submit": expect(405, anonymous=302),

@@ -253,6 +253,34 @@ def application_edit(request, application):
     )
 
 
+@require_POST
+@application_page(check=is_carrier)
+def application_autosave(request, application):
+    """Save the draft as the carrier types (htmx); answers a fragment for the status region.
+
+    Same permission as `application_edit` (the carrier, on a draft), except that a dossier
+    submitted meanwhile (in another tab) answers the reason instead of a 403 page, which htmx
+    would not show. Always 200, so that htmx swaps the message in; an invalid form saves
+    nothing, and the page keeps what the carrier typed.
+    """
+    form = ApplicationForm(request.POST, instance=application)
+    context = {}
+    try:
+        services.ensure_editable(application)
+        if form.is_valid():
+            services.save_draft(application=form.save(commit=False), by=request.user)
+            form.save_m2m()
+            context["saved_at"] = timezone.localtime()
+        else:
+            context["errors"] = [
+                (form[name].label if name in form.fields else None, field_errors)
+                for name, field_errors in form.errors.items()
+            ]
+    except ValidationError as error:
+        context["refusal"] = " ".join(error.messages)
+    return render(request, "programming/applications/autosave_status.html", context)
+
+
 @application_page(check=permissions.can_edit_application)
 def application_budget(request, application):
     forms = BudgetForms(application, request.POST or None)
@@ -360,6 +388,7 @@ urlpatterns = [
     path("appels/<uuid:uuid>/deposer/", application_create, name="application-create"),
     path("dossiers/<uuid:uuid>/", application_detail, name="application-detail"),
     path("dossiers/<uuid:uuid>/modifier/", application_edit, name="application-edit"),
+    path("dossiers/<uuid:uuid>/brouillon/", application_autosave, name="application-autosave"),
     path("dossiers/<uuid:uuid>/budget/", application_budget, name="application-budget"),
     path("dossiers/<uuid:uuid>/pieces/", application_attachments, name="application-attachments"),
     path(
