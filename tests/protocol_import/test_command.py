@@ -66,5 +66,7 @@ def test_binary_file_is_a_clear_error(tmp_path):
 
 def test_load_demo(capsys):
     call_command("load_demo", "--apply")
-    assert "17 engagements" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "17 engagements" in out
+    assert "Programmation fictive : 2020 (" in out
     assert Contract.objects.get().slug == "coeur-de-loriol"

@@ -25,6 +25,11 @@ class Command(BaseCommand):
             self.stdout.write("Essai à blanc : relancez avec --apply pour enregistrer.")
             return
         self.stdout.write(f"Contrat : http://127.0.0.1:8000{report.contract.get_absolute_url()}")
+        calls = report.contract.calls.order_by("year")
+        self.stdout.write(
+            "Programmation fictive : "
+            + ", ".join(f"{call.year} ({call.applications.count()} dossiers)" for call in calls)
+        )
         self.stdout.write(f"Comptes fictifs (mot de passe « {demo.DEMO_PASSWORD} ») :")
         for user in people:
             roles = ", ".join(a.get_role_display() for a in user.role_assignments.all())
