@@ -1,11 +1,8 @@
 """Business operations on people, organisations and roles. Views, admin and commands call these."""
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -13,6 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 from quartiers.accounts.enums import ROLES_WITH_ORGANISATION, ContractRole
 from quartiers.accounts.models import Event, Membership, Organisation, RoleAssignment, User
 from quartiers.core.enums import OrganisationKind
+from quartiers.core.mail import absolute_url, send_templated_mail
 
 
 def record_event(*, verb: str, summary: str, contract=None, actor=None, data=None) -> Event:
@@ -27,13 +25,7 @@ def set_password_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
-def send_templated_mail(*, template: str, to: str, context: dict) -> None:
-    subject = render_to_string(f"accounts/emails/{template}_subject.txt", context)
-    body = render_to_string(f"accounts/emails/{template}_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [to])
+    return absolute_url(path)
 
 
 @transaction.atomic
@@ -53,13 +45,12 @@ def invite_user(
     if organisation is not None:
         Membership.objects.get_or_create(user=user, organisation=organisation)
     send_templated_mail(
-        template="invitation",
-        to=user.email,
+        template="accounts/emails/invitation",
+        to=[user.email],
         context={
             "user": user,
             "by": by,
             "link": set_password_link(user),
-            "site_name": settings.SITE_NAME,
             "existing": not created and user.has_usable_password(),
         },
     )

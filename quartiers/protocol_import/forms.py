@@ -1,9 +1,9 @@
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 
 from quartiers.core.forms import BaseForm
+from quartiers.protocol_import.documents import MAX_DOCUMENT_BYTES
 
 ACCEPTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt")
 
@@ -20,6 +20,8 @@ class ProtocolUploadForm(BaseForm):
             raise forms.ValidationError(
                 "Format non accepté : déposez un fichier .txt, .md, .html, .docx ou .odt."
             )
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo.")
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(
+                f"Le fichier dépasse {MAX_DOCUMENT_BYTES // (1024 * 1024)} Mo."
+            )
         return upload

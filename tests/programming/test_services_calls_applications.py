@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from quartiers.core.formats import euros
 from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
 from quartiers.programming.forms import AttachmentForm, content_matches_type
 from quartiers.programming.models import Application, FunderOpinion, StatusChange
-from quartiers.programming.templatetags.money import euros
 from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import EngagementFactory
 from tests.programming.factories import (

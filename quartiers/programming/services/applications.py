@@ -11,6 +11,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from quartiers.accounts.services import record_event
+from quartiers.core.formats import euros
 from quartiers.programming.enums import (
     ApplicationStatus as S,
 )
@@ -236,14 +237,14 @@ def budget_errors(application: Application) -> list[str]:
         errors.append("Le budget de l'action n'a pas de charges.")
     if totals[BudgetSide.CHARGE] != totals[BudgetSide.PRODUCT]:
         errors.append(
-            f"Le budget n'est pas équilibré : charges {totals[BudgetSide.CHARGE]} € , "
-            f"produits {totals[BudgetSide.PRODUCT]} €."
+            f"Le budget n'est pas équilibré : charges {euros(totals[BudgetSide.CHARGE])}, "
+            f"produits {euros(totals[BudgetSide.PRODUCT])}."
         )
     if totals[BudgetSide.CONTRIBUTION_USE] != totals[BudgetSide.CONTRIBUTION_SOURCE]:
         errors.append(
             "Les contributions en nature ne sont pas équilibrées : emplois (86) "
-            f"{totals[BudgetSide.CONTRIBUTION_USE]} €, ressources (87) "
-            f"{totals[BudgetSide.CONTRIBUTION_SOURCE]} €."
+            f"{euros(totals[BudgetSide.CONTRIBUTION_USE])}, ressources (87) "
+            f"{euros(totals[BudgetSide.CONTRIBUTION_SOURCE])}."
         )
     return errors
 

@@ -4,16 +4,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Sum
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from quartiers.accounts.services import record_event
+from quartiers.core.formats import euros
+from quartiers.core.mail import absolute_url, send_templated_mail
 from quartiers.programming import letters
 from quartiers.programming.enums import (
     ApplicationStatus as S,
@@ -56,20 +55,6 @@ def carrier_recipients(application: Application) -> list[str]:
     return sorted(emails - {""})
 
 
-def _send_templated_mail(*, template: str, to: list[str], context: dict, attachments=()) -> None:
-    context = {"site_name": settings.SITE_NAME, **context}
-    subject = render_to_string(f"programming/emails/{template}_subject.txt", context)
-    body = render_to_string(f"programming/emails/{template}_body.txt", context)
-    message = EmailMessage(" ".join(subject.split()), body, to=to)
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    message.send()
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
 def decisions_of(application: Application) -> list[Decision]:
     return list(application.decisions.select_related("funder", "session").order_by("funder__name"))
 
@@ -86,8 +71,8 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
             "Le dossier n'a pas de courriel de contact et le porteur n'a aucun membre inscrit : "
             "personne à prévenir."
         )
-    _send_templated_mail(
-        template="decision",
+    send_templated_mail(
+        template="programming/emails/decision",
         to=recipients,
         context={
             "application": application,
@@ -96,7 +81,7 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
                 (d.amount for d in decisions if d.outcome == DecisionOutcome.GRANTED),
                 Decimal("0"),
             ),
-            "link": _absolute(application.get_absolute_url()),
+            "link": absolute_url(application.get_absolute_url()),
         },
         attachments=[
             (
@@ -149,7 +134,7 @@ def sign_convention(
         change_status(application=application, to=S.CONVENTION_SIGNED, by=by, now=now)
     record_event(
         verb="convention_signed",
-        summary=f"Convention signée pour « {application.title} » : {amount} € "
+        summary=f"Convention signée pour « {application.title} » : {euros(amount)} "
         f"({', '.join(str(f) for f in funders)}" + (f", {years} ans" if years > 1 else "") + ")",
         contract=application.call.contract,
         actor=by,
@@ -175,7 +160,8 @@ def record_payment(
     granted = granted_total(application, funder)
     if already + amount > granted:
         raise ValidationError(
-            f"Paiement refusé : {already + amount} € dépasserait les {granted} € accordés."
+            f"Paiement refusé : {euros(already + amount)} dépasserait les "
+            f"{euros(granted)} accordés."
         )
     payment = Payment.objects.create(
         convention=convention, funder=funder, kind=kind, amount=amount, paid_on=paid_on
@@ -185,7 +171,7 @@ def record_payment(
     record_event(
         verb="payment_recorded",
         summary=f"« {application.title} » — {funder} : {payment.get_kind_display()} de "
-        f"{amount} € payé le {paid_on:%d/%m/%Y}",
+        f"{euros(amount)} payé le {paid_on:%d/%m/%Y}",
         contract=application.call.contract,
         actor=by,
     )
@@ -255,14 +241,14 @@ def send_report_reminder(*, application: Application, now=None) -> ReportReminde
         raise ValidationError(f"« {application.title} » : personne à qui écrire.")
     today = timezone.localdate(now)
     due = report_due_on(application)
-    _send_templated_mail(
-        template="report_reminder",
+    send_templated_mail(
+        template="programming/emails/report_reminder",
         to=recipients,
         context={
             "application": application,
             "due_on": due,
             "overdue": due < today,
-            "link": _absolute(
+            "link": absolute_url(
                 reverse("programming:report-create", kwargs={"uuid": application.uuid})
             ),
         },

@@ -8,6 +8,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from quartiers.accounts.services import record_event
+from quartiers.core.formats import euros
 from quartiers.programming.enums import (
     ApplicationStatus as S,
 )
@@ -177,7 +178,7 @@ def record_decision(
     record_event(
         verb="decision_recorded",
         summary=f"« {application.title} » — {funder} : {decision.get_outcome_display()}"
-        + (f" {amount} €" if outcome == DecisionOutcome.GRANTED else ""),
+        + (f" {euros(amount)}" if outcome == DecisionOutcome.GRANTED else ""),
         contract=application.call.contract,
         actor=by,
     )

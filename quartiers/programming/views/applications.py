@@ -4,12 +4,10 @@ A carrier never learns that another carrier's application exists: every page ans
 when `permissions.can_view_application` says no.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,6 +26,7 @@ from quartiers.programming.forms import (
 )
 from quartiers.programming.models import Application, CallForProjects
 from quartiers.programming.templatetags import followup_tags, instruction_tags
+from quartiers.programming.views.access import application_page
 from quartiers.programming.views.calls import breadcrumb, call_page
 
 FUNDED = {ApplicationStatus.CONVENTION_SIGNED, ApplicationStatus.PAID}
@@ -37,29 +36,6 @@ def is_carrier(user, application) -> bool:
     return application.carrier_id in permissions.carrier_organisations(
         user, application.call.contract
     )
-
-
-def application_page(check=None):
-    """Fetch the URL's application: 404 unless the user may see it, 403 if `check` fails."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, uuid, **kwargs):
-            application = get_object_or_404(
-                Application.objects.select_related(
-                    "call__contract", "carrier", "action", "pillar", "theme", "renewal_of__call"
-                ),
-                uuid=uuid,
-            )
-            if not permissions.can_view_application(request.user, application):
-                raise Http404("Dossier introuvable.")
-            if check is not None and not check(request.user, application):
-                raise PermissionDenied
-            return view(request, application, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _nav(application, current, can_edit):

@@ -5,7 +5,6 @@ never learns that another carrier's application exists) and 403 to readers who m
 """
 
 from decimal import Decimal
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -16,12 +15,13 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from quartiers.accounts.models import Organisation
+from quartiers.core.formats import euros
 from quartiers.core.forms import BaseForm
 from quartiers.programming import letters, permissions, services
 from quartiers.programming.enums import ApplicationStatus, DecisionOutcome, PaymentKind
 from quartiers.programming.forms import AGE_BANDS, use_project_field_templates
-from quartiers.programming.models import Application, Convention, FinalReport
-from quartiers.programming.templatetags.money import euros
+from quartiers.programming.models import Convention, FinalReport
+from quartiers.programming.views.access import application_page
 from quartiers.programming.views.calls import breadcrumb, call_page
 
 DATE_WIDGET = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
@@ -207,26 +207,6 @@ class OverrideForm(BaseForm):
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def application_page(check=None):
-    """Fetch the URL's application: 404 unless the user may see it, 403 if `check` fails."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, uuid, **kwargs):
-            application = get_object_or_404(
-                Application.objects.select_related("call__contract", "carrier"), uuid=uuid
-            )
-            if not permissions.can_view_application(request.user, application):
-                raise Http404("Dossier introuvable.")
-            if check is not None and not check(request.user, application):
-                raise PermissionDenied
-            return view(request, application, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _can_manage_conventions(user, application) -> bool:

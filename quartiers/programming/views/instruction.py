@@ -14,7 +14,7 @@ from quartiers.programming import exports, permissions, services
 from quartiers.programming.enums import Opinion
 from quartiers.programming.models import SUBSIDY_ACCOUNT, Application, FunderOpinion
 from quartiers.programming.views import calls
-from quartiers.programming.views.applications import application_page
+from quartiers.programming.views.access import application_page
 
 # --------------------------------------------------------------------------- forms
 

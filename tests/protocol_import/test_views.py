@@ -1,0 +1,62 @@
+"""Importing a protocol from the browser: upload, preview, apply."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from quartiers.accounts.models import Event
+from quartiers.contracts.models import Engagement
+from tests.conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+def _changed_seed(seed_bytes: bytes) -> tuple[bytes, int]:
+    lines = seed_bytes.decode().split("\n")
+    target = next(i for i, line in enumerate(lines) if line.startswith("Poursuivre la gestion"))
+    cells = lines[target].split("\t")
+    cells[1] = "x"  # the État becomes an associate partner
+    lines[target] = "\t".join(cells)
+    return "\n".join(lines).encode(), target + 1
+
+
+def test_preview_then_apply(client, loriol, project_lead, seed_bytes):
+    client.force_login(project_lead)
+    url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
+    data, line = _changed_seed(seed_bytes)
+    engagement = Engagement.objects.get(contract=loriol, source_line=line)
+
+    upload = SimpleUploadedFile(SEED.name, data, content_type="text/plain")
+    preview = client.post(url, {"document": upload})
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert f"engagement {engagement.number} : rôles modifiés" in page
+    assert "Appliquer l" in page  # the form that applies the staged document
+    role = engagement.roles.get(partner__code="ETAT")
+    assert role.role == "lead"  # nothing written by the preview
+
+    applied = client.post(url, {"apply": "1"})
+    assert applied.status_code == 302
+    role.refresh_from_db()
+    assert role.role == "associate"
+    assert Event.objects.filter(verb="import_applied", actor=project_lead).exists()
+
+
+def test_a_bad_file_gets_a_french_message_and_writes_nothing(client, loriol, project_lead):
+    client.force_login(project_lead)
+    url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
+    upload = SimpleUploadedFile("protocole.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
+    response = client.post(url, {"document": upload})
+    assert response.status_code == 200
+    assert "Format non accepté" in response.content.decode()
+    binary = SimpleUploadedFile("protocole.txt", b"\x00\x01\x02", content_type="text/plain")
+    response = client.post(url, {"document": binary})
+    assert "octets nuls" in response.content.decode()
+    assert not Event.objects.filter(verb="import_applied", actor=project_lead).exists()
+
+
+def test_applying_without_a_staged_document_is_refused(client, loriol, project_lead):
+    client.force_login(project_lead)
+    url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
+    response = client.post(url, {"apply": "1"}, follow=True)
+    assert "Document en attente introuvable" in response.content.decode()
