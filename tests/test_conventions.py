@@ -35,17 +35,35 @@ def test_verbose_names_are_lowercase_french():
     assert not offenders, offenders
 
 
+# A `fr-` class anywhere in a class attribute (start of the value or after a space or a tag).
+DSFR_CLASS = re.compile(r"""class\s*=\s*["'][^"']*(?<![\w-])fr-""")
+
+
+def dsfr_offenders(templates: Path) -> list[str]:
+    """Templates outside components/ and base.html that carry DSFR `fr-*` classes."""
+    return [
+        str(path.relative_to(templates))
+        for path in sorted(templates.rglob("*.html"))
+        if "components" not in path.relative_to(templates).parts[:-1]
+        and path.relative_to(templates) != Path("base.html")
+        and DSFR_CLASS.search(path.read_text(encoding="utf-8"))
+    ]
+
+
 def test_dsfr_markup_stays_in_the_components_layer():
     """`fr-*` classes only in templates/components/ and base.html (another theme later)."""
-    templates = ROOT / "quartiers" / "templates"
-    offenders = [
-        str(path.relative_to(templates))
-        for path in templates.rglob("*.html")
-        if path.parent.name != "components"
-        and path.name != "base.html"
-        and re.search(r"""class="[^"]*\\bfr-""", path.read_text(encoding="utf-8"))
-    ]
-    assert not offenders, offenders
+    assert dsfr_offenders(ROOT / "quartiers" / "templates") == []
+
+
+def test_dsfr_convention_catches_a_planted_violation(tmp_path):
+    (tmp_path / "components").mkdir()
+    (tmp_path / "components" / "card.html").write_text('<div class="fr-card"></div>')
+    (tmp_path / "base.html").write_text('<body class="fr-body">')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "clean.html").write_text('<p class="quartiers-frame free-text">')
+    (tmp_path / "app" / "card.html").write_text('<div class="fr-card"></div>')
+    (tmp_path / "app" / "single.html").write_text("<div class='x {% if a %}fr-mt-2w{% endif %}'>")
+    assert dsfr_offenders(tmp_path) == ["app/card.html", "app/single.html"]
 
 
 def test_every_template_is_used():

@@ -20,7 +20,7 @@ from quartiers.contracts.filters import EngagementFilter
 from quartiers.contracts.matrix import build_matrix
 from quartiers.contracts.models import Contract, Engagement, EngagementRole, Theme
 from quartiers.contracts.services import effective_end
-from quartiers.core import history
+from quartiers.core import history, spreadsheets
 
 
 def contract_page(check=permissions.can_view_contract):
@@ -122,8 +122,8 @@ def matrix(request, contract):
 def matrix_export(request, contract, fmt):
     _, grid = _filtered_matrix(request, contract)
     header, rows = exports.matrix_table(grid)
-    content = exports.WRITERS[fmt](header, rows, title="Engagements")
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    content = spreadsheets.write(fmt, header, rows, title="Engagements")
+    response = HttpResponse(content, content_type=spreadsheets.CONTENT_TYPES[fmt])
     filename = f"engagements-{contract.slug}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

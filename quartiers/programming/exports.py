@@ -3,19 +3,17 @@
 `consolidate()` reads a call's applications with a constant number of queries: per application
 and per funder, the amount asked, the funder's opinion (proposed amount, grid score) and the
 comité de pilotage's decision. The instruction list, the committee sessions, the programming
-table page and its exports (xlsx, ods with the writers of `contracts.exports`, pdf with
-WeasyPrint) all read it.
+table page and its exports (xlsx and ods with `core.spreadsheets`, pdf with `core.pdf`) all
+read it.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 
-from quartiers.contracts import exports as writers
+from quartiers.core import pdf, spreadsheets
 from quartiers.programming import services
 from quartiers.programming.enums import BudgetSide, DecisionOutcome
 from quartiers.programming.models import (
@@ -28,10 +26,9 @@ from quartiers.programming.models import (
 
 ZERO = Decimal("0")
 FORMATS = ("xlsx", "ods", "pdf")
-CONTENT_TYPES = {**writers.CONTENT_TYPES, "pdf": "application/pdf"}
+CONTENT_TYPES = {**spreadsheets.CONTENT_TYPES, "pdf": pdf.PDF_CONTENT_TYPE}
 PDF_TEMPLATE = "programming/committees/programming_table_pdf.html"
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-PDF_STYLESHEET = TEMPLATES / "programming/committees/programming_table_pdf.css"
+PDF_STYLESHEET = "programming/committees/programming_table_pdf.css"
 
 
 @dataclass
@@ -277,22 +274,20 @@ def programming_table(consolidation: Consolidation) -> tuple[list[str], list[lis
 
 def programming_pdf(consolidation: Consolidation, *, generated_on: datetime.date) -> bytes:
     """The table the comité de pilotage signs: A4 landscape, with a signature block."""
-    from weasyprint import CSS, HTML  # heavy: only loaded when a PDF is asked for
-
-    html = render_to_string(
-        PDF_TEMPLATE,
-        {
+    return pdf.render_pdf(
+        template=PDF_TEMPLATE,
+        stylesheet=PDF_STYLESHEET,
+        context={
             "title": table_title(consolidation.call),
             "consolidation": consolidation,
             "contract": consolidation.call.contract,
             "generated_on": generated_on,
         },
     )
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_STYLESHEET))])
 
 
 def export_programming(consolidation: Consolidation, fmt: str, *, generated_on) -> bytes:
     if fmt == "pdf":
         return programming_pdf(consolidation, generated_on=generated_on)
     header, rows = programming_table(consolidation)
-    return writers.WRITERS[fmt](header, rows, title=f"Programmation {consolidation.call.year}")
+    return spreadsheets.write(fmt, header, rows, title=f"Programmation {consolidation.call.year}")

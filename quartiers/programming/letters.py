@@ -1,19 +1,14 @@
-"""The decision letter (PDF, WeasyPrint): the same document is e-mailed and downloaded."""
+"""The decision letter (PDF, `core.pdf`): the same document is e-mailed and downloaded."""
 
 from decimal import Decimal
 
-from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from quartiers.core import pdf
 from quartiers.programming.enums import DecisionOutcome
 
 TEMPLATE = "programming/followup/decision_letter.html"
 STYLESHEET = "programming/followup/decision_letter.css"
-
-
-def _no_fetch(url, *args, **kwargs):
-    """The letter is self-contained: WeasyPrint must not fetch anything (no SSRF, no file)."""
-    raise ValueError(f"La lettre de décision ne charge aucune ressource externe ({url}).")
 
 
 def decision_letter_filename(application) -> str:
@@ -36,8 +31,8 @@ def decision_letter_context(application, decisions) -> dict:
 
 def decision_letter_pdf(application, *, decisions) -> bytes:
     """`decisions`: the application's decisions with `funder` and `session` loaded."""
-    from weasyprint import CSS, HTML  # heavy import: only when a letter is made
-
-    html = render_to_string(TEMPLATE, decision_letter_context(application, decisions))
-    css = CSS(string=render_to_string(STYLESHEET), url_fetcher=_no_fetch)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[css])
+    return pdf.render_pdf(
+        template=TEMPLATE,
+        stylesheet=STYLESHEET,
+        context=decision_letter_context(application, decisions),
+    )
