@@ -2,51 +2,15 @@
 fictitious 2020-2022 programming (calls, applications, decisions, conventions, bilans).
 
 Every person and association here is fictitious and says so in its name; the password is
-public (README). Never load the demo on a production instance.
+public (README). Never load the demo on a production instance. The demo is the top floor: it
+calls the apps' services and nothing imports it.
 
-- `people`: the administrator and one person per role (`DEMO_PEOPLE`, `DEMO_PASSWORD`);
+- `data/`: the Loriol protocol, as published (`SOURCE.md`);
+- `clock`: `frozen_at`, the fictitious moment at which each step calls the services;
+- `people`: the administrator and one person per role (`DEMO_PEOPLE`, `DEMO_PASSWORD`), and
+  the fictitious associations' organisations;
 - `catalogue`: the fictitious associations, their actions and each year's fates;
 - `applications`: one application's steps, from the draft to the closing;
-- `programming`: the calls and the year-by-year generation (`load_programming`).
+- `programming`: the calls and the year-by-year generation (`load_programming`);
+- `services`: `load`, what `load_demo` runs.
 """
-
-from importlib import resources
-
-from django.db import transaction
-
-from quartiers.contracts import services as contracts
-from quartiers.core.demo.catalogue import DEMO_ASSOCIATION, DEMO_DOMAIN
-from quartiers.core.demo.people import DEMO_PASSWORD, DEMO_PEOPLE, create_people
-from quartiers.core.demo.programming import load_programming
-from quartiers.protocol_import import services as importer
-
-__all__ = [
-    "DEMO_ASSOCIATION",
-    "DEMO_DOMAIN",
-    "DEMO_PASSWORD",
-    "DEMO_PEOPLE",
-    "DEMO_PROTOCOL",
-    "load",
-    "load_programming",
-    "protocol_bytes",
-]
-
-DEMO_PROTOCOL = "protocole-coeur-de-loriol-2020-2022.txt"
-
-
-def protocol_bytes() -> bytes:
-    return resources.files("quartiers.protocol_import").joinpath("demo", DEMO_PROTOCOL).read_bytes()
-
-
-@transaction.atomic
-def load(*, apply: bool):
-    """Import the protocol, publish it and create the demo people; returns the import report."""
-    extraction = importer.extract_file(name=DEMO_PROTOCOL, data=protocol_bytes())
-    report = importer.import_protocol(extraction=extraction, apply=apply)
-    if not apply or report.contract is None:
-        return report, []
-    contract = report.contract
-    contracts.publish_contract(contract=contract)
-    people = create_people(contract)
-    load_programming(contract, people)
-    return report, people
