@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-SEED := quartiers/protocol_import/demo/protocole-coeur-de-loriol-2020-2022.txt
+SEED := quartiers/demo/data/protocole-coeur-de-loriol-2020-2022.txt
 
 .PHONY: install demo serve test pytest quality system-deps clean
 

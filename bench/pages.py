@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "quartiers/protocol_import/demo/protocole-coeur-de-loriol-2020-2022.txt"
 
 
 def parse_args():
@@ -42,7 +41,7 @@ def setup(existing: bool) -> None:
     if not existing:
         from django.core.management import call_command
 
-        from quartiers.core import demo
+        from quartiers.demo import services as demo
 
         call_command("migrate", verbosity=0)
         demo.load(apply=True)  # the published Loriol contract and one fictitious person per role
@@ -110,7 +109,7 @@ def main() -> None:
     print(f"DEBUG={settings.DEBUG}, {settings.DATABASES['default']['ENGINE']}, N={args.n}")
     print(f"{'page':<24} {'médiane ms':>10} {'p95 ms':>8} {'requêtes':>9} {'Ko':>7}")
     from quartiers.accounts.models import User
-    from quartiers.core import demo
+    from quartiers.demo.catalogue import DEMO_DOMAIN
 
     def run(table):
         for name, url in table.items():
@@ -121,7 +120,7 @@ def main() -> None:
             )
 
     run(pages("coeur-de-loriol"))
-    client.force_login(User.objects.get(email=f"cheffe-de-projet@{demo.DEMO_DOMAIN}"))
+    client.force_login(User.objects.get(email=f"cheffe-de-projet@{DEMO_DOMAIN}"))
     run(lead_pages("coeur-de-loriol"))
 
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "quartiers.programming",
     "quartiers.contracts",
     "quartiers.protocol_import",
+    "quartiers.demo",
 ]
 
 MIDDLEWARE = [

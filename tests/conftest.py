@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SEED = (
     Path(__file__).resolve().parent.parent
-    / "quartiers/protocol_import/demo/protocole-coeur-de-loriol-2020-2022.txt"
+    / "quartiers/demo/data/protocole-coeur-de-loriol-2020-2022.txt"
 )
 
 
@@ -48,9 +48,8 @@ def project_lead(loriol):
     """A chef de projet of the Loriol contract."""
     from quartiers.accounts import services
     from quartiers.accounts.enums import ContractRole
+    from tests.accounts.factories import UserFactory
 
-    user = services.ensure_user(
-        email="cheffe@example.org", password="motdepasse-de-test", first_name="C", last_name="P"
-    )
+    user = UserFactory(email="cheffe@example.org", first_name="C", last_name="P")
     services.grant_role(contract=loriol, user=user, role=ContractRole.PROJECT_LEAD, by=None)
     return user

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from quartiers.accounts import services
 from quartiers.accounts.enums import ContractRole
 from quartiers.contracts import services as contract_services
+from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.programming.factories import after_deadline
 
 ROLES = (
@@ -193,17 +194,12 @@ def test_every_route_is_declared():
 @pytest.fixture
 def world(db, loriol):
     contract_services.publish_contract(contract=loriol, published=False)
-    association = services.demo_organisation(name="Association témoin")
+    association = OrganisationFactory(association=True, name="Association témoin")
     caf = loriol.partners.get(code="CAF").organisation
     people = {"anonymous": None}
     for role in ("no_role", *CONTRACT_ROLES, "admin"):
-        user = services.ensure_user(
-            email=f"{role}@example.org",
-            password="motdepasse-de-test",
-            first_name=role,
-            last_name="Test",
-            is_superuser=role == "admin",
-            is_staff=role == "admin",
+        user = UserFactory(
+            email=f"{role}@example.org", first_name=role, last_name="Test", admin=role == "admin"
         )
         if role in CONTRACT_ROLES:
             organisation = {
@@ -252,7 +248,8 @@ def programming_world(contract, carrier, funder, people):
     draft = ApplicationFactory(call=call, carrier=carrier)
     attachment = AttachmentFactory(application=paid)
     lead = people["project_lead"]
-    programming.start_instruction(call=call, by=lead, now=after_deadline(call))
+    after_deadline(call)
+    programming.start_instruction(call=call, by=lead)
     paid.refresh_from_db()
     technical = CommitteeSession.objects.create(
         call=call, kind=CommitteeKind.TECHNICAL, held_on=call.opens_on

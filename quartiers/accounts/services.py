@@ -144,23 +144,6 @@ def contract_events(contract, limit: int = 200):
     return Event.objects.filter(contract=contract).select_related("actor")[:limit]
 
 
-def ensure_user(*, email: str, password: str, first_name: str, last_name: str, **flags) -> User:
-    """Create a person with a password unless they exist (used by the demo)."""
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(
-            email, password, first_name=first_name, last_name=last_name, **flags
-        )
-    return user
-
-
-def demo_organisation(*, name: str) -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(
-        name=name, defaults={"kind": OrganisationKind.ASSOCIATION}
-    )
-    return organisation
-
-
 @transaction.atomic
 def update_profile(*, user: User, first_name: str, last_name: str) -> User:
     """A person changes the name shown to others."""

@@ -6,18 +6,14 @@ from django.urls import reverse
 from quartiers.accounts import services
 from quartiers.accounts.enums import ContractRole
 from quartiers.contracts.models import Engagement, Partner
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor(loriol):
-    return services.ensure_user(
-        email="editrice@example.org",
-        password="motdepasse-de-test",
-        first_name="Édith",
-        last_name="Correctrice",
-    )
+    return UserFactory(email="editrice@example.org", first_name="Édith", last_name="Correctrice")
 
 
 def test_an_engagement_change_shows_author_date_and_field(client, loriol, project_lead, editor):

@@ -228,11 +228,9 @@ def submitted_application(call, carrier=None, funders=None, amounts=None, by=Non
 
 
 def after_deadline(call):
-    """Let the call's deadline pass (move it just before now) and return now.
+    """Let the call's deadline pass (move it just before now).
 
     Applications are submitted before the deadline; instruction starts after it.
     """
-    now = timezone.now()
-    call.deadline = now - datetime.timedelta(minutes=1)
+    call.deadline = timezone.now() - datetime.timedelta(minutes=1)
     call.save(update_fields=["deadline"])
-    return now

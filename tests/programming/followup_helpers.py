@@ -22,7 +22,8 @@ def decide(application, *, outcomes=None, amounts=None, by=None):
     amount requested)."""
     outcomes, amounts = outcomes or {}, amounts or {}
     call = application.call
-    services.start_instruction(call=call, by=by, now=after_deadline(call))
+    after_deadline(call)
+    services.start_instruction(call=call, by=by)
     application.refresh_from_db()
     technical = services.create_committee_session(
         call=call, kind=CommitteeKind.TECHNICAL, held_on=TODAY

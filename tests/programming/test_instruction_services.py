@@ -58,7 +58,8 @@ def make_world(*, instruct=True, extra_applications=0):
         for _ in range(extra_applications)
     ]
     if instruct:
-        services.start_instruction(call=call, now=after_deadline(call))
+        after_deadline(call)
+        services.start_instruction(call=call)
         for application in (youth, sport, *extra):
             application.refresh_from_db()
 

@@ -26,6 +26,7 @@ from tests.programming.factories import (
     after_deadline,
     submitted_application,
 )
+from tests.utils import frozen_at
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,8 @@ def test_open_call_opens_a_draft():
 def test_start_instruction_sends_submitted_applications_to_instruction_and_closes(call, caf):
     submitted = submitted_application(call, funders=[caf])
     draft = ApplicationFactory(call=call)
-    assert services.start_instruction(call=call, now=after_deadline(call)) == 1
+    after_deadline(call)
+    assert services.start_instruction(call=call) == 1
     submitted.refresh_from_db()
     draft.refresh_from_db()
     call.refresh_from_db()
@@ -200,10 +202,11 @@ def test_submission_requires_asking_a_funder(call):
 def test_submission_after_the_deadline_fails_and_before_passes(call, caf):
     application = ApplicationFactory(call=call, complete=True, funders=[caf])
     after = call.deadline + datetime.timedelta(minutes=1)
-    with pytest.raises(ValidationError, match="n'accepte pas de dépôt"):
-        services.submit_application(application=application, now=after)
+    with frozen_at(after), pytest.raises(ValidationError, match="n'accepte pas de dépôt"):
+        services.submit_application(application=application)
     before = call.deadline - datetime.timedelta(minutes=1)
-    services.submit_application(application=application, now=before)
+    with frozen_at(before):
+        services.submit_application(application=application)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.submitted_at == before

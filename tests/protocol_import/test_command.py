@@ -62,11 +62,3 @@ def test_binary_file_is_a_clear_error(tmp_path):
     path.write_bytes(b"\x89PNG\x00\x00garbage")
     with pytest.raises(CommandError, match="octets nuls"):
         call_command("import_protocol", str(path))
-
-
-def test_load_demo(capsys):
-    call_command("load_demo", "--apply")
-    out = capsys.readouterr().out
-    assert "17 engagements" in out
-    assert "Programmation fictive : 2020 (" in out
-    assert Contract.objects.get().slug == "coeur-de-loriol"

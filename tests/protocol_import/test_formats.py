@@ -6,7 +6,6 @@ The other formats are generated in the test from the shipped txt (see `builders.
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,9 +13,8 @@ from django.core.exceptions import ValidationError
 from quartiers.protocol_import import documents
 from quartiers.protocol_import.documents import read_document
 from quartiers.protocol_import.extraction import extract
+from tests.conftest import SEED
 from tests.protocol_import import builders
-
-SEED = Path(documents.__file__).parent / "demo" / "protocole-coeur-de-loriol-2020-2022.txt"
 
 
 def _norm(text: str) -> str:

@@ -59,9 +59,9 @@ def report_due_on(application: Application) -> datetime.date | None:
     return datetime.date(year, month, day)
 
 
-def missing_reports(carrier, today=None) -> list[Application]:
+def missing_reports(carrier) -> list[Application]:
     """The carrier's funded actions whose bilan is overdue."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     funded = Application.objects.filter(
         carrier=carrier, status__in=[S.CONVENTION_SIGNED, S.PAID], report__isnull=True
     )
@@ -76,7 +76,6 @@ def start_application(
     title: str,
     by=None,
     renewal_of: Application | None = None,
-    now=None,
 ) -> Application:
     """A new draft; a renewal keeps the action's identity and copies last year's content."""
     if renewal_of is not None:
@@ -112,8 +111,6 @@ def start_application(
     application = Application.objects.create(
         call=call, action=action, carrier=carrier, renewal_of=renewal_of, **values
     )
-    if now is not None:
-        Application.objects.filter(pk=application.pk).update(created_at=now)
     if renewal_of is not None:
         application.qpvs.set(renewal_of.qpvs.all())
         application.engagements.set(renewal_of.engagements.all())
@@ -249,10 +246,10 @@ def budget_errors(application: Application) -> list[str]:
     return errors
 
 
-def submission_errors(application: Application, now=None) -> list[str]:
+def submission_errors(application: Application) -> list[str]:
     call = application.call
     errors = []
-    if not is_open_for_submission(call, now):
+    if not is_open_for_submission(call):
         errors.append(
             f"L'appel à projets n'accepte pas de dépôt (date limite : "
             f"{timezone.localtime(call.deadline):%d/%m/%Y %H:%M})."
@@ -283,7 +280,7 @@ def submission_errors(application: Application, now=None) -> list[str]:
             errors.append(f"Pièce manquante : {required.label}.")
     if not (application.attested and application.signatory_name):
         errors.append("L'attestation sur l'honneur doit être cochée et signée.")
-    missing = missing_reports(application.carrier, timezone.localdate(now) if now else None)
+    missing = missing_reports(application.carrier)
     if missing and not application.report_override:
         titles = ", ".join(f"« {a.title} »" for a in missing)
         errors.append(
@@ -314,21 +311,19 @@ def snapshot(application: Application) -> dict:
 
 
 @transaction.atomic
-def submit_application(*, application: Application, by=None, now=None) -> ApplicationVersion:
+def submit_application(*, application: Application, by=None) -> ApplicationVersion:
     application = Application.objects.select_for_update().get(pk=application.pk)
     ensure_editable(application)
-    errors = submission_errors(application, now)
+    errors = submission_errors(application)
     if errors:
         raise ValidationError(errors)
-    application.submitted_at = now or timezone.now()
+    application.submitted_at = timezone.now()
     application.save(update_fields=["submitted_at", "updated_at"])
-    change_status(application=application, to=S.SUBMITTED, by=by, now=now)
+    change_status(application=application, to=S.SUBMITTED, by=by)
     number = application.versions.count() + 1
     version = ApplicationVersion.objects.create(
         application=application, number=number, data=snapshot(application), submitted_by=by
     )
-    if now is not None:
-        ApplicationVersion.objects.filter(pk=version.pk).update(submitted_at=now)
     for funder in funders_asked(application):
         FunderOpinion.objects.get_or_create(application=application, funder=funder)
     record_event(
@@ -351,8 +346,8 @@ def funders_asked(application: Application):
 
 
 @transaction.atomic
-def withdraw_application(*, application: Application, by=None, comment="", now=None) -> None:
-    change_status(application=application, to=S.WITHDRAWN, by=by, comment=comment, now=now)
+def withdraw_application(*, application: Application, by=None, comment="") -> None:
+    change_status(application=application, to=S.WITHDRAWN, by=by, comment=comment)
 
 
 @transaction.atomic

@@ -100,22 +100,22 @@ def open_call(*, call: CallForProjects, by=None) -> None:
     record_event(verb="call_opened", summary=f"{call} ouvert", contract=call.contract, actor=by)
 
 
-def is_open_for_submission(call: CallForProjects, now=None) -> bool:
-    now = now or timezone.now()
+def is_open_for_submission(call: CallForProjects) -> bool:
+    now = timezone.now()
     return call.status == CallStatus.OPEN and call.opens_on <= now.date() and now <= call.deadline
 
 
 @transaction.atomic
-def start_instruction(*, call: CallForProjects, by=None, now=None) -> int:
+def start_instruction(*, call: CallForProjects, by=None) -> int:
     """After the deadline: every submitted application goes to instruction."""
-    if (now or timezone.now()) <= call.deadline:
+    if timezone.now() <= call.deadline:
         raise ValidationError(
             "L'instruction commence après la date limite de dépôt "
             f"({timezone.localtime(call.deadline):%d/%m/%Y %H:%M})."
         )
     applications = list(call.applications.filter(status=S.SUBMITTED))
     for application in applications:
-        change_status(application=application, to=S.UNDER_INSTRUCTION, by=by, now=now)
+        change_status(application=application, to=S.UNDER_INSTRUCTION, by=by)
     call.status = CallStatus.CLOSED
     call.save(update_fields=["status"])
     return len(applications)

@@ -104,7 +104,7 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
 
 @transaction.atomic
 def sign_convention(
-    *, application: Application, funders: list, signed_on, years: int = 1, by=None, now=None
+    *, application: Application, funders: list, signed_on, years: int = 1, by=None
 ) -> Convention:
     if application.status not in {S.DECIDED, S.CONVENTION_SIGNED}:
         raise ValidationError("Une convention suit une décision du comité de pilotage.")
@@ -131,7 +131,7 @@ def sign_convention(
     )
     convention.funders.set(funders)
     if application.status == S.DECIDED:
-        change_status(application=application, to=S.CONVENTION_SIGNED, by=by, now=now)
+        change_status(application=application, to=S.CONVENTION_SIGNED, by=by)
     record_event(
         verb="convention_signed",
         summary=f"Convention signée pour « {application.title} » : {euros(amount)} "
@@ -144,7 +144,7 @@ def sign_convention(
 
 @transaction.atomic
 def record_payment(
-    *, convention: Convention, funder, kind: str, amount: Decimal, paid_on, by=None, now=None
+    *, convention: Convention, funder, kind: str, amount: Decimal, paid_on, by=None
 ) -> Payment:
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     application = convention.application
@@ -167,7 +167,7 @@ def record_payment(
         convention=convention, funder=funder, kind=kind, amount=amount, paid_on=paid_on
     )
     if application.status == S.CONVENTION_SIGNED:
-        change_status(application=application, to=S.PAID, by=by, now=now)
+        change_status(application=application, to=S.PAID, by=by)
     record_event(
         verb="payment_recorded",
         summary=f"« {application.title} » — {funder} : {payment.get_kind_display()} de "
@@ -179,7 +179,7 @@ def record_payment(
 
 
 @transaction.atomic
-def submit_report(*, application: Application, by=None, now=None, **values) -> FinalReport:
+def submit_report(*, application: Application, by=None, **values) -> FinalReport:
     if application.status not in FUNDED_STATUSES:
         raise ValidationError("Le bilan se dépose une fois l'action financée.")
     total = values["participants_total"]
@@ -196,14 +196,9 @@ def submit_report(*, application: Application, by=None, now=None, **values) -> F
     if sum(int(v) for v in bands.values()) > total:
         raise ValidationError("Les tranches d'âge dépassent le nombre de participants.")
     report = FinalReport.objects.create(application=application, **values)
-    if now is not None:
-        FinalReport.objects.filter(pk=report.pk).update(received_at=now)
-        report.refresh_from_db(fields=["received_at"])
     if application.status == S.CONVENTION_SIGNED:
-        change_status(
-            application=application, to=S.PAID, by=by, comment="bilan avant solde", now=now
-        )
-    change_status(application=application, to=S.REPORT_RECEIVED, by=by, now=now)
+        change_status(application=application, to=S.PAID, by=by, comment="bilan avant solde")
+    change_status(application=application, to=S.REPORT_RECEIVED, by=by)
     record_event(
         verb="report_received",
         summary=f"Bilan reçu pour « {application.title} »",
@@ -213,10 +208,10 @@ def submit_report(*, application: Application, by=None, now=None, **values) -> F
     return report
 
 
-def reports_to_remind(*, contract=None, now=None) -> list[Application]:
+def reports_to_remind(*, contract=None) -> list[Application]:
     """Funded actions without bilan, due within `REMINDER_NOTICE_DAYS` or overdue, that were
     not reminded in the last `REMINDER_INTERVAL_DAYS` days."""
-    now = now or timezone.now()
+    now = timezone.now()
     horizon = timezone.localdate(now) + datetime.timedelta(days=REMINDER_NOTICE_DAYS)
     applications = (
         Application.objects.filter(
@@ -234,12 +229,12 @@ def reports_to_remind(*, contract=None, now=None) -> list[Application]:
 
 
 @transaction.atomic
-def send_report_reminder(*, application: Application, now=None) -> ReportReminder:
+def send_report_reminder(*, application: Application) -> ReportReminder:
     """E-mail the carrier that a bilan is due (or overdue); recorded in `ReportReminder`."""
     recipients = carrier_recipients(application)
     if not recipients:
         raise ValidationError(f"« {application.title} » : personne à qui écrire.")
-    today = timezone.localdate(now)
+    today = timezone.localdate()
     due = report_due_on(application)
     send_templated_mail(
         template="programming/emails/report_reminder",
@@ -254,8 +249,6 @@ def send_report_reminder(*, application: Application, now=None) -> ReportReminde
         },
     )
     reminder = ReportReminder.objects.create(application=application)
-    if now is not None:
-        ReportReminder.objects.filter(pk=reminder.pk).update(sent_at=now)
     record_event(
         verb="report_reminder_sent",
         summary=f"Relance du bilan de « {application.title} » (attendu le {due:%d/%m/%Y})",

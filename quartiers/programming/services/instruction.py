@@ -123,7 +123,6 @@ def record_technical_opinion(
     opinion: str,
     comment="",
     by=None,
-    now=None,
 ) -> TechnicalOpinion:
     if session.kind != CommitteeKind.TECHNICAL:
         raise ValidationError("Les avis sont rendus en comité technique.")
@@ -136,7 +135,7 @@ def record_technical_opinion(
         defaults={"opinion": opinion, "comment": comment},
     )
     if application.status == S.UNDER_INSTRUCTION:
-        change_status(application=application, to=S.EXAMINED, by=by, now=now)
+        change_status(application=application, to=S.EXAMINED, by=by)
     return record
 
 
@@ -150,7 +149,6 @@ def record_decision(
     amount: Decimal = Decimal("0"),
     motivation: str = "",
     by=None,
-    now=None,
 ) -> Decision:
     if session.kind != CommitteeKind.STEERING:
         raise ValidationError("Les décisions sont prises en comité de pilotage.")
@@ -174,7 +172,7 @@ def record_decision(
         },
     )
     if application.status == S.EXAMINED and _all_funders_decided(application):
-        change_status(application=application, to=S.DECIDED, by=by, now=now)
+        change_status(application=application, to=S.DECIDED, by=by)
     record_event(
         verb="decision_recorded",
         summary=f"« {application.title} » — {funder} : {decision.get_outcome_display()}"

@@ -27,20 +27,15 @@ TRANSITIONS: dict[str, set[str]] = {
 EDITABLE = {S.DRAFT}
 
 
-def change_status(
-    *, application: Application, to: str, by=None, comment: str = "", now=None
-) -> None:
-    """`now` dates the change (the demo replays past years); by default, the present."""
+def change_status(*, application: Application, to: str, by=None, comment: str = "") -> None:
     current = application.status
     if to not in TRANSITIONS[current]:
         raise ValidationError(f"Passage impossible de « {S(current).label} » à « {S(to).label} ».")
     application.status = to
     application.save(update_fields=["status", "updated_at"])
-    change = StatusChange.objects.create(
+    StatusChange.objects.create(
         application=application, from_status=current, to_status=to, by=by, comment=comment
     )
-    if now is not None:
-        StatusChange.objects.filter(pk=change.pk).update(at=now)
 
 
 EXAMINABLE = {S.UNDER_INSTRUCTION, S.EXAMINED}

@@ -7,7 +7,9 @@ from django.contrib.auth.hashers import make_password
 
 from quartiers.accounts import services as accounts
 from quartiers.accounts.enums import ContractRole
-from quartiers.core.demo.catalogue import DEMO_ASSOCIATION, DEMO_DOMAIN
+from quartiers.accounts.models import Organisation, User
+from quartiers.core.enums import OrganisationKind
+from quartiers.demo.catalogue import DEMO_ASSOCIATION, DEMO_DOMAIN
 
 DEMO_PASSWORD = "quartiers-demo"
 
@@ -23,10 +25,20 @@ DEMO_PEOPLE = [
 ]
 
 
-def _demo_user(*, email: str, password_hash: str, **fields):
-    """`accounts.ensure_user` without hashing the public demo password once per person (the
-    hasher is deliberately slow: one hash, shared, keeps `load_demo` fast)."""
-    user = accounts.ensure_user(email=email, password=None, **fields)
+def association(name: str) -> Organisation:
+    """A fictitious association, created unless it exists."""
+    organisation, _ = Organisation.objects.get_or_create(
+        name=name, defaults={"kind": OrganisationKind.ASSOCIATION}
+    )
+    return organisation
+
+
+def _demo_user(*, email: str, password_hash: str, **fields) -> User:
+    """The person, created unless they exist, with the public demo password hashed once for
+    everyone (the hasher is deliberately slow: one shared hash keeps `load_demo` fast)."""
+    user, _ = User.objects.get_or_create(
+        email=email, defaults={**fields, "password": password_hash}
+    )
     if not user.has_usable_password():
         user.password = password_hash
         user.save(update_fields=["password"])
@@ -44,7 +56,7 @@ def create_people(contract) -> list:
         is_staff=True,
         is_superuser=True,
     )
-    association = accounts.demo_organisation(name=DEMO_ASSOCIATION)
+    carrier = association(DEMO_ASSOCIATION)
     people = [admin]
     for local, first_name, role, partner_code in DEMO_PEOPLE:
         user = _demo_user(
@@ -58,7 +70,7 @@ def create_people(contract) -> list:
         if partner_code:
             organisation = contract.partners.get(code=partner_code).organisation
         elif role == ContractRole.CARRIER:
-            organisation = association
+            organisation = carrier
         accounts.grant_role(
             contract=contract, user=user, role=role, by=admin, organisation=organisation
         )

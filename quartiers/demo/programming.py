@@ -2,9 +2,10 @@
 
 Calls, applications of fictitious associations, instruction, committees, decisions,
 conventions, payments and bilans, all through the programming services (which validates the
-data). Dates are fixed in those years (`now=`); randomness comes from one seeded generator, so
-two loads give the same programming. The data is in `catalogue.py`, one application's steps in
-`applications.py`; here, the calls, the committees and the years.
+data). Each step happens at a fixed moment of those years (`clock.frozen_at`); randomness comes
+from one seeded generator, so two loads give the same programming. The data is in
+`catalogue.py`, one application's steps in `applications.py`; here, the calls, the committees
+and the years.
 """
 
 import datetime
@@ -14,10 +15,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from quartiers.accounts import services as accounts
 from quartiers.accounts.enums import ContractRole
-from quartiers.core.demo.applications import ApplicationSteps, Plan, at
-from quartiers.core.demo.catalogue import (
+from quartiers.demo.applications import ApplicationSteps, Plan, at, on
+from quartiers.demo.catalogue import (
     ACTIONS,
     CARRIERS,
     CRITERIA,
@@ -32,6 +32,8 @@ from quartiers.core.demo.catalogue import (
     REQUIRED_ATTACHMENTS,
     WAVES_2022,
 )
+from quartiers.demo.clock import frozen_at
+from quartiers.demo.people import association
 from quartiers.programming import services as programming
 from quartiers.programming.enums import CommitteeKind
 
@@ -50,9 +52,7 @@ class ProgrammingDemo(ApplicationSteps):
             a.organisation_id: a.user
             for a in contract.role_assignments.filter(role=ContractRole.FUNDER_INSTRUCTOR)
         }
-        self.carriers = {
-            key: accounts.demo_organisation(name=name) for key, (name, _) in CARRIERS.items()
-        }
+        self.carriers = {key: association(name) for key, (name, _) in CARRIERS.items()}
         self.pillars = list(contract.pillars.order_by("position", "pk"))
         self.themes = {t.name: t for p in self.pillars for t in p.themes.all()}
         self.engagements = {e.number: e for e in contract.engagements.all()}
@@ -64,6 +64,10 @@ class ProgrammingDemo(ApplicationSteps):
     # ------------------------------------------------------------------ calls
 
     def first_call(self):
+        with frozen_at(at(2019, 11, 4, 9)):
+            return self._first_call()
+
+    def _first_call(self):
         call = programming.create_call(
             contract=self.contract,
             year=2020,
@@ -90,16 +94,18 @@ class ProgrammingDemo(ApplicationSteps):
         return call
 
     def next_call(self, call):
-        new = programming.copy_call_to_next_year(call=call, by=self.lead)
-        programming.open_call(call=new, by=self.lead)
+        with frozen_at(on(programming.shift_year(call.opens_on, 1), 9)):
+            new = programming.copy_call_to_next_year(call=call, by=self.lead)
+            programming.open_call(call=new, by=self.lead)
         return new
 
     def session(self, call, kind, held_on):
         key = (call.pk, kind, held_on)
         if key not in self.sessions:
-            self.sessions[key] = programming.create_committee_session(
-                call=call, kind=kind, held_on=held_on, by=self.lead
-            )
+            with frozen_at(on(held_on, 9)):
+                self.sessions[key] = programming.create_committee_session(
+                    call=call, kind=kind, held_on=held_on, by=self.lead
+                )
         return self.sessions[key]
 
     # ------------------------------------------------------------------ years
@@ -148,18 +154,19 @@ class ProgrammingDemo(ApplicationSteps):
         for plan in plans:
             if plan.fate != "draft":
                 self.submit(plan, at(year, 1, self.rng.randint(6, 30)))
-        programming.start_instruction(call=call, by=self.lead, now=at(year, 2, 3, 9))
+        with frozen_at(at(year, 2, 3, 9)):
+            programming.start_instruction(call=call, by=self.lead)
         live = [p for p in plans if p.fate != "draft"]
         for plan in live:
             plan.application.refresh_from_db()
-            self.instruct(plan, None, refused=plan.fate == "refused")
+            self.instruct(plan, at(year, 2, 10, 9), refused=plan.fate == "refused")
         for plan in live:
             if plan.fate == "withdrawn":
-                programming.withdraw_application(
-                    application=plan.application,
-                    comment="L'association renonce : intervenante indisponible.",
-                    now=at(year, 2, 20),
-                )
+                with frozen_at(at(year, 2, 20)):
+                    programming.withdraw_application(
+                        application=plan.application,
+                        comment="L'association renonce : intervenante indisponible.",
+                    )
         technical = self.session(call, CommitteeKind.TECHNICAL, call.technical_committee_on)
         steering = self.session(call, CommitteeKind.STEERING, call.steering_committee_on)
         live = [p for p in live if p.fate != "withdrawn"]
@@ -218,11 +225,10 @@ class ProgrammingDemo(ApplicationSteps):
             self.instruct(plan, at(2022, 2, 1, 9), refused=plan.fate == "refused")
         for plan in first:
             if plan.fate == "withdrawn":
-                programming.withdraw_application(
-                    application=plan.application,
-                    comment="Action reportée à l'an prochain.",
-                    now=at(2022, 2, 18),
-                )
+                with frozen_at(at(2022, 2, 18)):
+                    programming.withdraw_application(
+                        application=plan.application, comment="Action reportée à l'an prochain."
+                    )
         live = [p for p in first if p.fate != "withdrawn"]
         technical = self.session(call, CommitteeKind.TECHNICAL, call.technical_committee_on)
         steering = self.session(call, CommitteeKind.STEERING, call.steering_committee_on)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from quartiers.core import demo
+from quartiers.demo import services as demo
+from quartiers.demo.people import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             "Programmation fictive : "
             + ", ".join(f"{call.year} ({call.applications.count()} dossiers)" for call in calls)
         )
-        self.stdout.write(f"Comptes fictifs (mot de passe « {demo.DEMO_PASSWORD} ») :")
+        self.stdout.write(f"Comptes fictifs (mot de passe « {DEMO_PASSWORD} ») :")
         for user in people:
             roles = ", ".join(a.get_role_display() for a in user.role_assignments.all())
             self.stdout.write(f"  {user.email} — {roles or 'administrateur'}")

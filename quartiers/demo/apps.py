@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "quartiers.demo"
+    verbose_name = "démonstration"
