@@ -15,7 +15,8 @@ from django.contrib.auth import SESSION_KEY
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from quartiers.accounts.models import Event, User
+from quartiers.access.models import Event
+from quartiers.accounts.models import User
 from quartiers.accounts.oidc import ProConnectBackend
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from quartiers.accounts.enums import ContractRole
+from quartiers.access.enums import ContractRole
 from quartiers.contracts.models import Partner
-from tests.accounts.factories import PASSWORD, RoleAssignmentFactory, UserFactory
+from tests.access.factories import RoleAssignmentFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,9 @@ The password is public (README): never load the demo on a production instance.
 
 from django.contrib.auth.hashers import make_password
 
+from quartiers.access import services as access
+from quartiers.access.enums import ContractRole
 from quartiers.accounts import services as accounts
-from quartiers.accounts.enums import ContractRole
 from quartiers.core.demo.catalogue import DEMO_ASSOCIATION, DEMO_DOMAIN
 
 DEMO_PASSWORD = "quartiers-demo"
@@ -59,7 +60,7 @@ def create_people(contract) -> list:
             organisation = contract.partners.get(code=partner_code).organisation
         elif role == ContractRole.CARRIER:
             organisation = association
-        accounts.grant_role(
+        access.grant_role(
             contract=contract, user=user, role=role, by=admin, organisation=organisation
         )
         people.append(user)

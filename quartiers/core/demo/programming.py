@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from quartiers.access.enums import ContractRole
 from quartiers.accounts import services as accounts
-from quartiers.accounts.enums import ContractRole
 from quartiers.core.demo.applications import ApplicationSteps, Plan, at
 from quartiers.core.demo.catalogue import (
     ACTIONS,
