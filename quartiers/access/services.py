@@ -18,10 +18,7 @@ def record_event(*, verb: str, summary: str, contract=None, actor=None, data=Non
     )
 
 
-@transaction.atomic
-def grant_role(
-    *, contract, user: User, role: str, by, organisation: Organisation | None = None
-) -> RoleAssignment:
+def _check_role(role: str, organisation: Organisation | None) -> None:
     if role not in ContractRole.values:
         raise ValidationError(f"Rôle inconnu : {role}.")
     if role in ROLES_WITH_ORGANISATION and organisation is None:
@@ -29,6 +26,13 @@ def grant_role(
             f"Le rôle « {ContractRole(role).label} » s'exerce pour une organisation : "
             "choisissez-la."
         )
+
+
+@transaction.atomic
+def grant_role(
+    *, contract, user: User, role: str, by, organisation: Organisation | None = None
+) -> RoleAssignment:
+    _check_role(role, organisation)
     if role not in ROLES_WITH_ORGANISATION:
         organisation = None
     if organisation is not None:
@@ -81,6 +85,7 @@ def invite_to_contract(
     organisation: Organisation | None = None,
 ) -> RoleAssignment:
     """Invite a person (or find them by e-mail) and give them `role` on `contract`."""
+    _check_role(role, organisation)  # before the invitation e-mail leaves
     user = invite_user(
         email=email, by=by, first_name=first_name, last_name=last_name, organisation=organisation
     )

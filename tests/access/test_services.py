@@ -42,6 +42,7 @@ def test_invite_to_contract_grants_nothing_when_the_role_is_refused():
         )
     assert not User.objects.filter(email="a@example.org").exists()
     assert not Event.objects.exists()
+    assert mail.outbox == []
 
 
 def test_reviewing_an_import_warning_marks_it_and_logs_who(loriol):
