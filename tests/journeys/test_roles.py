@@ -34,6 +34,7 @@ def test_invite_a_funder_instructor(live_server, page, loriol):
     RoleAssignmentFactory(user=lead, contract=loriol, role=ContractRole.PROJECT_LEAD)
 
     sign_in(page, live_server.url, lead.email, PASSWORD)
+    page.get_by_role("link", name="Voir mes rôles sur les contrats").click()
     page.get_by_role("link", name="Gérer les personnes et les rôles").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Personnes et rôles")
     expect(page).to_have_title(re.compile(re.escape(loriol.name)))
@@ -70,5 +71,6 @@ def test_invite_a_funder_instructor(live_server, page, loriol):
     expect(page.get_by_role("heading", level=1)).to_have_text("Mot de passe enregistré")
 
     sign_in(page, live_server.url, "instructrice@example.org", INSTRUCTOR_PASSWORD)
+    page.get_by_role("link", name="Voir mes rôles sur les contrats").click()
     page.get_by_role("main").get_by_role("link", name=loriol.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(loriol.name)
