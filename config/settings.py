@@ -79,10 +79,11 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "quartiers.core",
     "quartiers.accounts",
-    "quartiers.api",
-    "quartiers.programming",
     "quartiers.contracts",
+    "quartiers.access",
     "quartiers.protocol_import",
+    "quartiers.programming",
+    "quartiers.api",
     "quartiers.demo",
 ]
 

@@ -18,7 +18,8 @@ urlpatterns = [
         name="oidc-callback",
     ),
     path("", include("quartiers.accounts.urls")),
+    path("", include("quartiers.access.urls")),
     path("", include("quartiers.protocol_import.urls")),
     path("", include("quartiers.programming.urls")),
-    path("", include("quartiers.contracts.urls")),
+    path("", include("quartiers.access.contract_urls")),
 ]

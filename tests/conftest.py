@@ -46,10 +46,21 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def project_lead(loriol):
     """A chef de projet of the Loriol contract."""
-    from quartiers.accounts import services
-    from quartiers.accounts.enums import ContractRole
+    from quartiers.access import services as access
+    from quartiers.access.enums import ContractRole
     from tests.accounts.factories import UserFactory
 
     user = UserFactory(email="cheffe@example.org", first_name="C", last_name="P")
-    services.grant_role(contract=loriol, user=user, role=ContractRole.PROJECT_LEAD, by=None)
+    access.grant_role(contract=loriol, user=user, role=ContractRole.PROJECT_LEAD, by=None)
     return user
+
+
+@pytest.fixture
+def as_user(client):
+    """`as_user(user)`: the test client, signed in as `user`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

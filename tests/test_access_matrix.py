@@ -7,8 +7,8 @@ The contract is unpublished, so that only its roles may read it.
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from quartiers.accounts import services
-from quartiers.accounts.enums import ContractRole
+from quartiers.access import services as access
+from quartiers.access.enums import ContractRole
 from quartiers.contracts import services as contract_services
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.programming.factories import after_deadline
@@ -75,12 +75,12 @@ EXPECTED = {
     "contracts:partner-detail": CONTRACT_READERS,
     "contracts:glossary": CONTRACT_READERS,
     "contracts:source-document": CONTRACT_READERS,
-    "contracts:events": STEERING,
+    "access:events": STEERING,
     "contracts:warning-review": expect(405),  # POST only, see below
     "protocol_import:import": PROJECT_LEAD,
     "protocol_import:import-new": ADMIN_ONLY,
-    "accounts:contract-roles": PROJECT_LEAD,
-    "accounts:contract-role-revoke": expect(405, anonymous=302),  # POST only, see below
+    "access:contract-roles": PROJECT_LEAD,
+    "access:contract-role-revoke": expect(405),  # POST only, see below
     "accounts:login": expect(302, anonymous=200),  # signed-in people go to their account
     "accounts:logout": expect(405),  # POST only
     "accounts:password-reset": EVERYONE,
@@ -88,10 +88,11 @@ EXPECTED = {
     "accounts:password-reset-confirm": EVERYONE,  # an invalid link page
     "accounts:password-reset-complete": EVERYONE,
     "accounts:my-account": SIGNED_IN,
+    "access:my-roles": SIGNED_IN,
     "accounts:password-change": SIGNED_IN,
-    "accounts:organisation-list": SIGNED_IN,
-    "accounts:organisation-detail": ORGANISATION_READERS,
-    "accounts:organisation-edit": ORGANISATION_EDITORS,
+    "access:organisation-list": SIGNED_IN,
+    "access:organisation-detail": ORGANISATION_READERS,
+    "access:organisation-edit": ORGANISATION_EDITORS,
     "api:contract-list": EVERYONE,
     "api:contract-detail": API_CONTRACT,
     "api:contract-engagements": API_CONTRACT,
@@ -206,7 +207,7 @@ def world(db, loriol):
                 ContractRole.CARRIER: association,
                 ContractRole.FUNDER_INSTRUCTOR: caf,
             }.get(role)
-            services.grant_role(
+            access.grant_role(
                 contract=loriol, user=user, role=role, by=None, organisation=organisation
             )
         people[role] = user
@@ -337,7 +338,7 @@ def test_access_matrix(client, world, role):
 
 def _reverse(name, kwargs, assignment):
     """A URL for `name`, trying the keyword sets our routes use (most specific first)."""
-    if name == "accounts:contract-role-revoke":
+    if name == "access:contract-role-revoke":
         return reverse(name, kwargs={"slug": kwargs["slug"], "pk": assignment.pk})
     if name == "contracts:warning-review":
         return reverse(name, kwargs={"slug": kwargs["slug"], "pk": kwargs["warning"]})
@@ -368,7 +369,7 @@ def test_only_the_project_lead_may_revoke_a_role(client, world, role):
     if people[role] is not None:
         client.force_login(people[role])
     url = reverse(
-        "accounts:contract-role-revoke", kwargs={"slug": kwargs["slug"], "pk": assignment.pk}
+        "access:contract-role-revoke", kwargs={"slug": kwargs["slug"], "pk": assignment.pk}
     )
     response = client.post(url)
     allowed = role in {"project_lead", "admin"}

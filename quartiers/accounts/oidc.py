@@ -11,8 +11,6 @@ from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from quartiers.accounts.services import record_event
-
 
 class ProConnectBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
@@ -37,9 +35,6 @@ class ProConnectBackend(OIDCAuthenticationBackend):
                 changed.append(field)
         if changed:
             user.save(update_fields=changed)
-        record_event(
-            verb="oidc_login", summary=f"{user.email} connecté·e via ProConnect", actor=user
-        )
         return user
 
     def get_user(self, user_id):

@@ -1,4 +1,4 @@
-"""Business operations on people, organisations and roles. Views, admin and commands call these."""
+"""Business operations on people and organisations. Views, admin and commands call these."""
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -7,17 +7,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from quartiers.accounts.enums import ROLES_WITH_ORGANISATION, ContractRole
-from quartiers.accounts.models import Event, Membership, Organisation, RoleAssignment, User
+from quartiers.accounts.models import Membership, Organisation, User
 from quartiers.core.enums import OrganisationKind
 from quartiers.core.mail import absolute_url, send_templated_mail
-
-
-def record_event(*, verb: str, summary: str, contract=None, actor=None, data=None) -> Event:
-    actor = actor if actor is not None and actor.is_authenticated else None
-    return Event.objects.create(
-        verb=verb, summary=summary[:500], contract=contract, actor=actor, data=data or {}
-    )
 
 
 def set_password_link(user: User) -> str:
@@ -54,72 +46,15 @@ def invite_user(
             "existing": not created and user.has_usable_password(),
         },
     )
-    record_event(
-        verb="user_invited",
-        summary=f"{user.email} invité·e par {by}",
-        actor=by,
-        data={"user": user.pk, "created": created},
-    )
     return user
 
 
 @transaction.atomic
-def grant_role(
-    *, contract, user: User, role: str, by, organisation: Organisation | None = None
-) -> RoleAssignment:
-    if role not in ContractRole.values:
-        raise ValidationError(f"Rôle inconnu : {role}.")
-    if role in ROLES_WITH_ORGANISATION and organisation is None:
-        raise ValidationError(
-            f"Le rôle « {ContractRole(role).label} » s'exerce pour une organisation : "
-            "choisissez-la."
-        )
-    if role not in ROLES_WITH_ORGANISATION:
-        organisation = None
-    if organisation is not None:
-        Membership.objects.get_or_create(user=user, organisation=organisation)
-    assignment, created = RoleAssignment.objects.get_or_create(
-        user=user,
-        contract=contract,
-        role=role,
-        organisation=organisation,
-        defaults={"granted_by": by if by and by.is_authenticated else None},
-    )
-    if created:
-        record_event(
-            verb="role_granted",
-            summary=f"{user.email} : {assignment.get_role_display()}"
-            + (f" pour {organisation}" if organisation else ""),
-            contract=contract,
-            actor=by,
-            data={"user": user.pk, "role": role, "organisation": getattr(organisation, "pk", None)},
-        )
-    return assignment
-
-
-@transaction.atomic
-def revoke_role(*, assignment: RoleAssignment, by) -> None:
-    record_event(
-        verb="role_revoked",
-        summary=f"{assignment.user.email} : {assignment.get_role_display()} retiré",
-        contract=assignment.contract,
-        actor=by,
-        data={"user": assignment.user_id, "role": assignment.role},
-    )
-    assignment.delete()
-
-
-@transaction.atomic
 def save_organisation(*, organisation: Organisation, by) -> Organisation:
+    """Validate and save; the organisation's history records `by` as the author."""
     organisation.full_clean()
-    created = organisation.pk is None
+    organisation._history_user = by
     organisation.save()
-    record_event(
-        verb="organisation_created" if created else "organisation_changed",
-        summary=f"Organisation {organisation} {'créée' if created else 'modifiée'}",
-        actor=by,
-        data={"organisation": organisation.pk},
-    )
     return organisation
 
 
@@ -137,11 +72,6 @@ def organisation_for_partner(*, name: str, acronym: str, kind: str, parent=None)
     return Organisation.objects.create(
         name=name or acronym, acronym=acronym[:40], kind=kind, parent=parent
     )
-
-
-def contract_events(contract, limit: int = 200):
-    """The latest business events of a contract, newest first."""
-    return Event.objects.filter(contract=contract).select_related("actor")[:limit]
 
 
 @transaction.atomic

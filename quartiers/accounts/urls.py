@@ -25,13 +25,4 @@ urlpatterns = [
     ),
     path("mon-compte/", views.my_account, name="my-account"),
     path("mon-compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password-change"),
-    path("organisations/", views.organisation_list, name="organisation-list"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
-    path("organisations/<int:pk>/modifier/", views.organisation_edit, name="organisation-edit"),
-    path("contrats/<slug:slug>/roles/", views.contract_roles, name="contract-roles"),
-    path(
-        "contrats/<slug:slug>/roles/<int:pk>/retirer/",
-        views.revoke_role,
-        name="contract-role-revoke",
-    ),
 ]

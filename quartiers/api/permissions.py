@@ -6,7 +6,7 @@ Lists are filtered by the QuerySet twins of the same predicates (`visible_contra
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from quartiers.accounts import permissions
+from quartiers.access import permissions
 
 
 class DenyAll(BasePermission):

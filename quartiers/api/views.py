@@ -1,6 +1,6 @@
 """Read-only REST API: contracts, their commitments matrix and organisations.
 
-Thin views: the QuerySet filters and predicates of `accounts.permissions` decide who sees what.
+Thin views: the QuerySet filters and predicates of `access.permissions` decide who sees what.
 """
 
 from django.db.models import Prefetch
@@ -10,7 +10,7 @@ from rest_framework import generics
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from quartiers.accounts.permissions import visible_contracts, visible_organisations
+from quartiers.access.permissions import visible_contracts, visible_organisations
 from quartiers.api.permissions import CanViewContract, CanViewOrganisation
 from quartiers.api.serializers import (
     ContractListItemSerializer,

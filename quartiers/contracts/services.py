@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from quartiers.accounts.services import organisation_for_partner, record_event
+from quartiers.accounts.services import organisation_for_partner
 from quartiers.contracts.enums import PriorityKind
 from quartiers.contracts.models import (
     Contract,
@@ -275,11 +275,6 @@ def publish_contract(*, contract: Contract, published: bool = True) -> None:
     _update(contract, {"is_published": published})
 
 
-def mark_warning_reviewed(*, warning: ImportWarning, by) -> None:
+def mark_warning_reviewed(*, warning: ImportWarning) -> None:
+    """A person checked the warning (the caller journals who: see `access.services`)."""
     _update(warning, {"reviewed": True})
-    record_event(
-        verb="import_warning_reviewed",
-        summary=f"Avertissement d'import vérifié : {warning.message[:200]}",
-        contract=warning.contract,
-        actor=by,
-    )

@@ -5,8 +5,8 @@ The password is public (README): never load the demo on a production instance.
 
 from django.contrib.auth.hashers import make_password
 
-from quartiers.accounts import services as accounts
-from quartiers.accounts.enums import ContractRole
+from quartiers.access import services as access
+from quartiers.access.enums import ContractRole
 from quartiers.accounts.models import Organisation, User
 from quartiers.core.enums import OrganisationKind
 from quartiers.demo.catalogue import DEMO_ASSOCIATION, DEMO_DOMAIN
@@ -71,7 +71,7 @@ def create_people(contract) -> list:
             organisation = contract.partners.get(code=partner_code).organisation
         elif role == ContractRole.CARRIER:
             organisation = carrier
-        accounts.grant_role(
+        access.grant_role(
             contract=contract, user=user, role=role, by=admin, organisation=organisation
         )
         people.append(user)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from quartiers.accounts.enums import ContractRole
+from quartiers.access.enums import ContractRole
 from quartiers.demo.applications import ApplicationSteps, Plan, at, on
 from quartiers.demo.catalogue import (
     ACTIONS,

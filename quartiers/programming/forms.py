@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from quartiers.accounts.enums import ContractRole
+from quartiers.access.enums import ContractRole
 from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Theme
 from quartiers.core.forms import BaseForm, BaseModelForm

@@ -1,7 +1,7 @@
 """Who may do what in the programming. Deny by default; views, API and admin use these."""
 
-from quartiers.accounts.enums import ContractRole
-from quartiers.accounts.permissions import (
+from quartiers.access.enums import ContractRole
+from quartiers.access.permissions import (
     STEERING,
     contract_roles,
     is_admin,

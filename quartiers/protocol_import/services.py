@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.text import slugify
 
-from quartiers.accounts.services import record_event
+from quartiers.access.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.contracts.enums import AmendmentKind, Generation
 from quartiers.contracts.models import Contract, SourceDocument

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from quartiers.accounts import permissions
-from quartiers.contracts.views import contract_page
+from quartiers.access import permissions
+from quartiers.access.decorators import contract_page
 from quartiers.protocol_import import services
 from quartiers.protocol_import.forms import ProtocolUploadForm
 

@@ -1,13 +1,11 @@
-"""Factories of people, organisations and roles. Situations are traits, not subclasses."""
+"""Factories of people and organisations. Situations are traits, not subclasses."""
 
 import factory
 from factory.django import DjangoModelFactory, Password
 
-from quartiers.accounts.enums import ContractRole
-from quartiers.accounts.models import Membership, Organisation, RoleAssignment, User
+from quartiers.accounts.models import Membership, Organisation, User
 from quartiers.accounts.validators import luhn_ok
 from quartiers.core.enums import OrganisationKind
-from tests.contracts.factories import ContractFactory
 
 PASSWORD = "motdepasse-de-test"
 
@@ -67,33 +65,3 @@ class MembershipFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
-
-
-class RoleAssignmentFactory(DjangoModelFactory):
-    class Meta:
-        model = RoleAssignment
-        skip_postgeneration_save = True
-
-    user = factory.SubFactory(UserFactory)
-    contract = factory.SubFactory(ContractFactory)
-    role = ContractRole.PROJECT_LEAD
-    organisation = None
-
-    class Params:
-        prefect_delegate = factory.Trait(role=ContractRole.PREFECT_DELEGATE)
-        observer = factory.Trait(role=ContractRole.OBSERVER)
-        citizen_council = factory.Trait(role=ContractRole.CITIZEN_COUNCIL)
-        funder_instructor = factory.Trait(
-            role=ContractRole.FUNDER_INSTRUCTOR,
-            organisation=factory.SubFactory(OrganisationFactory, funder=True),
-        )
-        carrier = factory.Trait(
-            role=ContractRole.CARRIER,
-            organisation=factory.SubFactory(OrganisationFactory, association=True),
-        )
-
-    @factory.post_generation
-    def membership(obj, create, extracted, **kwargs):
-        """Who acts for an organisation belongs to it (as `services.grant_role` ensures)."""
-        if create and obj.organisation_id:
-            Membership.objects.get_or_create(user=obj.user, organisation=obj.organisation)

@@ -35,9 +35,9 @@ def test_urls_are_lowercase_french():
     assert reverse("accounts:logout") == "/deconnexion/"
     assert reverse("accounts:my-account") == "/mon-compte/"
     assert reverse("accounts:password-reset") == "/mot-de-passe/oublie/"
-    assert reverse("accounts:organisation-list") == "/organisations/"
-    assert reverse("accounts:organisation-detail", kwargs={"pk": 3}) == "/organisations/3/"
-    assert reverse("accounts:contract-roles", kwargs={"slug": "x"}) == "/contrats/x/roles/"
+    assert reverse("access:organisation-list") == "/organisations/"
+    assert reverse("access:organisation-detail", kwargs={"pk": 3}) == "/organisations/3/"
+    assert reverse("access:contract-roles", kwargs={"slug": "x"}) == "/contrats/x/roles/"
 
 
 def test_login_page(client):

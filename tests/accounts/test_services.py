@@ -1,4 +1,4 @@
-"""Business rules of people, organisations and roles, one test per rule."""
+"""Business rules of people and organisations, one test per rule."""
 
 import re
 from urllib.parse import urlsplit
@@ -8,10 +8,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from quartiers.accounts import services
-from quartiers.accounts.enums import ContractRole
-from quartiers.accounts.models import Event, Membership, Organisation, RoleAssignment, User
-from tests.accounts.factories import OrganisationFactory, RoleAssignmentFactory, UserFactory
-from tests.contracts.factories import ContractFactory
+from quartiers.accounts.models import Organisation, User
+from tests.accounts.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,79 +64,7 @@ def test_invite_requires_an_email():
         services.invite_user(email="  ", by=UserFactory())
 
 
-def test_invite_logs_an_event():
-    lead = UserFactory()
-    services.invite_user(email="a@example.org", by=lead)
-    event = Event.objects.get(verb="user_invited")
-    assert event.actor == lead
-
-
-@pytest.mark.parametrize("role", [ContractRole.FUNDER_INSTRUCTOR, ContractRole.CARRIER])
-def test_grant_requires_an_organisation_for_roles_acting_for_one(role):
-    with pytest.raises(ValidationError, match="s'exerce pour une organisation"):
-        services.grant_role(contract=ContractFactory(), user=UserFactory(), role=role, by=None)
-    assert not RoleAssignment.objects.exists()
-    assert not Event.objects.exists()
-
-
-@pytest.mark.parametrize("role", [ContractRole.FUNDER_INSTRUCTOR, ContractRole.CARRIER])
-def test_grant_for_an_organisation_makes_the_person_a_member(role):
-    organisation = OrganisationFactory()
-    assignment = services.grant_role(
-        contract=ContractFactory(),
-        user=UserFactory(),
-        role=role,
-        organisation=organisation,
-        by=UserFactory(),
-    )
-    assert assignment.organisation == organisation
-    assert Membership.objects.filter(user=assignment.user, organisation=organisation).exists()
-
-
-def test_grant_ignores_the_organisation_of_roles_without_one():
-    assignment = services.grant_role(
-        contract=ContractFactory(),
-        user=UserFactory(),
-        role=ContractRole.OBSERVER,
-        organisation=OrganisationFactory(),
-        by=None,
-    )
-    assert assignment.organisation is None
-
-
-def test_grant_rejects_an_unknown_role():
-    with pytest.raises(ValidationError, match="Rôle inconnu"):
-        services.grant_role(contract=ContractFactory(), user=UserFactory(), role="king", by=None)
-
-
-def test_every_grant_logs_an_event_and_granting_twice_changes_nothing():
-    contract, user, lead = ContractFactory(), UserFactory(), UserFactory()
-    first = services.grant_role(contract=contract, user=user, role=ContractRole.OBSERVER, by=lead)
-    again = services.grant_role(contract=contract, user=user, role=ContractRole.OBSERVER, by=lead)
-    services.grant_role(contract=contract, user=user, role=ContractRole.PREFECT_DELEGATE, by=lead)
-    assert first == again
-    assert first.granted_by == lead
-    events = Event.objects.filter(verb="role_granted").order_by("pk")
-    assert [(e.contract, e.actor, e.data["role"]) for e in events] == [
-        (contract, lead, "observer"),
-        (contract, lead, "prefect_delegate"),
-    ]
-    assert user.email in events[0].summary
-
-
-def test_revoke_deletes_the_assignment_and_logs_an_event():
-    assignment = RoleAssignmentFactory(carrier=True)
-    lead = UserFactory()
-    services.revoke_role(assignment=assignment, by=lead)
-    assert not RoleAssignment.objects.exists()
-    event = Event.objects.get(verb="role_revoked")
-    assert (event.contract, event.actor) == (assignment.contract, lead)
-    assert event.data == {"user": assignment.user_id, "role": "carrier"}
-    # The person keeps their organisation: only the role goes.
-    assert Membership.objects.filter(user=assignment.user).exists()
-
-
-def test_save_organisation_validates_and_logs():
+def test_save_organisation_validates_and_records_its_author():
     lead = UserFactory()
     organisation = Organisation(name="Régie de quartier", siret="12345678901234")
     with pytest.raises(ValidationError) as info:
@@ -148,8 +74,8 @@ def test_save_organisation_validates_and_logs():
     services.save_organisation(organisation=organisation, by=lead)
     organisation.acronym = "RQ"
     services.save_organisation(organisation=organisation, by=lead)
-    verbs = list(Event.objects.order_by("pk").values_list("verb", flat=True))
-    assert verbs == ["organisation_created", "organisation_changed"]
+    records = organisation.history.order_by("history_id")
+    assert [(r.history_type, r.history_user) for r in records] == [("+", lead), ("~", lead)]
 
 
 def test_update_profile_strips_names():

@@ -1,4 +1,5 @@
-"""Template rules for the accounts pages: DSFR markup only in components, one h1, unique titles."""
+"""Template rules for the pages of people, organisations and roles: DSFR markup only in
+components, one h1, unique titles."""
 
 import re
 from pathlib import Path
@@ -7,11 +8,12 @@ import pytest
 from django.core import mail
 
 from quartiers.accounts import services
+from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.conftest import soup, text_of
-from tests.accounts.factories import OrganisationFactory, RoleAssignmentFactory
+from tests.accounts.factories import OrganisationFactory
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "quartiers" / "templates"
-PAGES = sorted((TEMPLATES / "accounts").glob("*.html"))
+PAGES = sorted([*(TEMPLATES / "accounts").glob("*.html"), *(TEMPLATES / "access").glob("*.html")])
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
@@ -40,10 +42,12 @@ def urls(db, client):
     return [
         "/mon-compte/",
         "/mon-compte/mot-de-passe/",
+        "/mon-compte/roles/",
         "/organisations/",
         organisation.get_absolute_url(),
         f"/organisations/{organisation.pk}/modifier/",
         f"/contrats/{assignment.contract.slug}/roles/",
+        f"/contrats/{assignment.contract.slug}/journal/",
         "/mot-de-passe/oublie/",
         "/mot-de-passe/oublie/envoye/",
         confirm,

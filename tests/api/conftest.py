@@ -2,9 +2,9 @@
 
 import pytest
 
-from quartiers.accounts.enums import ContractRole
+from quartiers.access.enums import ContractRole
+from quartiers.access.services import grant_role
 from quartiers.accounts.models import Organisation, User
-from quartiers.accounts.services import grant_role
 from tests.contracts.factories import ContractFactory
 
 # Who may read the draft (unpublished) contract; everyone reads the published one.

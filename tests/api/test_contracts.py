@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from quartiers.accounts.enums import ContractRole
-from quartiers.accounts.permissions import can_view_contract, visible_contracts
-from quartiers.accounts.services import grant_role
+from quartiers.access.enums import ContractRole
+from quartiers.access.permissions import can_view_contract, visible_contracts
+from quartiers.access.services import grant_role
 from quartiers.contracts.enums import Role
 from quartiers.contracts.models import Contract
 from tests.api.conftest import SEES_DRAFT

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from quartiers.accounts import services
-from quartiers.accounts.enums import ContractRole
+from quartiers.access import services as access
+from quartiers.access.enums import ContractRole
 from quartiers.contracts.models import Engagement, Partner
 from tests.accounts.factories import UserFactory
 
@@ -47,7 +47,7 @@ def test_a_partner_change_shows_in_its_history(client, loriol, project_lead, edi
 
 
 def test_history_is_for_steering_roles_only(client, loriol, editor):
-    services.grant_role(contract=loriol, user=editor, role=ContractRole.OBSERVER, by=None)
+    access.grant_role(contract=loriol, user=editor, role=ContractRole.OBSERVER, by=None)
     client.force_login(editor)
     url = reverse("contracts:engagement-detail", kwargs={"slug": loriol.slug, "number": 2})
     page = client.get(url).content.decode()

@@ -158,7 +158,7 @@ def _pages(contract) -> list[str]:
     ]
 
 
-SIGNED_IN_PAGES = ["accounts:my-account", "accounts:organisation-list"]
+SIGNED_IN_PAGES = ["accounts:my-account", "access:organisation-list"]
 
 
 def csp_nonce(response) -> str:

@@ -7,7 +7,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from quartiers.programming.models import Application
-from tests.accounts.factories import RoleAssignmentFactory, UserFactory
+from tests.access.factories import RoleAssignmentFactory
+from tests.accounts.factories import UserFactory
 from tests.contracts.factories import ContractFactory
 from tests.journeys.test_programming import label, sign_in
 from tests.programming.factories import ApplicationFactory, CallForProjectsFactory

@@ -13,17 +13,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from quartiers.accounts.enums import ContractRole
+from quartiers.access.enums import ContractRole
 from quartiers.contracts.models import Partner, Qpv
 from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus
 from quartiers.programming.models import Application, CallForProjects
-from tests.accounts.factories import (
-    PASSWORD,
-    OrganisationFactory,
-    RoleAssignmentFactory,
-    UserFactory,
-)
+from tests.access.factories import RoleAssignmentFactory
+from tests.accounts.factories import PASSWORD, OrganisationFactory, UserFactory
 from tests.programming.factories import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from quartiers.accounts.enums import ContractRole
+from quartiers.access.enums import ContractRole
 from quartiers.contracts.models import Partner
-from tests.accounts.factories import PASSWORD, RoleAssignmentFactory, UserFactory
+from tests.access.factories import RoleAssignmentFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +34,7 @@ def test_invite_a_funder_instructor(live_server, page, loriol):
     RoleAssignmentFactory(user=lead, contract=loriol, role=ContractRole.PROJECT_LEAD)
 
     sign_in(page, live_server.url, lead.email, PASSWORD)
+    page.get_by_role("link", name="Voir mes rôles sur les contrats").click()
     page.get_by_role("link", name="Gérer les personnes et les rôles").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Personnes et rôles")
     expect(page).to_have_title(re.compile(re.escape(loriol.name)))
@@ -69,5 +71,6 @@ def test_invite_a_funder_instructor(live_server, page, loriol):
     expect(page.get_by_role("heading", level=1)).to_have_text("Mot de passe enregistré")
 
     sign_in(page, live_server.url, "instructrice@example.org", INSTRUCTOR_PASSWORD)
+    page.get_by_role("link", name="Voir mes rôles sur les contrats").click()
     page.get_by_role("main").get_by_role("link", name=loriol.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(loriol.name)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quartiers.programming.enums import ApplicationStatus
-from tests.accounts.factories import RoleAssignmentFactory
+from tests.access.factories import RoleAssignmentFactory
 from tests.contracts.factories import ContractFactory
 from tests.programming.factories import (
     ApplicationFactory,

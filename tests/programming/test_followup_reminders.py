@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from quartiers.accounts.models import Event
+from quartiers.access.models import Event
 from quartiers.programming import services
 from quartiers.programming.models import ReportReminder
 from tests.accounts.factories import OrganisationFactory

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from quartiers.accounts.models import Event
+from quartiers.access.models import Event
 from quartiers.programming import letters, services
 from quartiers.programming.enums import ApplicationStatus as S
 from quartiers.programming.enums import DecisionOutcome, PaymentKind

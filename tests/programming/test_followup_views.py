@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from quartiers.accounts.models import Event
+from quartiers.access.models import Event
 from quartiers.contracts.models import Qpv
 from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus as S
 from quartiers.programming.enums import DecisionOutcome
 from quartiers.programming.models import Convention, Payment
-from tests.accounts.factories import OrganisationFactory, RoleAssignmentFactory
+from tests.access.factories import RoleAssignmentFactory
+from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import ContractFactory
 from tests.programming.factories import ApplicationFactory, CallForProjectsFactory
 from tests.programming.followup_helpers import (

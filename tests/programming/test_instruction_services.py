@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 
-from quartiers.accounts.enums import ContractRole
-from quartiers.accounts.models import Event
+from quartiers.access.enums import ContractRole
+from quartiers.access.models import Event
 from quartiers.core.enums import OrganisationKind
 from quartiers.programming import services
 from quartiers.programming.enums import (
@@ -21,7 +21,8 @@ from quartiers.programming.enums import (
     Opinion,
 )
 from quartiers.programming.models import CouncilOpinion, Decision, FunderOpinion, TechnicalOpinion
-from tests.accounts.factories import OrganisationFactory, RoleAssignmentFactory
+from tests.access.factories import RoleAssignmentFactory
+from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import ContractFactory
 from tests.programming.factories import (
     CallForProjectsFactory,

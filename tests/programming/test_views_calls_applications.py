@@ -14,7 +14,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
 from quartiers.programming.models import Application, CallForProjects
-from tests.accounts.factories import OrganisationFactory, RoleAssignmentFactory
+from tests.access.factories import RoleAssignmentFactory
+from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import ContractFactory, PartnerFactory
 from tests.programming.factories import (
     PDF_BYTES,

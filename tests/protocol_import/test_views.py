@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from quartiers.accounts.models import Event
+from quartiers.access.models import Event
 from quartiers.contracts.models import Engagement
 from tests.conftest import SEED
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from quartiers.accounts.services import record_event
+from quartiers.access.services import record_event
 from quartiers.core.formats import euros
 from quartiers.programming.enums import (
     ApplicationStatus as S,

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from quartiers.accounts.services import record_event
+from quartiers.access.services import record_event
 from quartiers.programming.enums import (
     ApplicationStatus as S,
 )

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from quartiers.accounts.services import record_event
+from quartiers.access.services import record_event
 from quartiers.core.formats import euros
 from quartiers.core.mail import absolute_url, send_templated_mail
 from quartiers.programming import letters

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from quartiers.accounts.services import record_event
+from quartiers.access.services import record_event
 from quartiers.core.formats import euros
 from quartiers.programming.enums import (
     ApplicationStatus as S,

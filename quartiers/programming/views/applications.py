@@ -13,8 +13,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quartiers.accounts.enums import ContractRole
-from quartiers.accounts.models import Organisation, RoleAssignment
+from quartiers.access.enums import ContractRole
+from quartiers.access.models import RoleAssignment
+from quartiers.accounts.models import Organisation
 from quartiers.programming import permissions, services
 from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
 from quartiers.programming.forms import (

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quartiers.contracts.views import contract_page
+from quartiers.access.decorators import contract_page
 from quartiers.programming import permissions, services
 from quartiers.programming.enums import ApplicationStatus, CallStatus
 from quartiers.programming.forms import CallEditForms, CallForm

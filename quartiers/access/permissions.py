@@ -2,8 +2,9 @@
 
 from django.db.models import Q
 
-from quartiers.accounts.enums import ContractRole
-from quartiers.accounts.models import Organisation, RoleAssignment
+from quartiers.access.enums import ContractRole
+from quartiers.access.models import RoleAssignment
+from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Contract
 
 STEERING = {ContractRole.PROJECT_LEAD, ContractRole.PREFECT_DELEGATE}

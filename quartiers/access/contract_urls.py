@@ -1,6 +1,8 @@
+"""The pages of a contract keep their `contracts:` names; `access` serves them."""
+
 from django.urls import path, register_converter
 
-from quartiers.contracts import views
+from quartiers.access.views import contracts as views
 
 app_name = "contracts"
 
@@ -38,7 +40,6 @@ urlpatterns = [
         name="partner-detail",
     ),
     path("contrats/<slug:slug>/glossaire/", views.glossary, name="glossary"),
-    path("contrats/<slug:slug>/journal/", views.events, name="events"),
     path(
         "contrats/<slug:slug>/avertissements/<int:pk>/verifie/",
         views.warning_review,

@@ -1,51 +1,25 @@
-"""Read pages of a contract: public when the contract is published, else for its roles."""
+"""Pages of a contract: public when the contract is published, else for its roles.
 
-from functools import wraps
+Served by `access` rather than `contracts` because every page asks who may see it.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from quartiers.accounts import permissions
-from quartiers.accounts import services as accounts_services
-from quartiers.contracts import exports, services
+from quartiers.access import permissions, services
+from quartiers.access.decorators import contract_page
+from quartiers.contracts import exports
 from quartiers.contracts.enums import PriorityKind
 from quartiers.contracts.filters import EngagementFilter
 from quartiers.contracts.matrix import build_matrix
-from quartiers.contracts.models import Contract, Engagement, EngagementRole, Theme
+from quartiers.contracts.models import Engagement, EngagementRole, Theme
 from quartiers.contracts.services import effective_end
 from quartiers.core import history, spreadsheets
-
-
-def contract_page(check=permissions.can_view_contract):
-    """Fetch the URL's contract and let the view run only if `check(user, contract)`.
-
-    Deny by default: anonymous readers of a page they may not see are sent to the login
-    page; signed-in people get a 403.
-    """
-
-    def decorator(view):
-        @login_not_required
-        @wraps(view)
-        def wrapper(request, slug, **kwargs):
-            contract = get_object_or_404(
-                Contract.objects.select_related("epci").with_end(), slug=slug
-            )
-            if not check(request.user, contract):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise PermissionDenied
-            return view(request, contract, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _breadcrumb(contract=None):
@@ -239,23 +213,10 @@ def source_document(request, contract):
     )
 
 
-@contract_page(check=permissions.can_review_import)
-def events(request, contract):
-    return render(
-        request,
-        "contracts/events.html",
-        {
-            "contract": contract,
-            "breadcrumb": _breadcrumb(contract),
-            "events": accounts_services.contract_events(contract),
-        },
-    )
-
-
 @require_POST
 @contract_page(check=permissions.can_review_import)
 def warning_review(request, contract, pk):
     warning = get_object_or_404(contract.import_warnings, pk=pk)
-    services.mark_warning_reviewed(warning=warning, by=request.user)
+    services.review_import_warning(warning=warning, by=request.user)
     messages.success(request, "Avertissement marqué comme vérifié.")
     return redirect(f"{contract.get_absolute_url()}#avertissements")

@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from quartiers.accounts import permissions
+from quartiers.access import permissions
 from quartiers.contracts.matrix import ROLE_LABELS
 
 register = template.Library()
@@ -17,8 +17,8 @@ PAGES = [
 
 # Pages shown only to those allowed: (route, label, predicate).
 RESTRICTED_PAGES = [
-    ("contracts:events", "Journal", permissions.can_review_import),
-    ("accounts:contract-roles", "Rôles", permissions.can_manage_roles),
+    ("access:events", "Journal", permissions.can_review_import),
+    ("access:contract-roles", "Rôles", permissions.can_manage_roles),
     ("protocol_import:import", "Importer", permissions.can_import_protocol),
 ]
 

@@ -1,0 +1,102 @@
+"""The people and roles of a contract, the journal, and "Mes rôles"."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from quartiers.access import permissions, services
+from quartiers.access.decorators import contract_page
+from quartiers.access.enums import ContractRole
+from quartiers.access.forms import InviteForm
+from quartiers.access.models import RoleAssignment
+
+
+def _breadcrumb(contract):
+    return [
+        ("Contrats", reverse("contracts:contract-list")),
+        (contract.name, contract.get_absolute_url()),
+    ]
+
+
+def my_roles(request):
+    assignments = (
+        RoleAssignment.objects.for_user(request.user)
+        .select_related("contract", "organisation")
+        .order_by("contract__name", "role")
+    )
+    return render(
+        request,
+        "access/my_roles.html",
+        {
+            "breadcrumb": [("Mon compte", reverse("accounts:my-account"))],
+            "assignments": assignments,
+        },
+    )
+
+
+# Roles in the order of their declaration (chef·fe de projet first), not alphabetically.
+ROLE_ORDER = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(ContractRole)))
+
+
+@contract_page(check=permissions.can_manage_roles)
+def contract_roles(request, contract):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = services.invite_to_contract(contract=contract, by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"Invitation envoyée à {assignment.user.email} : {assignment.get_role_display()}"
+                + (f" pour {assignment.organisation}." if assignment.organisation else "."),
+            )
+            return redirect("access:contract-roles", slug=contract.slug)
+    assignments = (
+        RoleAssignment.objects.for_contract(contract)
+        .select_related("user", "organisation", "granted_by")
+        .order_by(ROLE_ORDER, "user__last_name", "user__first_name", "user__email")
+    )
+    return render(
+        request,
+        "access/contract_roles.html",
+        {
+            "contract": contract,
+            "breadcrumb": _breadcrumb(contract),
+            "assignments": assignments,
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@contract_page(check=permissions.can_manage_roles)
+def revoke_role(request, contract, pk):
+    assignment = get_object_or_404(
+        RoleAssignment.objects.for_contract(contract).select_related("user"), pk=pk
+    )
+    services.revoke_role(assignment=assignment, by=request.user)
+    messages.success(
+        request,
+        f"Rôle « {assignment.get_role_display()} » retiré à "
+        f"{assignment.user.get_full_name() or assignment.user.email}.",
+    )
+    return redirect("access:contract-roles", slug=contract.slug)
+
+
+@contract_page(check=permissions.can_review_import)
+def events(request, contract):
+    return render(
+        request,
+        "access/events.html",
+        {
+            "contract": contract,
+            "breadcrumb": _breadcrumb(contract),
+            "events": services.contract_events(contract),
+        },
+    )

@@ -1,0 +1,344 @@
+"""Mes rôles, organisations and the people of a contract: permissions, status codes, content."""
+
+import pytest
+from django.core import mail
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from quartiers.access.enums import ContractRole
+from quartiers.access.models import Event, RoleAssignment
+from quartiers.accounts.models import Organisation
+from tests.access.factories import RoleAssignmentFactory
+from tests.accounts.conftest import soup, text_of
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.contracts.factories import ContractFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def roles_url(contract):
+    return f"/contrats/{contract.slug}/roles/"
+
+
+def revoke_url(assignment):
+    return f"/contrats/{assignment.contract.slug}/roles/{assignment.pk}/retirer/"
+
+
+def edit_url(organisation):
+    return f"/organisations/{organisation.pk}/modifier/"
+
+
+# Mes rôles
+
+
+def test_my_roles_lists_my_roles_contract_by_contract(as_user, contract):
+    caf = OrganisationFactory(funder=True)
+    assignment = RoleAssignmentFactory(
+        contract=contract,
+        role=ContractRole.FUNDER_INSTRUCTOR,
+        organisation=caf,
+        user__first_name="Inès",
+        user__last_name="Roux",
+    )
+    RoleAssignmentFactory(user=assignment.user, role=ContractRole.PROJECT_LEAD)
+    page = soup(as_user(assignment.user).get("/mon-compte/roles/"))
+    main = text_of(page.find("main"))
+    assert str(caf) in main
+    assert page.find("a", href=contract.get_absolute_url(), string=contract.name)
+    assert "Instructeur·rice d'un financeur" in main
+    # Only a chef de projet manages the people of a contract.
+    links = [a["href"] for a in page.select("main a") if a["href"].endswith("/roles/")]
+    assert len(links) == 1
+    assert contract.slug not in links[0]
+
+
+# Organisations
+
+
+@pytest.fixture
+def carrier():
+    """A porteur de projet acting for its association."""
+    return RoleAssignmentFactory(carrier=True)
+
+
+def test_a_carrier_lists_only_its_organisations(as_user, carrier):
+    other = OrganisationFactory()
+    page = soup(as_user(carrier.user).get("/organisations/"))
+    assert page.find("a", href=carrier.organisation.get_absolute_url())
+    assert not page.find("a", href=other.get_absolute_url())
+
+
+def test_steering_roles_list_every_organisation(as_user, django_assert_max_num_queries):
+    delegate = RoleAssignmentFactory(prefect_delegate=True).user
+    parent = OrganisationFactory(state=True)
+    OrganisationFactory.create_batch(15, parent=parent)
+    client = as_user(delegate)
+    with django_assert_max_num_queries(6):
+        response = client.get("/organisations/")
+    rows = soup(response).select("main table tbody tr")
+    assert len(rows) == Organisation.objects.count() == 16
+
+
+def test_a_carrier_sees_and_edits_its_own_organisation(as_user, carrier):
+    client = as_user(carrier.user)
+    assert client.get(carrier.organisation.get_absolute_url()).status_code == 200
+    assert client.get(edit_url(carrier.organisation)).status_code == 200
+
+
+def test_a_carrier_gets_404_on_another_organisation(as_user, carrier):
+    other = OrganisationFactory()
+    client = as_user(carrier.user)
+    assert client.get(other.get_absolute_url()).status_code == 404
+    assert client.get(edit_url(other)).status_code == 404
+    assert client.post(edit_url(other), {"name": "Piratée"}).status_code == 404
+    other.refresh_from_db()
+    assert other.name != "Piratée"
+
+
+def test_unknown_organisation_is_404(as_user):
+    admin = UserFactory(admin=True)
+    assert as_user(admin).get("/organisations/999999/").status_code == 404
+
+
+def test_a_steering_role_reads_but_does_not_edit_other_organisations(as_user):
+    delegate = RoleAssignmentFactory(prefect_delegate=True).user
+    caf = OrganisationFactory(funder=True)
+    client = as_user(delegate)
+    response = client.get(caf.get_absolute_url())
+    assert response.status_code == 200
+    assertNotContains(response, edit_url(caf))
+    assertNotContains(response, "Historique des modifications")
+    assert client.get(edit_url(caf)).status_code == 403
+
+
+def test_organisation_pages_send_anonymous_people_to_login(client):
+    caf = OrganisationFactory()
+    for url in ["/organisations/", caf.get_absolute_url(), edit_url(caf)]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/connexion/?next=")
+
+
+def organisation_data(organisation, **changes):
+    data = {
+        "name": organisation.name,
+        "acronym": organisation.acronym,
+        "kind": organisation.kind,
+        "siret": organisation.siret,
+        "rna": organisation.rna,
+        "address": organisation.address,
+    }
+    return {**data, **changes}
+
+
+def test_editing_an_organisation_validates_siret_and_rna_in_french(as_user, carrier):
+    organisation = carrier.organisation
+    response = as_user(carrier.user).post(
+        edit_url(organisation),
+        organisation_data(organisation, siret="73282932000075", rna="X12"),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["siret"] == ["Ce SIRET n'est pas valide (clé de contrôle)."]
+    assert errors["rna"][0].startswith("Le numéro RNA commence par W")
+    assertContains(response, "Ce SIRET n&#x27;est pas valide (clé de contrôle).")
+    organisation.refresh_from_db()
+    assert organisation.siret != "73282932000075"
+
+
+def test_editing_an_organisation_goes_through_the_service(as_user, carrier):
+    organisation = carrier.organisation
+    response = as_user(carrier.user).post(
+        edit_url(organisation),
+        organisation_data(organisation, name="Régie de quartier", siret="732 829 320 00074"),
+        follow=True,
+    )
+    assertRedirects(response, organisation.get_absolute_url())
+    assertContains(response, "L&#x27;organisation a été enregistrée.")
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.siret) == ("Régie de quartier", "73282932000074")
+    assert organisation.history.latest().history_user == carrier.user
+
+
+def test_organisation_history_shows_author_date_and_changed_fields(as_user, carrier):
+    organisation = carrier.organisation
+    carrier.user.first_name, carrier.user.last_name = "Inès", "Roux"
+    carrier.user.save()
+    client = as_user(carrier.user)
+    client.post(edit_url(organisation), organisation_data(organisation, acronym="ADH"))
+    page = soup(client.get(organisation.get_absolute_url()))
+    table = page.find("caption", string=lambda s: s and "Qui a modifié" in s).parent
+    rows = table.select("tbody tr")
+    assert len(rows) == 2  # creation by the factory, then the change
+    latest = [text_of(td) for td in rows[0].find_all("td")]
+    assert "Inès Roux" in latest[1]
+    assert latest[2] == "Modification"
+    assert "Sigle" in latest[3]
+    assert "ADH" in latest[3]
+
+
+# People and roles of a contract
+
+
+def test_a_project_lead_opens_the_roles_page(as_user, contract, lead):
+    instructor = RoleAssignmentFactory(contract=contract, funder_instructor=True, granted_by=lead)
+    RoleAssignmentFactory(funder_instructor=True)  # another contract
+    page = soup(as_user(lead).get(roles_url(contract)))
+    assert [h1.get_text(strip=True) for h1 in page.find_all("h1")] == ["Personnes et rôles"]
+    rows = page.select("main table tbody tr")
+    assert len(rows) == 2
+    assert lead.email in text_of(rows[0])  # chef·fe de projet first, in the roles' order
+    row = next(r for r in rows if instructor.user.email in text_of(r))
+    assert "Instructeur·rice d'un financeur" in text_of(row)
+    assert str(instructor.organisation) in text_of(row)
+    assert lead.get_full_name() in text_of(row)
+    assert row.find("form", action=revoke_url(instructor))
+
+
+@pytest.mark.parametrize(
+    "trait", ["prefect_delegate", "observer", "carrier", "funder_instructor", "citizen_council"]
+)
+def test_other_roles_get_403_on_the_roles_page(as_user, contract, trait):
+    user = RoleAssignmentFactory(contract=contract, **{trait: True}).user
+    client = as_user(user)
+    assert client.get(roles_url(contract)).status_code == 403
+    response = client.post(roles_url(contract), {"email": "x@example.org", "role": "observer"})
+    assert response.status_code == 403
+    assert mail.outbox == []
+
+
+def test_a_project_lead_of_another_contract_gets_403(as_user, contract):
+    other_lead = RoleAssignmentFactory().user
+    assert as_user(other_lead).get(roles_url(contract)).status_code == 403
+
+
+def test_anonymous_people_are_sent_to_login_from_the_roles_page(client, contract):
+    assertRedirects(
+        client.get(roles_url(contract)),
+        f"/connexion/?next={roles_url(contract)}",
+        fetch_redirect_response=False,
+    )
+
+
+def test_an_administrator_opens_the_roles_page(as_user, contract):
+    assert as_user(UserFactory(admin=True)).get(roles_url(contract)).status_code == 200
+
+
+def test_roles_page_of_an_unknown_contract_is_404(as_user):
+    assert as_user(UserFactory(admin=True)).get("/contrats/inconnu/roles/").status_code == 404
+
+
+def test_roles_page_queries(as_user, contract, lead, django_assert_max_num_queries):
+    for trait in ["funder_instructor", "carrier", "observer", "prefect_delegate"] * 3:
+        RoleAssignmentFactory(contract=contract, granted_by=lead, **{trait: True})
+    OrganisationFactory.create_batch(10)
+    client = as_user(lead)
+    with django_assert_max_num_queries(10):
+        response = client.get(roles_url(contract))
+    assert len(soup(response).select("main table tbody tr")) == 13
+
+
+def test_a_project_lead_invites_and_grants(as_user, contract, lead):
+    caf = OrganisationFactory(funder=True)
+    response = as_user(lead).post(
+        roles_url(contract),
+        {
+            "email": "Instructrice@example.org",
+            "first_name": "Inès",
+            "last_name": "Roux",
+            "role": ContractRole.FUNDER_INSTRUCTOR,
+            "organisation": caf.pk,
+        },
+        follow=True,
+    )
+    assertRedirects(response, roles_url(contract))
+    assignment = RoleAssignment.objects.get(user__email="instructrice@example.org")
+    assert (assignment.contract, assignment.role, assignment.organisation) == (
+        contract,
+        ContractRole.FUNDER_INSTRUCTOR,
+        caf,
+    )
+    assert assignment.granted_by == lead
+    assert assignment.user.get_full_name() == "Inès Roux"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["instructrice@example.org"]
+    alert = text_of(soup(response).select_one(".fr-alert--success"))
+    assert alert.startswith("Invitation envoyée à instructrice@example.org")
+    assert set(Event.objects.values_list("verb", flat=True)) == {"user_invited", "role_granted"}
+
+
+@pytest.mark.parametrize("role", [ContractRole.FUNDER_INSTRUCTOR, ContractRole.CARRIER])
+def test_inviting_without_the_required_organisation_shows_the_error(as_user, contract, lead, role):
+    response = as_user(lead).post(roles_url(contract), {"email": "a@example.org", "role": role})
+    assert response.status_code == 200
+    assert "s'exerce pour une organisation" in response.context["form"].errors["organisation"][0]
+    assertContains(response, "s&#x27;exerce pour une organisation")
+    assert mail.outbox == []
+    assert not RoleAssignment.objects.filter(user__email="a@example.org").exists()
+
+
+def test_service_errors_are_shown_in_the_form(as_user, contract, lead, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from quartiers.access import services
+
+    def refuse(**kwargs):
+        raise ValidationError("Règle métier non respectée.")
+
+    monkeypatch.setattr(services, "grant_role", refuse)
+    response = as_user(lead).post(
+        roles_url(contract), {"email": "a@example.org", "role": ContractRole.OBSERVER}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["Règle métier non respectée."]
+    assertContains(response, "Règle métier non respectée.")
+    # The invitation and the grant are one transaction.
+    assert not RoleAssignment.objects.filter(user__email="a@example.org").exists()
+
+
+def test_invalid_email_is_refused(as_user, contract, lead):
+    response = as_user(lead).post(
+        roles_url(contract), {"email": "pas-une-adresse", "role": ContractRole.OBSERVER}
+    )
+    assert response.context["form"].errors["email"]
+    assert mail.outbox == []
+
+
+def test_a_project_lead_revokes_a_role(as_user, contract, lead):
+    observer = RoleAssignmentFactory(contract=contract, observer=True)
+    client = as_user(lead)
+    assert client.get(revoke_url(observer)).status_code == 405
+    response = client.post(revoke_url(observer), follow=True)
+    assertRedirects(response, roles_url(contract))
+    assert not RoleAssignment.objects.filter(pk=observer.pk).exists()
+    assertContains(response, "Rôle « observateur·rice » retiré")
+    event = Event.objects.get(verb="role_revoked")
+    assert (event.contract, event.actor) == (contract, lead)
+
+
+def test_revoking_needs_the_right_to_manage_roles(as_user, contract):
+    observer = RoleAssignmentFactory(contract=contract, observer=True)
+    delegate = RoleAssignmentFactory(contract=contract, prefect_delegate=True).user
+    assert as_user(delegate).post(revoke_url(observer)).status_code == 403
+    assert RoleAssignment.objects.filter(pk=observer.pk).exists()
+
+
+def test_revoking_a_role_of_another_contract_is_404(as_user, contract, lead):
+    elsewhere = RoleAssignmentFactory(contract=ContractFactory(), observer=True)
+    url = f"/contrats/{contract.slug}/roles/{elsewhere.pk}/retirer/"
+    assert as_user(lead).post(url).status_code == 404
+    assert RoleAssignment.objects.filter(pk=elsewhere.pk).exists()
+
+
+def test_organisation_choices_are_all_organisations(as_user, contract, lead):
+    organisations = OrganisationFactory.create_batch(3)
+    form = as_user(lead).get(roles_url(contract)).context["form"]
+    choices = set(form.fields["organisation"].queryset)
+    assert set(organisations) <= choices
+    assert choices == set(Organisation.objects.all())
+
+
+def test_membership_alone_gives_access_to_the_organisation(as_user):
+    membership = MembershipFactory()
+    response = as_user(membership.user).get(membership.organisation.get_absolute_url())
+    assert response.status_code == 200
+    assertContains(response, edit_url(membership.organisation))
