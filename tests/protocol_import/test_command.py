@@ -30,8 +30,9 @@ def test_json_follows_the_schema(capsys):
     call_command("import_protocol", str(SEED), "--json")
     payload = json.loads(capsys.readouterr().out)
     assert set(payload) == {
-        "document",
+        "source",
         "contract",
+        "amendments",
         "pillars",
         "priorities",
         "governance_bodies",
@@ -41,14 +42,16 @@ def test_json_follows_the_schema(capsys):
         "engagements",
         "warnings",
     }
-    assert set(payload["document"]) == {"name", "sha256", "title"}
+    assert set(payload["source"]) == {"name", "sha256", "title", "format"}
     assert payload["contract"]["signed_on"] == "2015-07-01"
-    assert payload["contract"]["ends_on"] == "2022-12-31"
+    assert payload["contract"]["ends_on"] == "2020-12-31"  # before the prolongation
+    assert [a["ends_on"] for a in payload["amendments"]] == ["2022-12-31"]
     assert len(payload["engagements"]) == 17
-    assert all(set(e["source"]) == {"line"} for e in payload["engagements"])
+    assert all(isinstance(e["line"], int) for e in payload["engagements"])
     roles = {r["role"] for e in payload["engagements"] for r in e["roles"]}
     assert roles == {"lead", "associate", "unspecified"}
-    assert {"code": "ETAT", "name": "État"} in payload["partners"]
+    etat = next(p for p in payload["partners"] if p["code"] == "ETAT")
+    assert (etat["name"], etat["kind"], etat["parent"]) == ("État", "state", None)
     assert Contract.objects.count() == 0
 
 

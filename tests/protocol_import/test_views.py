@@ -30,7 +30,9 @@ def test_preview_then_apply(client, loriol, project_lead, seed_bytes):
     preview = client.post(url, {"document": upload})
     assert preview.status_code == 200
     page = preview.content.decode()
-    assert f"engagement {engagement.number} : rôles modifiés" in page
+    assert f"engagement {engagement.number}</th>" in page
+    assert "rôle ETAT</td>" in page
+    assert "<td>chef de file</td>" in page and "<td>partenaire associé</td>" in page
     assert "Appliquer l" in page  # the form that applies the staged document
     role = engagement.roles.get(partner__code="ETAT")
     assert role.role == "lead"  # nothing written by the preview

@@ -41,8 +41,8 @@ def protocol_bytes() -> bytes:
 @transaction.atomic
 def load(*, apply: bool):
     """Import the protocol, publish it and create the demo people; returns the import report."""
-    extraction = importer.extract_file(name=DEMO_PROTOCOL, data=protocol_bytes())
-    report = importer.import_protocol(extraction=extraction, apply=apply)
+    run = importer.apply_import if apply else importer.preview_import
+    report = run(name=DEMO_PROTOCOL, data=protocol_bytes())
     if not apply or report.contract is None:
         return report, []
     contract = report.contract
