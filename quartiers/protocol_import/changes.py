@@ -112,7 +112,7 @@ def _amendments(old: ImportedContent, new: ImportedContent) -> list[Change]:
         {key(a): a for a in new.amendments},
         {"title": "titre", "ends_on": "nouvelle date de fin"},
         lambda a: f"{show(a.kind)} jusqu'au {show(a.ends_on)}",
-        subject=lambda a: f"{show(a.kind)} {show(a.title)}",
+        subject=lambda a: f"{show(a.kind)} (début {show(a.starts_on)})",
     )
 
 
