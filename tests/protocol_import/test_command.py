@@ -26,6 +26,23 @@ def test_apply_then_apply_again(capsys):
     assert Contract.objects.count() == 1
 
 
+def test_dry_run_of_a_changed_document_shows_before_and_after(capsys, tmp_path):
+    call_command("import_protocol", str(SEED), "--apply")
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("Asseoir l'agrément"))
+    cells = lines[index].split("\t")
+    cells[5] = "x"  # the CAF becomes an associate partner
+    lines[index] = "\t".join(cells)
+    changed = tmp_path / "modifie.txt"
+    changed.write_text("\n".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    call_command("import_protocol", str(changed))
+    out = capsys.readouterr().out
+    assert "Changements (1) :" in out
+    assert "rôle CAF : chef de file → partenaire associé" in out
+    assert "Essai à blanc" in out
+
+
 def test_json_follows_the_schema(capsys):
     call_command("import_protocol", str(SEED), "--json")
     payload = json.loads(capsys.readouterr().out)
