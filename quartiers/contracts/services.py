@@ -163,7 +163,12 @@ def _contract_fields(data: ContractData, epci: Epci | None) -> dict:
 def sync_imported_content(
     *, contract: Contract | None, slug: str, content: ImportedContent, lines: Sequence[str]
 ) -> Contract:
-    """Make the contract (created when None) hold `content`, touching only what changed."""
+    """Make the contract (created when None) hold `content`, touching only what changed.
+
+    `content.source` names the document read (a `SourceDocument` with its `lines`); rows are
+    matched by natural keys (partner code, pillar name, engagement number, imported amendment
+    by kind and start), and a row left as it was keeps its provenance.
+    """
     info = content.source
     source, _ = SourceDocument.objects.update_or_create(
         sha256=info.sha256,

@@ -34,12 +34,6 @@ class Change:
     before: str | None
     after: str | None
 
-    @property
-    def kind(self) -> str:
-        if self.before is None:
-            return "added"
-        return "removed" if self.after is None else "changed"
-
     def __str__(self) -> str:
         where = f"{self.subject}, {self.field}" if self.field else self.subject
         if self.before is None:

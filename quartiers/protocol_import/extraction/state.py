@@ -90,10 +90,10 @@ class Draft:
         doc = self.document
         amendments = ()
         if self.is_amendment and self.ends_on:
-            kind = AmendmentKind.PROTOCOL if "protocole" in self.title.lower() else None
+            protocol = "protocole" in self.title.lower()
             amendments = (
                 AmendmentData(
-                    kind=kind or AmendmentKind.AMENDMENT,
+                    kind=AmendmentKind.PROTOCOL if protocol else AmendmentKind.AMENDMENT,
                     title=self.title[:500],
                     starts_on=date(self.period[0], 1, 1) if self.period else None,
                     ends_on=self.ends_on,
