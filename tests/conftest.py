@@ -21,8 +21,7 @@ def loriol(db, seed_bytes):
     """The Loriol protocol, imported through the real service and published (as in the demo)."""
     from quartiers.protocol_import import services
 
-    extraction = services.extract_file(name=SEED.name, data=seed_bytes)
-    contract = services.import_protocol(extraction=extraction, apply=True).contract
+    contract = services.apply_import(name=SEED.name, data=seed_bytes).contract
     contract.is_published = True
     contract.save(update_fields=["is_published"])
     return contract

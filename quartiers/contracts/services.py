@@ -1,13 +1,25 @@
 """Business operations on contracts. Imports and the admin go through these functions."""
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Max
 
 from quartiers.accounts.services import organisation_for_partner
-from quartiers.contracts.enums import PriorityKind
+from quartiers.contracts.content import (
+    AmendmentData,
+    ContractData,
+    ContributionData,
+    EngagementData,
+    GlossaryData,
+    ImportedContent,
+    PartnerData,
+    PriorityData,
+    RoleData,
+    SourceInfo,
+    WarningData,
+    sorted_roles,
+)
 from quartiers.contracts.models import (
     Contract,
     Epci,
@@ -16,22 +28,6 @@ from quartiers.contracts.models import (
     SourceDocument,
     Theme,
 )
-
-
-@dataclass
-class ImportedContent:
-    """What an import brings, in the shape of `protocol_import.extraction` objects."""
-
-    territory: str
-    amendment: dict | None
-    pillars: list[str]
-    priorities: list[Any]
-    governance_bodies: list[str]
-    partners: list[Any]
-    glossary: dict[str, str]
-    contributions: list[Any]
-    engagements: list[Any]
-    warnings: list[Any]
 
 
 def effective_end(contract: Contract):
@@ -46,60 +42,67 @@ def effective_end(contract: Contract):
     return max((d for d in (contract.ends_on, prolonged) if d), default=None)
 
 
-def snapshot(contract: Contract) -> dict:
-    """The stored contract in the shape of an extraction's JSON (see protocol_import)."""
-    end = effective_end(contract)
-    priorities = list(contract.priorities.all())
+def snapshot(contract: Contract) -> ImportedContent:
+    """The contract's imported content as stored, comparable with what a document gives."""
+    source = contract.source_document
     engagements = contract.engagements.with_grid().order_by("number")
-    return {
-        "contract": {
-            "name": contract.name,
-            "territory": contract.territory,
-            "epci": contract.epci.name if contract.epci else None,
-            "signed_on": contract.signed_on.isoformat() if contract.signed_on else None,
-            "ends_on": end.isoformat() if end else None,
-        },
-        "pillars": [p.name for p in contract.pillars.all()],
-        "priorities": {
-            kind: [p.label for p in priorities if p.kind == kind]
-            for kind in (PriorityKind.THEMATIC, PriorityKind.TRANSVERSAL)
-        },
-        "governance_bodies": [b.name for b in contract.governance_bodies.all()],
-        "partners": [{"code": p.code, "name": p.name or None} for p in contract.partners.all()],
-        "glossary": [{"acronym": g.acronym, "meaning": g.meaning} for g in contract.glossary.all()],
-        "contributions": [
-            {"partner": c.partner.code, "text": c.text}
-            for c in contract.contributions.select_related("partner")
-        ],
-        "engagements": [
-            {
-                "section": e.pillar.name,
-                "theme": e.theme.name if e.theme else None,
-                "text": e.text,
-                "roles": [
-                    {
-                        "partner": r.partner.code,
-                        "service": r.service.code if r.service else None,
-                        "role": r.role,
-                    }
+    return ImportedContent(
+        source=SourceInfo(source.name, source.sha256, source.title, source.format)
+        if source
+        else None,
+        contract=ContractData(
+            name=contract.name,
+            territory=contract.territory,
+            epci=contract.epci.name if contract.epci else None,
+            signed_on=contract.signed_on,
+            starts_on=contract.starts_on,
+            ends_on=contract.ends_on,
+            generation=contract.generation,
+        ),
+        amendments=tuple(
+            AmendmentData(a.kind, a.title, a.starts_on, a.ends_on, a.source_line)
+            for a in contract.amendments.exclude(source_document=None)
+        ),
+        pillars=tuple(p.name for p in contract.pillars.order_by("position")),
+        priorities=tuple(
+            PriorityData(p.kind, p.label, p.details, p.source_line)
+            for p in contract.priorities.order_by("position")
+        ),
+        governance_bodies=tuple(b.name for b in contract.governance_bodies.order_by("position")),
+        partners=tuple(
+            PartnerData(
+                p.code,
+                p.name,
+                p.kind,
+                p.parent.code if p.parent else None,
+                p.is_grid_column,
+                p.source_line,
+            )
+            for p in contract.partners.exclude(source_document=None).select_related("parent")
+        ),
+        glossary=tuple(GlossaryData(g.acronym, g.meaning) for g in contract.glossary.all()),
+        contributions=tuple(
+            ContributionData(c.partner.code, c.title, c.text, c.source_line)
+            for c in contract.contributions.select_related("partner").order_by("position")
+        ),
+        engagements=tuple(
+            EngagementData(
+                pillar=e.pillar.name,
+                theme=e.theme.name if e.theme else None,
+                text=e.text,
+                roles=sorted_roles(
+                    RoleData(r.partner.code, r.service.code if r.service else None, r.role)
                     for r in e.roles.all()
-                ],
-            }
+                ),
+                line=e.source_line,
+                raw_cells=tuple(e.raw_cells),
+            )
             for e in engagements
-        ],
-    }
-
-
-@transaction.atomic
-def save_contract(
-    *, contract: Contract | None, slug: str, epci_name: str | None, **fields
-) -> Contract:
-    if epci_name:
-        fields["epci"], _ = Epci.objects.get_or_create(name=epci_name)
-    if contract is None:
-        return Contract.objects.create(slug=slug, **fields)
-    _update(contract, fields)
-    return contract
+        ),
+        warnings=tuple(
+            WarningData(w.code, w.message, w.line) for w in contract.import_warnings.all()
+        ),
+    )
 
 
 def _update(obj, values: dict) -> bool:
@@ -111,22 +114,31 @@ def _update(obj, values: dict) -> bool:
     return bool(changed)
 
 
+def _differs(obj, values: dict) -> bool:
+    return any(getattr(obj, name) != value for name, value in values.items())
+
+
 class _Sync:
-    """Create, update or mark stale the rows of one relation, keyed by natural keys."""
+    """Create, update or delete the rows of one relation, keyed by natural keys.
+
+    `provenance` (source document, line, raw cells) is written with new rows and with rows
+    whose values change; a row the new document leaves as it was keeps the provenance of the
+    document it was first read from, so re-importing writes nothing.
+    """
 
     def __init__(self, queryset, key_fields: tuple[str, ...]):
         self.model = queryset.model
         self.key_fields = key_fields
         self.existing = {tuple(getattr(o, f) for f in key_fields): o for o in queryset}
-        self.kept: dict[tuple, Any] = {}
+        self.kept: dict[tuple, object] = {}
 
-    def put(self, **values):
+    def put(self, provenance: dict, **values):
         key = tuple(values[f] for f in self.key_fields)
         obj = self.existing.pop(key, None)
         if obj is None:
-            obj = self.model.objects.create(**values)
-        else:
-            _update(obj, values)
+            obj = self.model.objects.create(**values, **provenance)
+        elif _differs(obj, values):
+            _update(obj, values | provenance)
         self.kept[key] = obj
         return obj
 
@@ -135,58 +147,101 @@ class _Sync:
             obj.delete()
 
 
+def _contract_fields(data: ContractData, epci: Epci | None) -> dict:
+    return {
+        "name": data.name,
+        "territory": data.territory,
+        "epci": epci,
+        "signed_on": data.signed_on,
+        "starts_on": data.starts_on,
+        "ends_on": data.ends_on,
+        "generation": data.generation,
+    }
+
+
 @transaction.atomic
-def sync_imported_content(*, contract: Contract, source: SourceDocument, data: ImportedContent):
-    """Make the contract's imported content match `data`, touching only what changed."""
-    provenance = {"contract": contract, "source_document": source}
-    if data.territory and not contract.qpvs.exists():
-        Qpv.objects.create(contract=contract, name=data.territory)
-    if data.amendment:
-        amendments = _Sync(contract.amendments.filter(source_document=source), ("title",))
-        amendments.put(**provenance, **data.amendment)
+def sync_imported_content(
+    *, contract: Contract | None, slug: str, content: ImportedContent, lines: Sequence[str]
+) -> Contract:
+    """Make the contract (created when None) hold `content`, touching only what changed.
+
+    `content.source` names the document read (a `SourceDocument` with its `lines`); rows are
+    matched by natural keys (partner code, pillar name, engagement number, imported amendment
+    by kind and start), and a row left as it was keeps its provenance.
+    """
+    info = content.source
+    source, _ = SourceDocument.objects.update_or_create(
+        sha256=info.sha256,
+        defaults={"name": info.name, "title": info.title, "format": info.format, "lines": lines},
+    )
+    epci = None
+    if content.contract.epci:
+        epci, _ = Epci.objects.get_or_create(name=content.contract.epci)
+    fields = _contract_fields(content.contract, epci) | {"source_document": source}
+    if contract is None:
+        contract = Contract.objects.create(slug=slug, **fields)
+    else:
+        _update(contract, fields)
+    if content.contract.territory and not contract.qpvs.exists():
+        Qpv.objects.create(contract=contract, name=content.contract.territory)
+
+    def origin(line=None, **more):
+        return {"source_document": source, "source_line": line, **more}
+
+    amendments = _Sync(contract.amendments.exclude(source_document=None), ("kind", "starts_on"))
+    for a in content.amendments:
+        amendments.put(
+            origin(a.line),
+            contract=contract,
+            kind=a.kind,
+            title=a.title,
+            starts_on=a.starts_on,
+            ends_on=a.ends_on,
+        )
+    amendments.delete_stale()
 
     partners = _Sync(contract.partners.exclude(source_document=None), ("code",))
-    for position, p in enumerate(data.partners):
+    for position, p in enumerate(content.partners):
         partners.put(
-            **provenance,
+            origin(p.line),
+            contract=contract,
             code=p.code,
-            name=p.name or "",
+            name=p.name,
             kind=p.kind,
             is_grid_column=p.is_grid_column,
             position=position,
-            source_line=p.line,
         )
     by_code = {p.code: p for p in contract.partners.select_related("organisation")}
-    for p in data.partners:
+    for p in content.partners:
         _update(by_code[p.code], {"parent": by_code.get(p.parent) if p.parent else None})
-    _link_organisations([by_code[p.code] for p in data.partners])
+    _link_organisations([by_code[p.code] for p in content.partners])
 
     pillars = _Sync(contract.pillars.all(), ("name",))
-    for position, name in enumerate(data.pillars):
-        line = next((e.line for e in data.engagements if e.section == name), None)
-        pillars.put(**provenance, name=name, position=position, source_line=line)
+    for position, name in enumerate(content.pillars):
+        line = next((e.line for e in content.engagements if e.pillar == name), None)
+        pillars.put(origin(line), contract=contract, name=name, position=position)
     pillar_of = {p.name: p for p in pillars.kept.values()}
     themes = _Sync(Theme.objects.filter(pillar__contract=contract), ("pillar", "name"))
-    for position, (section, name) in enumerate(
-        dict.fromkeys((e.section, e.theme) for e in data.engagements if e.theme)
+    for position, (pillar, name) in enumerate(
+        dict.fromkeys((e.pillar, e.theme) for e in content.engagements if e.theme)
     ):
-        themes.put(pillar=pillar_of[section], name=name, position=position)
+        themes.put({}, pillar=pillar_of[pillar], name=name, position=position)
     theme_of = {(t.pillar.name, t.name): t for t in themes.kept.values()}
 
     engagements = _Sync(contract.engagements.all(), ("number",))
-    for number, e in enumerate(data.engagements, start=1):
+    for number, e in enumerate(content.engagements, start=1):
         engagement = engagements.put(
-            **provenance,
+            origin(e.line, raw_cells=list(e.raw_cells)),
+            contract=contract,
             number=number,
-            pillar=pillar_of[e.section],
-            theme=theme_of.get((e.section, e.theme)),
+            pillar=pillar_of[e.pillar],
+            theme=theme_of.get((e.pillar, e.theme)),
             text=e.text,
-            source_line=e.line,
-            raw_cells=e.raw_cells,
         )
         roles = _Sync(engagement.roles.all(), ("partner", "service"))
         for r in e.roles:
             roles.put(
+                {},
                 engagement=engagement,
                 partner=by_code[r.partner],
                 service=by_code.get(r.service) if r.service else None,
@@ -201,38 +256,33 @@ def sync_imported_content(*, contract: Contract, source: SourceDocument, data: I
     _replace_ordered(
         contract.priorities.all(),
         [
-            {
-                **provenance,
-                "kind": p.kind,
-                "label": p.label,
-                "details": p.details,
-                "source_line": p.line,
-            }
-            for p in data.priorities
+            (origin(p.line), {"kind": p.kind, "label": p.label, "details": p.details})
+            for p in content.priorities
         ],
+        contract,
     )
     _replace_ordered(
         contract.governance_bodies.all(),
-        [{**provenance, "name": name} for name in data.governance_bodies],
+        [(origin(), {"name": name}) for name in content.governance_bodies],
+        contract,
     )
     glossary = _Sync(contract.glossary.all(), ("acronym",))
-    for acronym, meaning in data.glossary.items():
-        glossary.put(**provenance, acronym=acronym, meaning=meaning)
+    for g in content.glossary:
+        glossary.put(origin(), contract=contract, acronym=g.acronym, meaning=g.meaning)
     glossary.delete_stale()
     _replace_ordered(
         contract.contributions.all(),
         [
-            {
-                **provenance,
-                "partner": by_code[c.partner],
-                "title": c.title[:300],
-                "text": c.text,
-                "source_line": c.line,
-            }
-            for c in data.contributions
+            (
+                origin(c.line),
+                {"partner": by_code[c.partner], "title": c.title[:300], "text": c.text},
+            )
+            for c in content.contributions
         ],
+        contract,
     )
-    _replace_warnings(contract, source, data.warnings)
+    _sync_warnings(contract, source, content.warnings)
+    return contract
 
 
 def _link_organisations(partners) -> None:
@@ -247,28 +297,33 @@ def _link_organisations(partners) -> None:
         partner.save(update_fields=["organisation"])
 
 
-def _replace_ordered(queryset, rows: list[dict]) -> None:
+def _replace_ordered(queryset, rows: list[tuple[dict, dict]], contract: Contract) -> None:
     """Sync a list whose identity is its order (priorities, bodies, contributions)."""
     sync = _Sync(queryset, ("position",))
-    for position, values in enumerate(rows):
-        sync.put(position=position, **values)
+    for position, (provenance, values) in enumerate(rows):
+        sync.put(provenance, contract=contract, position=position, **values)
     sync.delete_stale()
 
 
-def _replace_warnings(contract: Contract, source: SourceDocument, warnings) -> None:
-    reviewed = set(contract.import_warnings.filter(reviewed=True).values_list("code", "message"))
-    contract.import_warnings.all().delete()
-    ImportWarning.objects.bulk_create(
-        ImportWarning(
-            contract=contract,
-            source_document=source,
-            code=w.code,
-            message=w.message,
-            line=w.line,
-            reviewed=(w.code, w.message) in reviewed,
-        )
-        for w in warnings
-    )
+def _sync_warnings(contract: Contract, source: SourceDocument, warnings) -> None:
+    """Keep the warnings still raised (and whether they were reviewed), add the new ones."""
+    existing = {(w.code, w.message, w.line): w for w in contract.import_warnings.all()}
+    reviewed = {(w.code, w.message) for w in existing.values() if w.reviewed}
+    new = []
+    for w in dict.fromkeys(warnings):
+        if existing.pop((w.code, w.message, w.line), None) is None:
+            new.append(
+                ImportWarning(
+                    contract=contract,
+                    source_document=source,
+                    code=w.code,
+                    message=w.message,
+                    line=w.line,
+                    reviewed=(w.code, w.message) in reviewed,
+                )
+            )
+    ImportWarning.objects.filter(pk__in=[w.pk for w in existing.values()]).delete()
+    ImportWarning.objects.bulk_create(new)
 
 
 def publish_contract(*, contract: Contract, published: bool = True) -> None:

@@ -21,8 +21,8 @@ def protocol_bytes() -> bytes:
 def load(*, apply: bool):
     """Import the protocol, publish it, create the people and the programming; returns the
     import report and the people (none on a dry run)."""
-    extraction = importer.extract_file(name=DEMO_PROTOCOL, data=protocol_bytes())
-    report = importer.import_protocol(extraction=extraction, apply=apply)
+    run = importer.apply_import if apply else importer.preview_import
+    report = run(name=DEMO_PROTOCOL, data=protocol_bytes())
     if not apply or report.contract is None:
         return report, []
     contract = report.contract

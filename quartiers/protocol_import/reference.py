@@ -8,8 +8,10 @@ from quartiers.core.enums import OrganisationKind
 
 STATE_CODE = "ETAT"
 
-# Column labels that designate the same partner.
-CODE_ALIASES = {"E": STATE_CODE, "ETAT": STATE_CODE, "STATE": STATE_CODE, "PREFECTURE": STATE_CODE}
+# Labels that designate the same partner.
+CODE_ALIASES = {"ETAT": STATE_CODE, "STATE": STATE_CODE, "PREFECTURE": STATE_CODE}
+# A grid column headed by this one letter is read as the State, with a warning.
+STATE_LETTER = "E"
 
 KNOWN_PARTNERS: dict[str, tuple[str, str]] = {
     "ETAT": ("État", OrganisationKind.STATE),

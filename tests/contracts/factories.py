@@ -5,6 +5,19 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from quartiers.contracts.content import (
+    AmendmentData,
+    ContractData,
+    ContributionData,
+    EngagementData,
+    GlossaryData,
+    ImportedContent,
+    PartnerData,
+    PriorityData,
+    RoleData,
+    SourceInfo,
+    WarningData,
+)
 from quartiers.contracts.enums import Generation, Role
 from quartiers.contracts.models import (
     Amendment,
@@ -129,3 +142,50 @@ class EngagementRoleFactory(DjangoModelFactory):
     class Params:
         associate = factory.Trait(role=Role.ASSOCIATE)
         unspecified = factory.Trait(role=Role.UNSPECIFIED)
+
+
+def imported_content(
+    *, sha="a" * 64, line=4, role="lead", ends_on=datetime.date(2026, 12, 31)
+) -> ImportedContent:
+    """A small imported content (one pillar, one engagement), as an import would give."""
+    return ImportedContent(
+        source=SourceInfo("avenant.txt", sha, "Avenant « Les Tilleuls »", "txt"),
+        contract=ContractData(
+            name="Contrat de ville « Les Tilleuls »",
+            territory="Les Tilleuls",
+            epci="Communauté d'agglomération Rives du Lac",
+            signed_on=datetime.date(2015, 3, 12),
+            starts_on=datetime.date(2015, 3, 12),
+            ends_on=datetime.date(2020, 12, 31),
+            generation="2015",
+        ),
+        amendments=(AmendmentData("amendment", "Avenant", datetime.date(2024, 1, 1), ends_on, 1),),
+        pillars=("Habitat",),
+        priorities=(PriorityData("thematic", "Santé", "", line),),
+        governance_bodies=("Comité de pilotage",),
+        partners=(
+            PartnerData("ETAT", "État", "state", None, True, line),
+            PartnerData(
+                "DDT",
+                "Direction départementale des territoires",
+                "state_service",
+                "ETAT",
+                False,
+                line,
+            ),
+            PartnerData("VILLE", "Ville", "commune", None, True, line),
+        ),
+        glossary=(GlossaryData("DDT", "Direction départementale des territoires"),),
+        contributions=(ContributionData("VILLE", "Ville", "La ville s'engage.", line),),
+        engagements=(
+            EngagementData(
+                "Habitat",
+                None,
+                "Rénover l'éclairage des cheminements piétons",
+                (RoleData("ETAT", "DDT", role), RoleData("VILLE", None, "associate")),
+                line,
+                ("Rénover…", "X DDT", "x"),
+            ),
+        ),
+        warnings=(WarningData("role_inferred", "X est lu comme chef de file.", line),),
+    )

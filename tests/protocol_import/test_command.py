@@ -26,12 +26,30 @@ def test_apply_then_apply_again(capsys):
     assert Contract.objects.count() == 1
 
 
+def test_dry_run_of_a_changed_document_shows_before_and_after(capsys, tmp_path):
+    call_command("import_protocol", str(SEED), "--apply")
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("Asseoir l'agrément"))
+    cells = lines[index].split("\t")
+    cells[5] = "x"  # the CAF becomes an associate partner
+    lines[index] = "\t".join(cells)
+    changed = tmp_path / "modifie.txt"
+    changed.write_text("\n".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    call_command("import_protocol", str(changed))
+    out = capsys.readouterr().out
+    assert "Changements (1) :" in out
+    assert "rôle CAF : chef de file → partenaire associé" in out
+    assert "Essai à blanc" in out
+
+
 def test_json_follows_the_schema(capsys):
     call_command("import_protocol", str(SEED), "--json")
     payload = json.loads(capsys.readouterr().out)
     assert set(payload) == {
-        "document",
+        "source",
         "contract",
+        "amendments",
         "pillars",
         "priorities",
         "governance_bodies",
@@ -41,14 +59,16 @@ def test_json_follows_the_schema(capsys):
         "engagements",
         "warnings",
     }
-    assert set(payload["document"]) == {"name", "sha256", "title"}
+    assert set(payload["source"]) == {"name", "sha256", "title", "format"}
     assert payload["contract"]["signed_on"] == "2015-07-01"
-    assert payload["contract"]["ends_on"] == "2022-12-31"
+    assert payload["contract"]["ends_on"] == "2020-12-31"  # before the prolongation
+    assert [a["ends_on"] for a in payload["amendments"]] == ["2022-12-31"]
     assert len(payload["engagements"]) == 17
-    assert all(set(e["source"]) == {"line"} for e in payload["engagements"])
+    assert all(isinstance(e["line"], int) for e in payload["engagements"])
     roles = {r["role"] for e in payload["engagements"] for r in e["roles"]}
     assert roles == {"lead", "associate", "unspecified"}
-    assert {"code": "ETAT", "name": "État"} in payload["partners"]
+    etat = next(p for p in payload["partners"] if p["code"] == "ETAT")
+    assert (etat["name"], etat["kind"], etat["parent"]) == ("État", "state", None)
     assert Contract.objects.count() == 0
 
 

@@ -1,58 +1,20 @@
-"""Extraction rules, one at a time, on small synthetic protocols written as txt.
-
-None of these documents comes from the reference protocol: other territory, partners and
-texts, to show the rules are generic.
-"""
+"""Extraction rules, one at a time, on small synthetic protocols (see `synthetic.py`)."""
 
 import pytest
 
 from quartiers.protocol_import.documents import read_document
-from quartiers.protocol_import.extraction import Extraction, extract
-
-TITLE = "Avenant au contrat de ville « Les Tilleuls » pour la période 2024-2026"
-INTRO = (
-    "Le contrat de ville « Les Tilleuls » de la Communauté d'agglomération Rives du Lac, "
-    "signé le 12 mars 2015, est prolongé jusqu'au 31 décembre 2026."
+from quartiers.protocol_import.extraction import extract
+from tests.protocol_import.synthetic import (
+    INTRO,
+    SECTION,
+    TEXTS,
+    TITLE,
+    codes,
+    header,
+    protocol,
+    roles,
+    row,
 )
-SECTION = "Habitat et mobilité"
-TEXTS = [
-    "Ouvrir une maison des services publics au pied des immeubles de la résidence des Tilleuls",
-    "Créer une navette à la demande entre le quartier, la gare et la zone d'activités du Lac",
-    "Former des médiateurs de nuit issus du quartier et pérenniser leurs postes jusqu'en 2026",
-    "Rénover l'éclairage des cheminements piétons et associer les locataires au diagnostic",
-]
-
-
-def header(*labels: str, theme: bool = False, legend: bool = True) -> list[str]:
-    """Header rows of an engagement table: the legend (optional) then the partner labels."""
-    prefix = 2 if theme else 1
-    rest = [""] * (len(labels) - 1)
-    if not legend:
-        return ["\t".join(["Engagements", *[""] * (prefix - 1), *labels])]
-    return [
-        "\t".join(["Engagements", *[""] * (prefix - 1), "CHEFS DE FILE", *rest]),
-        "\t".join([*[""] * prefix, "PARTENAIRES ASSOCIÉS", *rest]),
-        "\t".join([*[""] * prefix, *labels]),
-    ]
-
-
-def row(*cells: str) -> str:
-    return "\t".join(cells)
-
-
-def protocol(*table: str, paragraphs: tuple[str, ...] = (), title: str = TITLE) -> Extraction:
-    lines = [title, "", INTRO, "", *paragraphs, "", SECTION, "", *table, ""]
-    lines += ["Article 4 : suivi", "", "Le suivi du présent avenant est annuel."]
-    return extract(read_document("avenant.txt", "\n".join(lines).encode("utf-8")))
-
-
-def roles(extraction: Extraction, index: int = 0) -> list[tuple[str, str | None, str]]:
-    engagement = extraction.to_json()["engagements"][index]
-    return sorted((r["partner"], r["service"], r["role"]) for r in engagement["roles"])
-
-
-def codes(extraction: Extraction) -> set[str]:
-    return {w.code for w in extraction.warnings}
 
 
 def test_capital_x_is_lead_and_small_x_is_associate():
@@ -63,13 +25,13 @@ def test_capital_x_is_lead_and_small_x_is_associate():
     )
     assert roles(ex, 0) == [("COMMUNE", None, "associate"), ("ETAT", None, "lead")]
     assert roles(ex, 1) == [("BAILLEUR", None, "lead"), ("ETAT", None, "associate")]
-    assert [e["section"] for e in ex.to_json()["engagements"]] == [SECTION, SECTION]
+    assert [e.pillar for e in ex.engagements] == [SECTION, SECTION]
 
 
 def test_service_after_the_mark_stays_under_the_column_partner():
     ex = protocol(*header("ETAT", "Commune"), row(TEXTS[0], "X ARS", "x"))
     assert roles(ex) == [("COMMUNE", None, "associate"), ("ETAT", "ARS", "lead")]
-    assert ex.partners["ARS"].parent == "ETAT"
+    assert ex.partner("ARS").parent == "ETAT"
     assert "ARS" not in {r.partner for r in ex.engagements[0].roles}
 
 
@@ -84,8 +46,8 @@ def test_two_services_after_the_mark_give_two_roles():
 def test_state_column_label_gives_partner_etat(label):
     ex = protocol(*header(label, "Commune"), row(TEXTS[2], "X", ""))
     assert roles(ex) == [("ETAT", None, "lead")]
-    assert "ETAT" in ex.partners
-    assert label == "ETAT" or label not in ex.partners
+    assert ex.partner("ETAT")
+    assert label == "ETAT" or ex.partner(label) is None
 
 
 @pytest.mark.parametrize(
@@ -115,13 +77,13 @@ def test_letter_spaced_theme_is_rebuilt_from_the_text(label, paragraph, theme):
         row("", TEXTS[1], "", "x"),
         paragraphs=(paragraph,),
     )
-    assert [e["theme"] for e in ex.to_json()["engagements"]] == [theme, theme]
+    assert [e.theme for e in ex.engagements] == [theme, theme]
     assert "theme_label" not in codes(ex)
 
 
 def test_letter_spaced_theme_missing_from_the_text_is_flagged():
     ex = protocol(*header("Etat", "Commune", theme=True), row("S P O R T S", TEXTS[0], "X", ""))
-    assert ex.to_json()["engagements"][0]["theme"] == "Sports"
+    assert ex.engagements[0].theme == "Sports"
     assert "theme_label" in codes(ex)
 
 
@@ -150,7 +112,7 @@ def test_legend_row_fills_glossary_and_is_not_an_engagement(legend):
         row(TEXTS[0], "X", "", ""),
         row(legend, "", "", ""),
     )
-    glossary = {g["acronym"]: g["meaning"] for g in ex.to_json()["glossary"]}
+    glossary = {g.acronym: g.meaning for g in ex.glossary}
     first, second = (p.split(":")[0].strip(" <p>") for p in legend.split(";")[:2])
     assert first in glossary
     assert second in glossary
@@ -166,7 +128,7 @@ def test_legend_defines_acronyms_of_the_other_column():
     )
     assert roles(ex) == [("ADIL", None, "unspecified"), ("ETAT", None, "lead")]
     assert "unknown_acronym" not in codes(ex)
-    assert ex.partners["ADIL"].name == "Agence départementale d'information sur le logement"
+    assert ex.partner("ADIL").name == "Agence départementale d'information sur le logement"
 
 
 def test_unknown_acronym_in_other_column_is_flagged():
@@ -182,7 +144,7 @@ def test_two_spellings_of_the_territory_are_flagged():
         row(TEXTS[0], "X", ""),
         paragraphs=("Le conseil citoyen « Les Tilleux » participe aux comités de pilotage.",),
     )
-    assert ex.territory == "Les Tilleuls"
+    assert ex.contract.territory == "Les Tilleuls"
     mismatch = [w for w in ex.warnings if w.code == "name_mismatch"]
     assert mismatch
     assert "Tilleux" in mismatch[0].message
@@ -205,17 +167,17 @@ def test_row_shifted_one_column_left_is_realigned():
         row("", TEXTS[2], "", "X", "", ""),
         paragraphs=("La mobilité des habitants est un enjeu.",),
     )
-    engagements = ex.to_json()["engagements"]
-    assert [e["text"] for e in engagements] == TEXTS[:3]
+    engagements = ex.engagements
+    assert [e.text for e in engagements] == TEXTS[:3]
     assert roles(ex, 1) == [
         ("COMMUNE", None, "lead"),
         ("ETAT", None, "associate"),
         ("FT", None, "unspecified"),
     ]
     assert roles(ex, 2) == [("COMMUNE", None, "lead")]
-    assert [e["theme"] for e in engagements] == ["Mobilité"] * 3
+    assert [e.theme for e in engagements] == ["Mobilité"] * 3
     realigned = [w for w in ex.warnings if w.code == "row_realigned"]
-    assert [w.line for w in realigned] == [engagements[1]["source"]["line"]]
+    assert [w.line for w in realigned] == [engagements[1].line]
 
 
 def test_long_theme_label_does_not_replace_the_engagement_text():
@@ -225,16 +187,16 @@ def test_long_theme_label_does_not_replace_the_engagement_text():
         row(label, TEXTS[0], "X", ""),
         row("", TEXTS[1], "", "x"),
     )
-    engagements = ex.to_json()["engagements"]
-    assert [e["text"] for e in engagements] == TEXTS[:2]
-    assert [e["theme"] for e in engagements] == [label, label]
+    engagements = ex.engagements
+    assert [e.text for e in engagements] == TEXTS[:2]
+    assert [e.theme for e in engagements] == [label, label]
     assert "row_realigned" not in codes(ex)
 
 
 def test_text_in_the_theme_column_with_empty_text_column_is_read():
     ex = protocol(*header("Etat", "Commune", theme=True), row(TEXTS[2], "", "x", "X"))
-    engagements = ex.to_json()["engagements"]
-    assert [e["text"] for e in engagements] == [TEXTS[2]]
+    engagements = ex.engagements
+    assert [e.text for e in engagements] == [TEXTS[2]]
     assert roles(ex) == [("COMMUNE", None, "lead"), ("ETAT", None, "associate")]
     assert "row_realigned" in codes(ex)
 
@@ -242,7 +204,7 @@ def test_text_in_the_theme_column_with_empty_text_column_is_read():
 def test_table_without_heading_is_filed_under_engagements():
     lines = [INTRO, "", *header("Etat", "Commune"), row(TEXTS[0], "X", "")]
     ex = extract(read_document("a.txt", "\n".join(lines).encode()))
-    assert ex.to_json()["engagements"][0]["section"] == "Engagements"
+    assert ex.engagements[0].pillar == "Engagements"
     assert "section_missing" in codes(ex)
 
 
@@ -251,7 +213,6 @@ def test_two_tables_give_two_sections_and_pillars():
     lines += [*header("Etat", "Région"), row(TEXTS[0], "X", "x"), ""]
     lines += ["Cadre de vie", "", *header("Etat", "Commune"), row(TEXTS[3], "", "X")]
     ex = extract(read_document("a.txt", "\n".join(lines).encode()))
-    data = ex.to_json()
-    assert [e["section"] for e in data["engagements"]] == ["Emploi et insertion", "Cadre de vie"]
-    assert data["pillars"] == ["Emploi et insertion", "Cadre de vie"]
+    assert [e.pillar for e in ex.engagements] == ["Emploi et insertion", "Cadre de vie"]
+    assert ex.pillars == ("Emploi et insertion", "Cadre de vie")
     assert roles(ex, 0) == [("ETAT", None, "lead"), ("REGION", None, "associate")]

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 
+from quartiers.contracts.content import ImportedContent
 from quartiers.protocol_import import documents
 from quartiers.protocol_import.documents import read_document
 from quartiers.protocol_import.extraction import extract
@@ -21,35 +22,27 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def engagements_of(data: dict) -> list[tuple]:
-    return [
-        (
-            e["section"],
-            e["theme"],
-            _norm(e["text"]),
-            tuple(sorted((r["partner"], r["service"] or "", r["role"]) for r in e["roles"])),
-        )
-        for e in data["engagements"]
-    ]
+def engagements_of(content: ImportedContent) -> list[tuple]:
+    return [(e.pillar, e.theme, _norm(e.text), e.roles) for e in content.engagements]
 
 
-def run(name: str, data: bytes) -> dict:
-    return extract(read_document(name, data)).to_json()
+def run(name: str, data: bytes) -> ImportedContent:
+    return extract(read_document(name, data))
 
 
 @pytest.fixture(scope="module")
-def reference() -> dict:
+def reference() -> ImportedContent:
     return run(SEED.name, SEED.read_bytes())
 
 
 def test_reference_has_content(reference):
     """Guard: the comparisons below are only meaningful if the txt gives real data."""
-    assert len(reference["engagements"]) >= 10
-    assert any(e["theme"] for e in reference["engagements"])
-    assert any(r["service"] for e in reference["engagements"] for r in e["roles"])
-    assert reference["glossary"]
-    assert reference["pillars"]
-    assert all(reference["priorities"].values())
+    assert len(reference.engagements) >= 10
+    assert any(e.theme for e in reference.engagements)
+    assert any(r.service for e in reference.engagements for r in e.roles)
+    assert reference.glossary
+    assert reference.pillars
+    assert {p.kind for p in reference.priorities} == {"thematic", "transversal"}
 
 
 VARIANTS = [
@@ -79,11 +72,11 @@ def test_format_gives_same_extraction_as_txt(reference, suffix, build, options):
     data = build(SEED, **options)
     got = run(f"protocole.{suffix}", data)
 
-    assert got["document"]["name"] == f"protocole.{suffix}"
+    assert got.source.name == f"protocole.{suffix}"
     assert engagements_of(got) == engagements_of(reference)
-    assert got["glossary"] == reference["glossary"]
-    assert got["pillars"] == reference["pillars"]
-    assert got["priorities"] == reference["priorities"]
+    assert got.glossary == reference.glossary
+    assert got.pillars == reference.pillars
+    assert got.priorities == reference.priorities
 
 
 @pytest.mark.parametrize("name", ["protocole", "protocole.bin"])
@@ -209,23 +202,23 @@ def test_truncated_seed_keeps_only_present_rows(reference, cut):
 
     expected = [
         summary
-        for summary, e in zip(engagements_of(reference), reference["engagements"], strict=True)
-        if e["source"]["line"] <= cut
+        for summary, e in zip(engagements_of(reference), reference.engagements, strict=True)
+        if e.line <= cut
     ]
     assert engagements_of(got) == expected
-    assert len(got["engagements"]) < len(reference["engagements"])
+    assert len(got.engagements) < len(reference.engagements)
     flat = _norm(re.sub(r"<[^>]+>", " ", text))
-    for engagement in got["engagements"]:
-        assert engagement["source"]["line"] <= cut
-        assert _norm(engagement["text"]) in flat
+    for engagement in got.engagements:
+        assert engagement.line <= cut
+        assert _norm(engagement.text) in flat
 
 
 def test_truncated_in_second_table_has_rows_of_first_tables(reference):
     first, second = _tables()[:2]
     cut = _cut_points()[1]
     got = run("tronque.txt", "\n".join(_lines()[:cut]).encode("utf-8"))
-    lines = [e["source"]["line"] for e in got["engagements"]]
-    reference_lines = [e["source"]["line"] for e in reference["engagements"]]
+    lines = [e.line for e in got.engagements]
+    reference_lines = [e.line for e in reference.engagements]
 
     assert {n for n in reference_lines if n in first} <= set(lines)
     in_second = {n for n in reference_lines if n in second}
@@ -236,8 +229,8 @@ def test_truncated_in_second_table_has_rows_of_first_tables(reference):
 def test_document_without_table_has_no_engagement():
     text = "\n".join(line for line in _lines() if "\t" not in line)
     got = run("sans-tableau.txt", text.encode("utf-8"))
-    assert got["engagements"] == []
-    assert "no_table" in {w["code"] for w in got["warnings"]}
+    assert got.engagements == ()
+    assert "no_table" in {w.code for w in got.warnings}
 
 
 # --------------------------------------------------------------------------- bad input
@@ -340,5 +333,5 @@ def test_file_at_size_limit_is_read():
 def test_windows_1252_file_is_read_with_a_warning():
     data = "Protocole du contrat de ville « Les Érables »\n".encode("cp1252")
     got = run("ancien.txt", data)
-    assert got["contract"]["territory"] == "Les Érables"
-    assert "encoding" in {w["code"] for w in got["warnings"]}
+    assert got.contract.territory == "Les Érables"
+    assert "encoding" in {w.code for w in got.warnings}

@@ -7,14 +7,18 @@ The only exception a user can get from `read_document` + `extract` is a `Validat
 import json
 import re
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quartiers.contracts.content import ImportedContent
 from quartiers.protocol_import.documents import read_document
-from quartiers.protocol_import.extraction import code_of, extract, fold
+from quartiers.protocol_import.extraction import extract
+from quartiers.protocol_import.extraction.grid import column_code
+from quartiers.protocol_import.extraction.text import code_of, fold
 from tests.protocol_import import builders
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -125,9 +129,9 @@ def _run(name: str, data: bytes) -> None:
     except ValidationError as error:
         assert "«" in " ".join(error.messages)
         return
-    result = extract(document).to_json()
-    json.dumps(result, ensure_ascii=False)
-    assert isinstance(result["engagements"], list)
+    result = asdict(extract(document))
+    json.dumps(result, ensure_ascii=False, default=str)
+    assert isinstance(result["engagements"], tuple)
 
 
 @FUZZ
@@ -169,7 +173,9 @@ cell = st.one_of(
 
 @st.composite
 def tables(draw):
-    labels = draw(st.lists(st.sampled_from(PARTNERS), min_size=1, max_size=6, unique_by=code_of))
+    labels = draw(
+        st.lists(st.sampled_from(PARTNERS), min_size=1, max_size=6, unique_by=column_code)
+    )
     theme, other, legend = draw(st.booleans()), draw(st.booleans()), draw(st.booleans())
     labels = [*labels, "autre"] if other else labels
     prefix = 2 if theme else 1
@@ -215,16 +221,16 @@ def test_table_shapes_only_give_roles_for_listed_partners(shape, suffix):
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in p) + " |" for p in padded[1:]]
         first_row += 1
     data = "\n".join(lines).encode("utf-8")
-    result = extract(read_document(f"grille.{suffix}", data)).to_json()
-    json.dumps(result, ensure_ascii=False)
+    result = asdict(extract(read_document(f"grille.{suffix}", data)))
+    json.dumps(result, ensure_ascii=False, default=str)
 
-    header_codes = {code_of(label) for label in labels if label != "autre"}
+    header_codes = {column_code(label) for label in labels if label != "autre"}
     row_of_line = {first_row + index: cells for index, cells in enumerate(rows)}
     assert len(result["engagements"]) <= len(rows)
     for engagement in result["engagements"]:
         assert engagement["text"] in LONG_TEXTS
-        assert engagement["section"] == "Cohésion sociale"
-        cells = row_of_line[engagement["source"]["line"]]
+        assert engagement["pillar"] == "Cohésion sociale"
+        cells = row_of_line[engagement["line"]]
         for role in engagement["roles"]:
             assert role["role"] in {"lead", "associate", "unspecified"}
             if role["partner"] in header_codes:
@@ -248,7 +254,9 @@ plain_cell = st.one_of(
 @st.composite
 def grids(draw):
     """A txt protocol whose table has random shape, themes and merged-looking first cells."""
-    labels = draw(st.lists(st.sampled_from(PARTNERS), min_size=2, max_size=5, unique_by=code_of))
+    labels = draw(
+        st.lists(st.sampled_from(PARTNERS), min_size=2, max_size=5, unique_by=column_code)
+    )
     labels = [*labels, "autre"]
     rows = [
         ["Engagements", "", "CHEFS DE FILE", *[""] * (len(labels) - 1)],
@@ -267,16 +275,8 @@ def grids(draw):
     return "\n".join(lines)
 
 
-def _summary(result: dict) -> list[tuple]:
-    return [
-        (
-            e["section"],
-            e["theme"],
-            " ".join(e["text"].split()),
-            sorted((r["partner"], r["service"] or "", r["role"]) for r in e["roles"]),
-        )
-        for e in result["engagements"]
-    ]
+def _summary(content: ImportedContent) -> list[tuple]:
+    return [(e.pillar, e.theme, " ".join(e.text.split()), e.roles) for e in content.engagements]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -288,7 +288,7 @@ def _summary(result: dict) -> list[tuple]:
     headings=st.booleans(),
 )
 def test_any_grid_reads_the_same_in_every_format(text, fmt, merged, colspans, headings):
-    expected = _summary(extract(read_document("grille.txt", text.encode("utf-8"))).to_json())
+    expected = _summary(extract(read_document("grille.txt", text.encode("utf-8"))))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "grille.txt"
         path.write_text(text, encoding="utf-8")
@@ -297,4 +297,4 @@ def test_any_grid_reads_the_same_in_every_format(text, fmt, merged, colspans, he
         else:
             build = {"html": builders.to_html, "docx": builders.to_docx, "odt": builders.to_odt}
             data = build[fmt](path, headings=headings, merged=merged, colspans=colspans)
-    assert _summary(extract(read_document(f"grille.{fmt}", data)).to_json()) == expected
+    assert _summary(extract(read_document(f"grille.{fmt}", data))) == expected

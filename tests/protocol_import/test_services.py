@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _import(data: bytes, *, apply=True, name=SEED.name):
-    extraction = services.extract_file(name=name, data=data)
-    return services.import_protocol(extraction=extraction, apply=apply)
+    run = services.apply_import if apply else services.preview_import
+    return run(name=name, data=data)
 
 
 def test_seed_gives_the_contract_as_data(loriol):
@@ -78,7 +78,8 @@ def test_seed_warnings_are_stored_for_review(loriol):
 def test_import_is_idempotent(loriol, seed_bytes):
     history = Engagement.history.count()
     report = _import(seed_bytes)
-    assert report.changes == []
+    assert report.changes == ()
+    assert report.up_to_date
     assert report.applied is False
     assert Engagement.history.count() == history
     assert Contract.objects.count() == 1
@@ -86,7 +87,7 @@ def test_import_is_idempotent(loriol, seed_bytes):
 
 def test_dry_run_writes_nothing(db, seed_bytes):
     report = _import(seed_bytes, apply=False)
-    assert report.changes == ["+ nouveau contrat"]
+    assert [str(c) for c in report.changes] == ["+ contrat : Contrat de ville « Cœur de Loriol »"]
     assert Contract.objects.count() == 0
 
 
@@ -100,7 +101,9 @@ def test_changed_document_shows_and_applies_changes(loriol, seed_bytes):
     engagement = Engagement.objects.get(contract=loriol, source_line=target + 1)
 
     dry = _import(changed, apply=False)
-    assert dry.changes == [f"engagement {engagement.number} : rôles modifiés"]
+    assert [str(c) for c in dry.changes] == [
+        f"engagement {engagement.number}, rôle ETAT : chef de file → partenaire associé"
+    ]
     assert EngagementRole.objects.get(engagement=engagement, partner__code="ETAT").role == "lead"
 
     applied = _import(changed)
@@ -108,7 +111,7 @@ def test_changed_document_shows_and_applies_changes(loriol, seed_bytes):
     role = EngagementRole.objects.get(engagement=engagement, partner__code="ETAT")
     assert role.role == "associate"
     assert role.history.first().history_type == "~"
-    assert _import(changed).changes == []
+    assert _import(changed).changes == ()
 
 
 def test_removed_row_is_reported_and_deleted(loriol, seed_bytes):
@@ -116,7 +119,7 @@ def test_removed_row_is_reported_and_deleted(loriol, seed_bytes):
     last = max(i for i, line in enumerate(lines) if line.startswith("<p>Porter une attention"))
     del lines[last]
     report = _import("\n".join(lines).encode())
-    assert any(c.startswith("- engagement 17") for c in report.changes)
+    assert any(str(c).startswith("- engagement 17 : « Porter") for c in report.changes)
     assert loriol.engagements.count() == 16
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from quartiers.access.models import Event
 from quartiers.contracts.models import Engagement
+from tests.accounts.factories import UserFactory
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,9 @@ def test_preview_then_apply(client, loriol, project_lead, seed_bytes):
     preview = client.post(url, {"document": upload})
     assert preview.status_code == 200
     page = preview.content.decode()
-    assert f"engagement {engagement.number} : rôles modifiés" in page
+    assert f"engagement {engagement.number}</th>" in page
+    assert "rôle ETAT</td>" in page
+    assert "<td>chef de file</td>" in page and "<td>partenaire associé</td>" in page
     assert "Appliquer l" in page  # the form that applies the staged document
     role = engagement.roles.get(partner__code="ETAT")
     assert role.role == "lead"  # nothing written by the preview
@@ -60,3 +63,24 @@ def test_applying_without_a_staged_document_is_refused(client, loriol, project_l
     url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
     response = client.post(url, {"apply": "1"}, follow=True)
     assert "Document en attente introuvable" in response.content.decode()
+
+
+def test_new_contract_page_refuses_a_contract_that_exists(client, loriol, seed_bytes):
+    client.force_login(UserFactory(admin=True))
+    upload = SimpleUploadedFile(SEED.name, seed_bytes, content_type="text/plain")
+    response = client.post(reverse("protocol_import:import-new"), {"document": upload})
+    assert response.status_code == 200
+    assert "existe déjà : importez depuis sa page" in response.content.decode()
+    assert "Appliquer l" not in response.content.decode()
+
+
+def test_new_contract_preview_then_apply(client, db, seed_bytes):
+    client.force_login(UserFactory(admin=True))
+    url = reverse("protocol_import:import-new")
+    upload = SimpleUploadedFile(SEED.name, seed_bytes, content_type="text/plain")
+    page = client.post(url, {"document": upload}).content.decode()
+    assert "Contrat de ville « Cœur de Loriol »" in page
+    assert Engagement.objects.count() == 0
+    response = client.post(url, {"apply": "1"})
+    assert response.status_code == 302
+    assert Engagement.objects.count() == 17

@@ -16,11 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report, people = demo.load(apply=options["apply"])
-        extraction = report.extraction
+        content = report.content
         verb = "chargé" if report.applied else "déjà à jour" if options["apply"] else "à charger"
         self.stdout.write(
-            f"Protocole {extraction.contract_name} : {len(extraction.engagements)} engagements, "
-            f"{len(extraction.warnings)} avertissements — {verb}."
+            f"Protocole {content.contract.name} : {len(content.engagements)} engagements, "
+            f"{len(content.warnings)} avertissements — {verb}."
         )
         if not options["apply"]:
             self.stdout.write("Essai à blanc : relancez avec --apply pour enregistrer.")

@@ -1,9 +1,11 @@
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from quartiers.contracts.enums import PriorityKind
 from quartiers.protocol_import import services
 
 
@@ -25,48 +27,50 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Impossible de lire {path} : {exc.strerror or exc}.") from exc
+        arguments = {"name": path.name, "data": data}
         try:
-            extraction = services.extract_file(name=path.name, data=data)
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
-        if options["json"] and not options["apply"]:
-            self.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False, indent=2))
-            return
-        try:
-            report = services.import_protocol(
-                extraction=extraction, apply=options["apply"], slug=options["contract"]
-            )
+            if options["json"] and not options["apply"]:
+                self._json(services.extract_content(**arguments))
+                return
+            run = services.apply_import if options["apply"] else services.preview_import
+            report = run(**arguments, slug=options["contract"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if options["json"]:
-            self.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False, indent=2))
+            self._json(report.content)
             return
-        self._summary(report, options["apply"])
+        self._summary(report)
 
-    def _summary(self, report, apply):
-        ex = report.extraction
-        write = self.stdout.write
-        doc = ex.document
-        write(f"Document : {doc.name} ({doc.format}, sha256 {doc.sha256[:12]}…)")
-        write(f"Contrat : {ex.contract_name or '—'} [{report.slug}]")
-        write(f"  EPCI : {ex.epci or '—'}")
-        write(f"  signé le : {ex.signed_on or '—'} ; fin : {ex.ends_on or '—'}")
-        write(f"Piliers : {len(ex.pillars)} ; engagements : {len(ex.engagements)}")
-        for pillar in ex.pillars:
-            count = sum(1 for e in ex.engagements if e.section == pillar)
+    def _json(self, content):
+        self.stdout.write(json.dumps(asdict(content), ensure_ascii=False, indent=2, default=str))
+
+    def _summary(self, report):
+        content, write = report.content, self.stdout.write
+        source, contract = content.source, content.contract
+        write(f"Document : {source.name} ({source.format}, sha256 {source.sha256[:12]}…)")
+        write(f"Contrat : {contract.name} [{report.slug}]")
+        write(f"  EPCI : {contract.epci or '—'}")
+        write(f"  signé le : {contract.signed_on or '—'} ; fin : {content.ends_on or '—'}")
+        write(f"Piliers : {len(content.pillars)} ; engagements : {len(content.engagements)}")
+        for pillar in content.pillars:
+            count = sum(1 for e in content.engagements if e.pillar == pillar)
             write(f"  - {pillar} : {count}")
+        kinds = [p.kind for p in content.priorities]
         write(
-            f"Priorités : {sum(p.kind == 'thematic' for p in ex.priorities)} thématiques, "
-            f"{sum(p.kind == 'transversal' for p in ex.priorities)} transversales"
+            f"Priorités : {kinds.count(PriorityKind.THEMATIC)} thématiques, "
+            f"{kinds.count(PriorityKind.TRANSVERSAL)} transversales"
         )
-        write(f"Instances : {', '.join(ex.governance_bodies) or '—'}")
-        write(f"Partenaires : {', '.join(ex.partners) or '—'}")
-        write(f"Glossaire : {len(ex.glossary)} sigles ; contributions : {len(ex.contributions)}")
-        write(f"Avertissements : {len(ex.warnings)}")
-        for warning in ex.warnings:
+        write(f"Instances : {', '.join(content.governance_bodies) or '—'}")
+        write(f"Partenaires : {', '.join(p.code for p in content.partners) or '—'}")
+        write(
+            f"Glossaire : {len(content.glossary)} sigles ; "
+            f"contributions : {len(content.contributions)}"
+        )
+        write(f"Avertissements : {len(content.warnings)}")
+        for warning in content.warnings:
             where = f"ligne {warning.line}" if warning.line else "document"
             write(self.style.WARNING(f"  [{warning.code}] {where} : {warning.message}"))
-        if not report.changes:
+        if report.up_to_date:
             write("Aucun changement par rapport à ce qui est enregistré.")
         else:
             write(f"Changements ({len(report.changes)}) :")
@@ -74,5 +78,5 @@ class Command(BaseCommand):
                 write(f"  {change}")
         if report.applied:
             write(self.style.SUCCESS(f"Import enregistré : {report.contract.get_absolute_url()}"))
-        elif not apply:
+        elif not report.up_to_date:
             write("Essai à blanc : rien n'a été écrit. Relancez avec --apply pour enregistrer.")
