@@ -295,3 +295,65 @@ def to_odt(
     buffer = io.BytesIO()
     odt.write(buffer)
     return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+PDF_CSS = """
+@page {
+  size: A4;
+  margin: 2.5cm 2cm;
+  @top-center { content: "%(running)s"; font-size: 9pt }
+  @bottom-right { content: "Page " counter(page) " / " counter(pages); font-size: 9pt }
+}
+body { font-family: sans-serif; font-size: 10pt }
+table { border-collapse: collapse; width: 100%% }
+td, th { border: 0.5pt solid black; padding: 2pt; vertical-align: top }
+thead { display: table-header-group }
+"""
+
+
+def html_to_pdf(html_bytes: bytes, *, running: str = "Protocole", css: str = "") -> bytes:
+    """Print an HTML page to PDF (WeasyPrint) with ruled tables, a running header at the top
+    of every page and « Page N / M » at the bottom (CSS margin boxes)."""
+    import weasyprint
+
+    sheet = weasyprint.CSS(string=PDF_CSS % {"running": running} + css)
+    return weasyprint.HTML(string=html_bytes.decode("utf-8")).write_pdf(stylesheets=[sheet])
+
+
+def with_table_headers(html_bytes: bytes) -> bytes:
+    """Put the leading rows of each table that hold only short labels in a <thead>, which
+    WeasyPrint repeats at the top of every page the table runs over."""
+    out: list[str] = []
+    in_table = in_head = False
+    for line in html_bytes.decode("utf-8").split("\n"):
+        if line == "<table>":
+            in_table = in_head = True
+            out += [line, "<thead>"]
+            continue
+        if in_table and line.startswith("<tr>"):
+            texts = paragraphs_of(line.replace("</td>", "\n"))
+            if in_head and any(len(t) > _LABEL_MAX for t in texts):
+                out.append("</thead><tbody>")
+                in_head = False
+        if line == "</table>" and in_table:
+            out.append("</thead>" if in_head else "</tbody>")
+            in_table = False
+        out.append(line)
+    return "\n".join(out).encode("utf-8")
+
+
+def to_pdf(
+    path: str | Path,
+    *,
+    headings: bool = True,
+    merged: bool = False,
+    colspans: bool = False,
+    repeat_headers: bool = False,
+) -> bytes:
+    page = to_html(path, headings=headings, merged=merged, colspans=colspans)
+    if repeat_headers:
+        page = with_table_headers(page)
+    return html_to_pdf(page, running=Path(path).stem)

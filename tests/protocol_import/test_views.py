@@ -45,7 +45,7 @@ def test_preview_then_apply(client, loriol, project_lead, seed_bytes):
 def test_a_bad_file_gets_a_french_message_and_writes_nothing(client, loriol, project_lead):
     client.force_login(project_lead)
     url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
-    upload = SimpleUploadedFile("protocole.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
+    upload = SimpleUploadedFile("protocole.rtf", b"{\\rtf1 ...}", content_type="application/rtf")
     response = client.post(url, {"document": upload})
     assert response.status_code == 200
     assert "Format non accepté" in response.content.decode()
