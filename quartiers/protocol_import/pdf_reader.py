@@ -27,8 +27,13 @@ MAX_PDF_PAGES = 200
 _BAND = 0.12  # share of the page height, at the top and bottom, of running headers and footers
 _SAME_EDGE = 3.0  # points: two table fragments with edges this close are one table
 _BULLETS = "•◦▪■●▸►‣⁃\uf0b7\uf0a7\uf0d8"
+_HYPHENATED = r"[^\W\d_][\u00ad\u2010]$"  # a soft hyphen or the one a word processor adds
 _PAGE_NUMBER = re.compile(
     r"(?:page\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:/|sur|of)\s*\d{1,4})?\s*[-–—]?", re.IGNORECASE
+)
+_ENCRYPTED = (
+    "« {name} » : ce PDF est protégé (chiffré) ; enregistrez-le sans protection puis "
+    "déposez-le à nouveau."
 )
 _NO_TEXT = (
     "« {name} » : ce PDF n'a pas de couche texte (document numérisé ou image) ; la "
@@ -78,22 +83,23 @@ def read_pdf(doc: Document, data: bytes) -> None:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if pdf.doc.encryption:
-                raise PDFPasswordIncorrect
+                raise DocumentError(_ENCRYPTED.format(name=doc.name))
             if len(pdf.pages) > MAX_PDF_PAGES:
                 raise DocumentError(
                     f"« {doc.name} » : le PDF compte {len(pdf.pages)} pages ; "
                     f"{MAX_PDF_PAGES} au plus sont lues. Déposez le protocole sans ses annexes."
                 )
-            pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, 1)]
+            drawn = [_Drawn.of(page) for page in pdf.pages]
     except DocumentError:
         raise
-    except PDFPasswordIncorrect as exc:
-        raise DocumentError(
-            f"« {doc.name} » : ce PDF est protégé (chiffré) ; enregistrez-le sans protection "
-            "puis déposez-le à nouveau."
-        ) from exc
     except Exception as exc:  # pdfminer raises many kinds of errors on a damaged file
-        raise DocumentError(f"« {doc.name} » : PDF illisible ({type(exc).__name__}).") from exc
+        if _caused_by(exc, PDFPasswordIncorrect):
+            raise DocumentError(_ENCRYPTED.format(name=doc.name)) from exc
+        raise DocumentError(
+            f"« {doc.name} » : PDF illisible ou endommagé ; exportez-le à nouveau depuis le "
+            "traitement de texte."
+        ) from exc
+    pages = [_read_page(page, number) for number, page in enumerate(drawn, 1)]
     if not any(page.items for page in pages):
         raise DocumentError(_NO_TEXT.format(name=doc.name))
     scanned = [number for number, page in enumerate(pages, 1) if page.scanned]
@@ -106,53 +112,78 @@ def read_pdf(doc: Document, data: bytes) -> None:
     _emit(doc, _join_split_tables(_drop_running_lines(pages)))
 
 
+def _caused_by(exc: Exception, kind: type) -> bool:
+    """pdfplumber wraps pdfminer's errors: look inside."""
+    inner = [exc, exc.__cause__, *exc.args]
+    return any(isinstance(item, kind) for item in inner)
+
+
 # --------------------------------------------------------------------------- one page
 
 
-def _read_page(page, number: int) -> _Page:
+@dataclass
+class _Drawn:
+    """What pdfplumber parsed on a page: characters, images, ruled tables."""
+
+    chars: list[dict]
+    images: bool
+    height: float
+    tables: list[tuple[tuple, list[list[tuple | None]]]]  # bbox, rows of cell bboxes or None
+    closing: list[dict]  # see `_closing_lines`
+
+    @classmethod
+    def of(cls, page) -> "_Drawn":
+        closing = _closing_lines(page.edges)
+        tables = page.find_tables({"explicit_horizontal_lines": closing})
+        return cls(
+            chars=list(page.chars),
+            images=bool(page.images),
+            height=page.height,
+            tables=[(t.bbox, [list(row.cells) for row in t.rows]) for t in tables],
+            closing=closing,
+        )
+
+
+def _read_page(page: _Drawn, number: int) -> _Page:
     """The lines outside tables and the tables of a page, top to bottom."""
     chars = _distinct(c for c in page.chars if c["text"].strip() or c["text"] == " ")
     if not any(c["text"].strip() for c in chars):
-        return _Page(items=[], height=page.height, scanned=bool(page.images))
-    closing = _closing_lines(page)
-    settings = {"explicit_horizontal_lines": closing}
-    tables = [t for t in page.find_tables(settings) if _cell_count(t) > 1]  # a frame is no table
+        return _Page(items=[], height=page.height, scanned=page.images)
+    # A single cell is a frame around text, not a table.
+    tables = [(bbox, rows) for bbox, rows in page.tables if sum(map(_cell_count, rows)) > 1]
     body: list[dict] = []
     grids: list[_Grid] = []
     in_table: list[list[dict]] = [[] for _ in tables]
     for char in chars:
-        index = next((i for i, t in enumerate(tables) if _inside(char, t.bbox)), None)
+        index = next((i for i, (bbox, _) in enumerate(tables) if _inside(char, bbox)), None)
         (body if index is None else in_table[index]).append(char)
-    for table, table_chars in zip(tables, in_table, strict=True):
-        rows = [[_cell_text(table_chars, cell) for cell in row.cells] for row in table.rows]
-        x0, top, x1, bottom = table.bbox
-        columns = sorted({cell[0] for row in table.rows for cell in row.cells if cell})
+    for (bbox, rows), table_chars in zip(tables, in_table, strict=True):
+        x0, top, x1, bottom = bbox
         grids.append(
             _Grid(
-                rows=rows,
-                columns=columns,
+                rows=[[_cell_text(table_chars, cell) for cell in row] for row in rows],
+                columns=sorted({cell[0] for row in rows for cell in row if cell}),
                 x0=x0,
                 x1=x1,
                 top=top,
                 page=number,
-                open_top=any(abs(line["top"] - top) < 1 for line in closing),
-                open_bottom=any(abs(line["top"] - bottom) < 1 for line in closing),
+                open_top=any(abs(line["top"] - top) < 1 for line in page.closing),
+                open_bottom=any(abs(line["top"] - bottom) < 1 for line in page.closing),
             )
         )
-    lines = _lines(body, number)
-    items = sorted([*lines, *grids], key=lambda item: item.top)
+    items = sorted([*_lines(body, number), *grids], key=lambda item: item.top)
     return _Page(items=items, height=page.height, scanned=False)
 
 
-def _closing_lines(page) -> list[dict]:
+def _closing_lines(edges: list[dict]) -> list[dict]:
     """Horizontal lines that close table rows cut by a page break.
 
     A row that goes on over the page break has its side borders but no border at the cut; the
     line drawn here closes it, so that its cells are read, and tells which row goes on.
     """
-    horizontals = [e for e in page.edges if e["orientation"] == "h"]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
     ends: dict[int, list[float]] = {}
-    for edge in (e for e in page.edges if e["orientation"] == "v"):
+    for edge in (e for e in edges if e["orientation"] == "v"):
         for y in (edge["top"], edge["bottom"]):
             if not any(
                 abs(h["top"] - y) <= 2 and h["x0"] - 2 <= edge["x0"] <= h["x1"] + 2
@@ -186,8 +217,8 @@ def _distinct(chars) -> list[dict]:
     return out
 
 
-def _cell_count(table) -> int:
-    return sum(1 for row in table.rows for cell in row.cells if cell is not None)
+def _cell_count(row: list) -> int:
+    return sum(1 for cell in row if cell is not None)
 
 
 def _inside(char: dict, bbox) -> bool:
@@ -200,9 +231,9 @@ def _cell_text(chars: list[dict], bbox) -> str:
     if bbox is None:
         return ""  # covered by a merged cell, as colspan/rowspan in the other readers
     lines = _lines([c for c in chars if _inside(c, bbox)], page=0)
-    if all(len(line.text.replace(" ", "")) <= 2 for line in lines):
+    if len(lines) > 1 and all(len(line.text.replace(" ", "")) <= 2 for line in lines):
         # A narrow column written one letter (or two) per line: « S A N T E ».
-        return " ".join(line.text for line in lines)
+        return " ".join(c for line in lines for c in line.text if not c.isspace())
     upright = [line for line in lines if line.upright]
     rotated = [line.text for line in lines if not line.upright]
     texts = [" ".join(rotated)] if rotated else []
@@ -333,6 +364,8 @@ def _starts_paragraph(group: list[_Line], line: _Line) -> bool:
     # indent, or a bullet hanging to the left of the text).
     if line.x0 < previous.x0 - 0.5 * line.size and (len(group) > 1 or _is_item(group[0])):
         return True
+    if re.search(_HYPHENATED, previous.text):
+        return False  # a word cut in two does not end a paragraph
     # The first word of this line would have fitted at the end of the previous one.
     return previous.right_edge - previous.x1 > line.first_word + 0.6 * line.size
 
@@ -340,10 +373,13 @@ def _starts_paragraph(group: list[_Line], line: _Line) -> bool:
 def _paragraph_text(lines: list[_Line]) -> str:
     text = ""
     for line in lines:
-        if re.search(r"[^\W\d_]-$", text) and line.text[:1].islower():
-            text += line.text  # a word cut at the end of the line
+        if re.search(_HYPHENATED, text):
+            text = text[:-1] + line.text  # a word hyphenated at the end of the line
+        elif re.search(r"[^\W\d_]-$", text) and line.text[:1].islower():
+            text += line.text  # a compound word cut after its hyphen
         else:
             text = f"{text} {line.text}" if text else line.text
+    text = text.replace("\u00ad", "")
     if text[:1] in _BULLETS or text.startswith(("– ", "— ")):
         text = "- " + text[1:].lstrip()
     return text
