@@ -60,3 +60,31 @@ def test_applying_without_a_staged_document_is_refused(client, loriol, project_l
     url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
     response = client.post(url, {"apply": "1"}, follow=True)
     assert "Document en attente introuvable" in response.content.decode()
+
+
+def test_a_pdf_upload_is_accepted(client, loriol, project_lead):
+    from tests.protocol_import import builders
+
+    client.force_login(project_lead)
+    url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
+    upload = SimpleUploadedFile(
+        "protocole.pdf", builders.to_pdf(SEED), content_type="application/pdf"
+    )
+    response = client.post(url, {"document": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Format non accepté" not in page
+    assert "Aucun changement : ce document est déjà importé tel quel." in page
+
+
+def test_a_scanned_pdf_gets_a_french_message_and_writes_nothing(client, loriol, project_lead):
+    from tests.protocol_import import builders
+
+    client.force_login(project_lead)
+    url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
+    upload = SimpleUploadedFile("scan.pdf", builders.scanned_pdf(), content_type="application/pdf")
+    response = client.post(url, {"document": upload})
+    page = response.content.decode()
+    assert "pas de couche texte" in page
+    assert "Appliquer l" not in page  # nothing staged
+    assert not Event.objects.filter(verb="import_applied", actor=project_lead).exists()
