@@ -24,6 +24,7 @@ from quartiers.protocol_import.documents import (
 )
 
 MAX_PDF_PAGES = 200
+_MAX_EDGES = 3000  # drawn lines on a page past which its tables are not looked for
 _BAND = 0.12  # share of the page height, at the top and bottom, of running headers and footers
 _SAME_EDGE = 3.0  # points: two table fragments with edges this close are one table
 _BULLETS = "•◦▪■●▸►‣⁃\uf0b7\uf0a7\uf0d8"
@@ -52,7 +53,7 @@ class _Line:
     size: float
     bold: bool
     first_word: float  # width of the first word: would it have fitted on the line above?
-    right_edge: float  # where lines of this page (or cell) end when they are full
+    right_edge: float  # where full lines of the text (or of the cell) end
     upright: bool
     page: int
 
@@ -102,6 +103,12 @@ def read_pdf(doc: Document, data: bytes) -> None:
     pages = [_read_page(page, number) for number, page in enumerate(drawn, 1)]
     if not any(page.items for page in pages):
         raise DocumentError(_NO_TEXT.format(name=doc.name))
+    crowded = [number for number, page in enumerate(drawn, 1) if page.crowded]
+    if crowded:
+        doc.notes.append(
+            f"Pages où trop de traits sont dessinés pour y chercher des tableaux : "
+            f"{', '.join(map(str, crowded))} ; leur texte est lu comme des paragraphes."
+        )
     scanned = [number for number, page in enumerate(pages, 1) if page.scanned]
     if scanned:
         doc.notes.append(
@@ -131,16 +138,20 @@ class _Drawn:
     tables: list[tuple[tuple, list[list[tuple | None]]]]  # bbox, rows of cell bboxes or None
     closing: list[dict]  # see `_closing_lines`
 
+    crowded: bool  # too many drawn lines to look for tables
+
     @classmethod
     def of(cls, page) -> "_Drawn":
-        closing = _closing_lines(page.edges)
-        tables = page.find_tables({"explicit_horizontal_lines": closing})
+        crowded = len(page.edges) > _MAX_EDGES
+        closing = [] if crowded else _closing_lines(page.edges)
+        tables = [] if crowded else page.find_tables({"explicit_horizontal_lines": closing})
         return cls(
             chars=list(page.chars),
             images=bool(page.images),
             height=page.height,
             tables=[(t.bbox, [list(row.cells) for row in t.rows]) for t in tables],
             closing=closing,
+            crowded=crowded,
         )
 
 
@@ -465,10 +476,11 @@ def _continued(text: str, more: str) -> str:
 
 
 def _emit(doc: Document, items: list[_Line | _Grid]) -> None:
-    body = Counter(
-        line.size for line in items if isinstance(line, _Line) for _ in range(len(line.text))
-    )
-    body_size = body.most_common(1)[0][0] if body else 0.0
+    sizes: Counter[float] = Counter()
+    for line in items:
+        if isinstance(line, _Line):
+            sizes[line.size] += len(line.text)
+    body_size = sizes.most_common(1)[0][0] if sizes else 0.0
     pending: list[_Line] = []
 
     def flush():

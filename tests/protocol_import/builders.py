@@ -362,8 +362,8 @@ def to_pdf(
     return html_to_pdf(page, running=Path(path).stem)
 
 
-def scanned_pdf() -> bytes:
-    """A PDF as a scanner makes it: one page holding an image, no text layer."""
+def html_with_image() -> bytes:
+    """An HTML page holding only an image (a PNG drawn here): a scanned page once printed."""
     import base64
 
     from PIL import Image, ImageDraw
@@ -373,8 +373,12 @@ def scanned_pdf() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     source = base64.b64encode(buffer.getvalue()).decode("ascii")
-    page = f'<html><body><img src="data:image/png;base64,{source}" alt=""></body></html>'
-    return html_to_pdf(page.encode("utf-8"), running=None)
+    return f'<html><body><img src="data:image/png;base64,{source}" alt=""></body></html>'.encode()
+
+
+def scanned_pdf() -> bytes:
+    """A PDF as a scanner makes it: one page holding an image, no text layer."""
+    return html_to_pdf(html_with_image(), running=None)
 
 
 _PDF_PASSWORD_PAD = bytes.fromhex(

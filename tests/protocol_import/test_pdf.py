@@ -290,3 +290,25 @@ def test_damaged_real_pdf_never_crashes(changes):
     for position, replacement in changes:
         data[position : position + len(replacement)] = replacement
     _read_or_refuse(bytes(data))
+
+
+def test_scanned_pages_among_text_pages_are_named_in_a_note():
+    scan = re.search(rb"<img[^>]*>", builders.html_with_image()).group(0).decode()
+    page = f'<html><body><p style="break-after: page">Préambule</p>{scan}</body></html>'
+    document = read_document("mixte.pdf", builders.html_to_pdf(page.encode(), running=None))
+    assert _paragraphs(document) == ["Préambule"]
+    assert document.notes == [
+        "Pages sans texte (numérisées ?) ignorées : 2 ; la reconnaissance de caractères (OCR) "
+        "n'est pas encore prise en charge."
+    ]
+
+
+def test_page_with_too_many_drawn_lines_is_read_as_text(monkeypatch):
+    monkeypatch.setattr(pdf_reader, "_MAX_EDGES", 4)
+    document = read_document("traits.pdf", _long_table(3, "counter(page)"))
+    assert _tables(document) == []
+    assert "Engagements ETAT Ville" in _paragraphs(document)
+    assert document.notes == [
+        "Pages où trop de traits sont dessinés pour y chercher des tableaux : 1 ; leur texte est "
+        "lu comme des paragraphes."
+    ]
