@@ -72,8 +72,6 @@ def detect_format(name: str, data: bytes) -> str:
     suffix = Path(name).suffix.lower().lstrip(".")
     aliases = {"htm": "html", "markdown": "md", "text": "txt"}
     suffix = aliases.get(suffix, suffix)
-    if b"%PDF-" in data[:1024]:  # the header may follow a little junk (PDF 1.7, 7.5.2)
-        return "pdf"
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -89,6 +87,8 @@ def detect_format(name: str, data: bytes) -> str:
             f"« {name} » : archive ZIP qui n'est ni un document Word (.docx) ni un document "
             "OpenDocument texte (.odt)."
         )
+    if b"%PDF-" in data[:1024]:  # the header may follow a little junk (PDF 1.7, 7.5.2)
+        return "pdf"
     if suffix in FORMATS and suffix not in BINARY_FORMATS:
         return suffix
     if suffix in BINARY_FORMATS:
@@ -114,7 +114,7 @@ def decode_text(name: str, data: bytes, notes: list[str]) -> str:
 
 def read_document(name: str, data: bytes) -> Document:
     """Read a protocol file; raises DocumentError with a French message on bad input."""
-    from quartiers.protocol_import.pdf_reader import read_pdf
+    from quartiers.protocol_import.pdf_reader import read_pdf  # it builds on this module
 
     if not data.strip():
         raise DocumentError(f"« {name} » : le fichier est vide.")
