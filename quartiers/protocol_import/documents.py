@@ -1,4 +1,4 @@
-"""Readers: turn a protocol file (txt, md, html, docx, odt) into paragraphs and tables.
+"""Readers: turn a protocol file (txt, md, html, docx, odt, pdf) into paragraphs and tables.
 
 Every reader returns the same `Document`, so the extraction rules in `extraction.py` never
 depend on the file format. `Document.lines` is what the source page shows; each block keeps
@@ -16,10 +16,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-FORMATS = ("txt", "md", "html", "docx", "odt")
+FORMATS = ("txt", "md", "html", "docx", "odt", "pdf")
+BINARY_FORMATS = {"docx", "odt", "pdf"}  # recognised by their content, not by their name
 
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(p|ul|ol|li|br|div|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+
+
+class DocumentError(ValidationError):
+    """A file no reader can read; the French message names the file and says why."""
 
 
 @dataclass
@@ -73,19 +78,21 @@ def detect_format(name: str, data: bytes) -> str:
                 names = set(archive.namelist())
                 mimetype = archive.read("mimetype") if "mimetype" in names else b""
         except zipfile.BadZipFile as exc:
-            raise ValidationError(f"« {name} » : archive illisible ({exc}).") from exc
+            raise DocumentError(f"« {name} » : archive illisible ({exc}).") from exc
         if b"opendocument.text" in mimetype:
             return "odt"
         if "word/document.xml" in names:
             return "docx"
-        raise ValidationError(
+        raise DocumentError(
             f"« {name} » : archive ZIP qui n'est ni un document Word (.docx) ni un document "
             "OpenDocument texte (.odt)."
         )
-    if suffix in FORMATS and suffix not in {"docx", "odt"}:
+    if b"%PDF-" in data[:1024]:  # the header may follow a little junk (PDF 1.7, 7.5.2)
+        return "pdf"
+    if suffix in FORMATS and suffix not in BINARY_FORMATS:
         return suffix
-    if suffix in {"docx", "odt"}:
-        raise ValidationError(f"« {name} » : l'extension .{suffix} ne correspond pas au contenu.")
+    if suffix in BINARY_FORMATS:
+        raise DocumentError(f"« {name} » : l'extension .{suffix} ne correspond pas au contenu.")
     head = data[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<table" in head:
         return "html"
@@ -94,9 +101,9 @@ def detect_format(name: str, data: bytes) -> str:
 
 def decode_text(name: str, data: bytes, notes: list[str]) -> str:
     if b"\x00" in data:
-        raise ValidationError(
+        raise DocumentError(
             f"« {name} » : le fichier contient des octets nuls ; ce n'est pas un texte lisible "
-            "(formats acceptés : .txt, .md, .html, .docx, .odt)."
+            "(formats acceptés : .txt, .md, .html, .docx, .odt, .pdf)."
         )
     try:
         return data.decode("utf-8-sig")
@@ -106,11 +113,13 @@ def decode_text(name: str, data: bytes, notes: list[str]) -> str:
 
 
 def read_document(name: str, data: bytes) -> Document:
-    """Read a protocol file; raises ValidationError with a French message on bad input."""
+    """Read a protocol file; raises DocumentError with a French message on bad input."""
+    from quartiers.protocol_import.pdf_reader import read_pdf  # it builds on this module
+
     if not data.strip():
-        raise ValidationError(f"« {name} » : le fichier est vide.")
+        raise DocumentError(f"« {name} » : le fichier est vide.")
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError(
+        raise DocumentError(
             f"« {name} » : le fichier dépasse {MAX_DOCUMENT_BYTES // (1024 * 1024)} Mo."
         )
     fmt = detect_format(name, data)
@@ -123,6 +132,7 @@ def read_document(name: str, data: bytes) -> Document:
         "html": _read_html,
         "docx": _read_docx,
         "odt": _read_odt,
+        "pdf": read_pdf,
     }
     readers[fmt](doc, data)
     return doc
@@ -268,7 +278,7 @@ def _expand_spans(grid: list[list[tuple[str, int, int]]], lines: list[int]) -> l
     return rows
 
 
-def _add_synthetic(doc: Document, block: Paragraph | Row) -> int:
+def add_synthetic_line(doc: Document, block: Paragraph | Row) -> int:
     text = block.text if isinstance(block, Paragraph) else " | ".join(block.cells)
     doc.lines.append(text.replace("\n", " / "))
     return len(doc.lines)
@@ -281,7 +291,7 @@ def _read_docx(doc: Document, data: bytes) -> None:
     try:
         word = docx.Document(io.BytesIO(data))
     except Exception as exc:
-        raise ValidationError(f"« {doc.name} » : document Word illisible ({exc}).") from exc
+        raise DocumentError(f"« {doc.name} » : document Word illisible ({exc}).") from exc
     for item in word.iter_inner_content():
         if isinstance(item, DocxTable):
             table = Table(rows=[])
@@ -293,7 +303,7 @@ def _read_docx(doc: Document, data: bytes) -> None:
                     cells.append(clean_text(text))
                     cells.extend([""] * (tc.grid_span - 1))
                 row = Row(cells=cells, line=0)
-                row.line = _add_synthetic(doc, row)
+                row.line = add_synthetic_line(doc, row)
                 table.rows.append(row)
             doc.blocks.append(table)
             continue
@@ -305,7 +315,7 @@ def _read_docx(doc: Document, data: bytes) -> None:
         if "list" in style or "liste" in style:
             text = f"- {text}"
         paragraph = Paragraph(text=text, line=0, heading=heading)
-        paragraph.line = _add_synthetic(doc, paragraph)
+        paragraph.line = add_synthetic_line(doc, paragraph)
         doc.blocks.append(paragraph)
 
 
@@ -323,13 +333,13 @@ def _read_odt(doc: Document, data: bytes) -> None:
     try:
         odt = load(io.BytesIO(data))
     except Exception as exc:
-        raise ValidationError(f"« {doc.name} » : document OpenDocument illisible ({exc}).") from exc
+        raise DocumentError(f"« {doc.name} » : document OpenDocument illisible ({exc}).") from exc
 
     def add_paragraph(node, heading, prefix=""):
         text = clean_text(teletype.extractText(node)).replace("\n", " ")
         if text:
             paragraph = Paragraph(text=prefix + text, line=0, heading=heading)
-            paragraph.line = _add_synthetic(doc, paragraph)
+            paragraph.line = add_synthetic_line(doc, paragraph)
             doc.blocks.append(paragraph)
 
     def cell_text(cell) -> str:
@@ -355,7 +365,7 @@ def _read_odt(doc: Document, data: bytes) -> None:
                 spanned = _odf_int(cell, TABLENS, "number-columns-spanned") - 1
             cells.extend([""] * spanned)
             row = Row(cells=cells, line=0)
-            row.line = _add_synthetic(doc, row)
+            row.line = add_synthetic_line(doc, row)
             table.rows.append(row)
         doc.blocks.append(table)
 

@@ -295,3 +295,146 @@ def to_odt(
     buffer = io.BytesIO()
     odt.write(buffer)
     return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+PDF_CSS = """
+@page { size: A4; margin: 2.5cm 2cm }
+body { font-family: sans-serif; font-size: 10pt }
+table { border-collapse: collapse; width: 100% }
+td, th { border: 0.5pt solid black; padding: 2pt; vertical-align: top }
+thead { display: table-header-group }
+"""
+RUNNING_CSS = """
+@page {
+  @top-center { content: "%s"; font-size: 9pt }
+  @bottom-right { content: "Page " counter(page) " / " counter(pages); font-size: 9pt }
+}
+"""
+
+
+def html_to_pdf(html_bytes: bytes, *, running: str | None = "Protocole", css: str = "") -> bytes:
+    """Print an HTML page to PDF (WeasyPrint) with ruled tables and, unless `running` is None,
+    a running header at the top of every page and « Page N / M » at the bottom (CSS margin
+    boxes)."""
+    import weasyprint
+
+    sheet = PDF_CSS + (RUNNING_CSS % running if running is not None else "") + css
+    page = weasyprint.HTML(string=html_bytes.decode("utf-8"))
+    return page.write_pdf(stylesheets=[weasyprint.CSS(string=sheet)])
+
+
+def with_table_headers(html_bytes: bytes) -> bytes:
+    """Put the leading rows of each table that hold only short labels in a <thead>, which
+    WeasyPrint repeats at the top of every page the table runs over."""
+    out: list[str] = []
+    in_table = in_head = False
+    for line in html_bytes.decode("utf-8").split("\n"):
+        if line == "<table>":
+            in_table = in_head = True
+            out += [line, "<thead>"]
+            continue
+        if in_table and line.startswith("<tr>"):
+            texts = paragraphs_of(line.replace("</td>", "\n"))
+            if in_head and any(len(t) > _LABEL_MAX for t in texts):
+                out.append("</thead><tbody>")
+                in_head = False
+        if line == "</table>" and in_table:
+            out.append("</thead>" if in_head else "</tbody>")
+            in_table = False
+        out.append(line)
+    return "\n".join(out).encode("utf-8")
+
+
+def to_pdf(
+    path: str | Path,
+    *,
+    headings: bool = True,
+    merged: bool = False,
+    colspans: bool = False,
+    repeat_headers: bool = False,
+) -> bytes:
+    page = to_html(path, headings=headings, merged=merged, colspans=colspans)
+    if repeat_headers:
+        page = with_table_headers(page)
+    return html_to_pdf(page, running=Path(path).stem)
+
+
+def html_with_image() -> bytes:
+    """An HTML page holding only an image (a PNG drawn here): a scanned page once printed."""
+    import base64
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 300), "white")
+    ImageDraw.Draw(image).rectangle((40, 40, 560, 260), outline="black", width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    source = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<html><body><img src="data:image/png;base64,{source}" alt=""></body></html>'.encode()
+
+
+def scanned_pdf() -> bytes:
+    """A PDF as a scanner makes it: one page holding an image, no text layer."""
+    return html_to_pdf(html_with_image(), running=None)
+
+
+_PDF_PASSWORD_PAD = bytes.fromhex(
+    "28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A"
+)
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    state = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) % 256])
+    return bytes(out)
+
+
+def encrypted_pdf(*, empty_user_password: bool) -> bytes:
+    """A one-page PDF under the standard security handler (RC4 40 bits, revision 2).
+
+    `empty_user_password`: it opens without a password (only copying or printing is
+    restricted), as many « protected » exports do; otherwise a password is needed to open it.
+    """
+    import hashlib
+    import struct
+
+    owner, permissions, file_id = b"\x01" * 32, -4, b"0123456789abcdef"
+    key = hashlib.md5(
+        _PDF_PASSWORD_PAD + owner + struct.pack("<i", permissions) + file_id
+    ).digest()[:5]
+    user = _rc4(key, _PDF_PASSWORD_PAD) if empty_user_password else b"\x02" * 32
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
+        % (owner.hex().encode(), user.hex().encode(), permissions),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>\n" % (
+        len(objects) + 1,
+        file_id.hex().encode(),
+        file_id.hex().encode(),
+    )
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)

@@ -82,3 +82,30 @@ def test_binary_file_is_a_clear_error(tmp_path):
     path.write_bytes(b"\x89PNG\x00\x00garbage")
     with pytest.raises(CommandError, match="octets nuls"):
         call_command("import_protocol", str(path))
+
+
+def test_pdf_protocol_is_imported_like_the_txt(tmp_path, capsys):
+    from tests.protocol_import import builders
+
+    path = tmp_path / "protocole.pdf"
+    path.write_bytes(builders.to_pdf(SEED, merged=True, colspans=True, repeat_headers=True))
+    call_command("import_protocol", str(path))
+    out = capsys.readouterr().out
+    assert "Document : protocole.pdf (pdf, sha256" in out
+    assert "engagements : 17" in out
+    assert Contract.objects.count() == 0
+
+    call_command("import_protocol", str(path), "--apply")
+    assert "Import enregistré" in capsys.readouterr().out
+    call_command("import_protocol", str(SEED))  # the txt brings nothing new
+    assert "Aucun changement" in capsys.readouterr().out
+
+
+def test_scanned_pdf_is_a_clear_error_and_writes_nothing(tmp_path):
+    from tests.protocol_import import builders
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(builders.scanned_pdf())
+    with pytest.raises(CommandError, match=r"pas de couche texte.*OCR"):
+        call_command("import_protocol", str(path), "--apply")
+    assert Contract.objects.count() == 0

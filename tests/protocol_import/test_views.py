@@ -48,7 +48,7 @@ def test_preview_then_apply(client, loriol, project_lead, seed_bytes):
 def test_a_bad_file_gets_a_french_message_and_writes_nothing(client, loriol, project_lead):
     client.force_login(project_lead)
     url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
-    upload = SimpleUploadedFile("protocole.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
+    upload = SimpleUploadedFile("protocole.rtf", b"{\\rtf1 ...}", content_type="application/rtf")
     response = client.post(url, {"document": upload})
     assert response.status_code == 200
     assert "Format non accepté" in response.content.decode()
@@ -84,3 +84,31 @@ def test_new_contract_preview_then_apply(client, db, seed_bytes):
     response = client.post(url, {"apply": "1"})
     assert response.status_code == 302
     assert Engagement.objects.count() == 17
+
+
+def test_a_pdf_upload_is_accepted(client, loriol, project_lead):
+    from tests.protocol_import import builders
+
+    client.force_login(project_lead)
+    url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
+    upload = SimpleUploadedFile(
+        "protocole.pdf", builders.to_pdf(SEED), content_type="application/pdf"
+    )
+    response = client.post(url, {"document": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Format non accepté" not in page
+    assert "Aucun changement : ce document est déjà importé tel quel." in page
+
+
+def test_a_scanned_pdf_gets_a_french_message_and_writes_nothing(client, loriol, project_lead):
+    from tests.protocol_import import builders
+
+    client.force_login(project_lead)
+    url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
+    upload = SimpleUploadedFile("scan.pdf", builders.scanned_pdf(), content_type="application/pdf")
+    response = client.post(url, {"document": upload})
+    page = response.content.decode()
+    assert "pas de couche texte" in page
+    assert "Appliquer l" not in page  # nothing staged
+    assert not Event.objects.filter(verb="import_applied", actor=project_lead).exists()

@@ -11,7 +11,8 @@ from quartiers.protocol_import import services
 
 class Command(BaseCommand):
     help = (
-        "Importe un protocole ou contrat de ville (txt, md, html, docx, odt). Sans --apply, "
+        "Importe un protocole ou contrat de ville (txt, md, html, docx, odt, pdf avec texte). "
+        "Sans --apply, "
         "affiche ce qui a été trouvé et ce qui changerait, sans rien écrire."
     )
 
