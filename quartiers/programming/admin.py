@@ -72,6 +72,11 @@ class BudgetLineInline(ReadOnlyInline):
     fields = ["side", "account", "label", "amount", "funder"]
 
 
+class FundingRequestInline(ReadOnlyInline):
+    model = models.FundingRequest
+    fields = ["funder", "requested", "proposed", "granted", "committed", "paid"]
+
+
 class AttachmentInline(ReadOnlyInline):
     model = models.Attachment
     fields = ["name", "required", "content_type", "size", "uploaded_at"]
@@ -92,11 +97,12 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     """Read-mostly: the carrier writes the application; the admin corrects a typo at most."""
 
     list_display = ["title", "carrier", "call", "status", "submitted_at"]
-    list_filter = ["status", "call__contract", "call"]
+    list_filter = ["status", "contract", "call"]
     list_select_related = ["carrier", "call"]
     search_fields = ["title", "carrier__name", "uuid"]
     readonly_fields = [
         "uuid",
+        "contract",
         "call",
         "action",
         "carrier",
@@ -110,6 +116,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["qpvs", "engagements", "pillar", "theme"]
     inlines = [
         BudgetLineInline,
+        FundingRequestInline,
         AttachmentInline,
         ApplicationVersionInline,
         StatusChangeInline,

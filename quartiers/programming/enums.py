@@ -41,6 +41,14 @@ class Opinion(models.TextChoices):
     UNFAVOURABLE = "unfavourable", "défavorable"
 
 
+# The DSFR badge variant of each opinion and decision, read by every template (one colour each).
+OPINION_VARIANTS = {
+    Opinion.FAVOURABLE: "success",
+    Opinion.RESERVED: "warning",
+    Opinion.UNFAVOURABLE: "error",
+}
+
+
 class CommitteeKind(models.TextChoices):
     TECHNICAL = "technical", "comité technique"
     STEERING = "steering", "comité de pilotage"
@@ -56,3 +64,10 @@ class PaymentKind(models.TextChoices):
     ADVANCE = "advance", "avance"
     BALANCE = "balance", "solde"
     SINGLE = "single", "versement unique"
+
+
+OUTCOME_VARIANTS = {
+    DecisionOutcome.GRANTED: "success",
+    DecisionOutcome.ADJOURNED: "warning",
+    DecisionOutcome.REFUSED: "error",
+}

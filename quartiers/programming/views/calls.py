@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from quartiers.contracts.views import contract_page
 from quartiers.programming import permissions, services
 from quartiers.programming.enums import ApplicationStatus, CallStatus
-from quartiers.programming.forms import CallEditForms, CallForm
+from quartiers.programming.forms.calls import CallEditForms, CallForm
 from quartiers.programming.models import Application, CallForProjects
 
 
@@ -56,9 +56,10 @@ def _manages(user, call) -> bool:
 
 @contract_page()
 def call_list(request, contract):
-    not_submitted = [ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]
     calls = contract.calls.annotate(
-        submitted_count=Count("applications", filter=~Q(applications__status__in=not_submitted))
+        submitted_count=Count(
+            "applications", filter=~Q(applications__status__in=services.NOT_SUBMITTED)
+        )
     )
     can_manage = permissions.can_manage_calls(request.user, contract)
     if not can_manage:
@@ -136,7 +137,7 @@ def call_detail(request, call):
         )
         context["can_renew"] = (
             Application.objects.filter(
-                call__contract=contract, call__year=call.year - 1, carrier__in=carriers
+                contract=contract, call__year=call.year - 1, carrier__in=carriers
             )
             .submitted()
             .exists()
