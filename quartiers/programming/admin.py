@@ -8,7 +8,6 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from quartiers.programming import models, services
-from quartiers.programming.enums import ApplicationStatus
 
 
 class CallFunderInline(admin.TabularInline):
@@ -126,7 +125,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return False  # an application starts with services.start_application
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or obj.status == ApplicationStatus.DRAFT
+        return obj is None or obj.status in services.EDITABLE
 
 
 @admin.register(models.Action)

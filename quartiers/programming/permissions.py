@@ -22,6 +22,11 @@ def can_manage_calls(user, contract) -> bool:
     return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
 
 
+def can_manage_call(user, call) -> bool:
+    """`can_manage_calls` for the contract of `call` (edit, open, copy, start instruction)."""
+    return can_manage_calls(user, call.contract)
+
+
 def carrier_organisations(user, contract) -> set[int]:
     return role_organisations(user, contract, ContractRole.CARRIER)
 
@@ -106,12 +111,26 @@ def can_run_committees(user, contract) -> bool:
     return is_admin(user) or bool(contract_roles(user, contract) & STEERING)
 
 
+def can_hold_sessions(user, call) -> bool:
+    """`can_run_committees` for the contract of `call` (create its committee sessions)."""
+    return can_run_committees(user, call.contract)
+
+
+def can_notify_decision(user, application) -> bool:
+    """The steering roles send the decision (e-mail and letter) to the carrier."""
+    return can_run_committees(user, application.contract)
+
+
 def can_give_council_opinion(user, application) -> bool:
     return ContractRole.CITIZEN_COUNCIL in contract_roles(user, application.contract)
 
 
 def can_manage_conventions(user, contract) -> bool:
     return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+
+
+def can_sign_conventions(user, application) -> bool:
+    return can_manage_conventions(user, application.contract)
 
 
 def can_record_payment(user, convention, funder) -> bool:

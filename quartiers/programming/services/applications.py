@@ -101,6 +101,7 @@ def start_application(
             renewal_of,
             exclude=[
                 "id",
+                "contract",
                 "call",
                 "action",
                 "carrier",

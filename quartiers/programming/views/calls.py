@@ -50,10 +50,6 @@ def call_page(check=permissions.can_view_call):
     return decorator
 
 
-def _manages(user, call) -> bool:
-    return permissions.can_manage_calls(user, call.contract)
-
-
 @contract_page()
 def call_list(request, contract):
     calls = contract.calls.annotate(
@@ -103,7 +99,7 @@ def call_create(request, contract):
 def call_detail(request, call):
     user = request.user
     contract = call.contract
-    can_manage = _manages(user, call)
+    can_manage = permissions.can_manage_call(user, call)
     can_apply = permissions.can_apply(user, call)
     funders = call.funders.select_related("organisation")
     context = {
@@ -145,7 +141,7 @@ def call_detail(request, call):
     return render(request, "programming/calls/call_detail.html", context)
 
 
-@call_page(check=_manages)
+@call_page(check=permissions.can_manage_call)
 def call_edit(request, call):
     forms = CallEditForms(call, request.POST or None)
     if request.method == "POST" and forms.is_valid():
@@ -180,7 +176,7 @@ def _lifecycle(request, call, operation, success):
 
 
 @require_POST
-@call_page(check=_manages)
+@call_page(check=permissions.can_manage_call)
 def call_copy(request, call):
     return _lifecycle(
         request,
@@ -194,7 +190,7 @@ def call_copy(request, call):
 
 
 @require_POST
-@call_page(check=_manages)
+@call_page(check=permissions.can_manage_call)
 def call_open(request, call):
     return _lifecycle(
         request, call, services.open_call, lambda _: "Appel ouvert : les porteurs peuvent déposer."
@@ -202,7 +198,7 @@ def call_open(request, call):
 
 
 @require_POST
-@call_page(check=_manages)
+@call_page(check=permissions.can_manage_call)
 def call_start_instruction(request, call):
     return _lifecycle(
         request,

@@ -152,11 +152,7 @@ def session_detail(request, uuid):
     )
 
 
-def _runs_committees(user, call) -> bool:
-    return permissions.can_run_committees(user, call.contract)
-
-
-@call_page(check=_runs_committees)
+@call_page(check=permissions.can_hold_sessions)
 def session_create(request, call):
     if request.method == "POST":
         form = SessionForm(request.POST)

@@ -29,10 +29,6 @@ from quartiers.programming.views.calls import breadcrumb, call_page
 # --------------------------------------------------------------------------- helpers
 
 
-def _can_manage_conventions(user, application) -> bool:
-    return permissions.can_manage_conventions(user, application.contract)
-
-
 def _application_breadcrumb(application):
     return [
         *breadcrumb(application.contract, application.call),
@@ -67,7 +63,7 @@ def decision_letter(request, application):
     return response
 
 
-@application_page(_can_manage_conventions)
+@application_page(permissions.can_sign_conventions)
 def convention_create(request, application):
     granted = _uncommitted_grants(application)
     open_for_conventions = application.status in services.CONVENTION_STATUSES
@@ -234,12 +230,8 @@ def report_override(request, application):
     return redirect(application)
 
 
-def _can_notify(user, application) -> bool:
-    return permissions.can_run_committees(user, application.contract)
-
-
 @require_POST
-@application_page(_can_notify)
+@application_page(permissions.can_notify_decision)
 def decision_notify(request, application):
     """Send the decision e-mail, with the decision letter, to the carrier."""
     try:
