@@ -20,6 +20,15 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "retiré"
 
 
+# The DSFR badge variant of each application status ("" : the plain badge).
+STATUS_VARIANTS = {
+    ApplicationStatus.DRAFT: "",
+    ApplicationStatus.WITHDRAWN: "warning",
+    ApplicationStatus.REPORT_RECEIVED: "success",
+    ApplicationStatus.CLOSED: "success",
+}
+
+
 class EqualityMarker(models.TextChoices):
     """OECD gender-equality marker, as used by the politique de la ville."""
 

@@ -10,22 +10,9 @@ from django import template
 from django.urls import reverse
 
 from quartiers.programming import exports, permissions
-from quartiers.programming.enums import OPINION_VARIANTS, OUTCOME_VARIANTS
 from quartiers.programming.models import Application, CouncilOpinion
 
 register = template.Library()
-
-
-@register.filter
-def opinion_variant(value) -> str:
-    """Badge variant of an opinion (favourable, réservé, défavorable)."""
-    return OPINION_VARIANTS.get(value, "")
-
-
-@register.filter
-def outcome_variant(value) -> str:
-    """Badge variant of a decision (accordé, ajourné, refusé)."""
-    return OUTCOME_VARIANTS.get(value, "")
 
 
 @register.inclusion_tag("programming/instruction/_panel.html", takes_context=True)
