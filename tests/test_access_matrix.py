@@ -98,6 +98,15 @@ EXPECTED = {
     "api:contract-engagements": API_CONTRACT,
     "api:organisation-list": expect(200, anonymous=403),
     "api:organisation-detail": API_ORGANISATION,
+    "api:application-funding-requests": expect(
+        403,
+        no_role=404,
+        project_lead=200,
+        prefect_delegate=200,
+        funder_instructor=200,
+        carrier=200,
+        admin=200,
+    ),  # the ledger's rules
     "api:schema": EVERYONE,
     "api:docs": EVERYONE,
     "oidc-login": expect(404),  # ProConnect is off unless configured
@@ -306,6 +315,7 @@ PROGRAMMING_URL_KWARGS = {
     "programming:programming-export": lambda k: {"uuid": k["call"], "fmt": "xlsx"},
     "programming:payment-create": lambda k: {"pk": k["convention"]},
     "programming:attachment-download": lambda k: {"uuid": k["paid"], "pk": k["attachment"]},
+    "api:application-funding-requests": lambda k: {"uuid": k["paid"]},
 }
 CALL_ROUTES = {
     "call-detail",

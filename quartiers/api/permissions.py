@@ -36,3 +36,10 @@ class CanViewOrganisation(BasePermission):
         return request.method in SAFE_METHODS and permissions.can_view_organisation(
             request.user, obj
         )
+
+
+class SignedInReader(BasePermission):
+    """Signed-in people may ask; the view applies the predicates of the object it reads."""
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS and request.user.is_authenticated

@@ -1,4 +1,5 @@
-"""Read-only representations of contracts, their commitments matrix and organisations."""
+"""Read-only representations of contracts, their commitments matrix, organisations and the
+funding requests of an application."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -7,6 +8,7 @@ from rest_framework import serializers
 from quartiers.accounts.models import Organisation
 from quartiers.contracts.enums import Role
 from quartiers.contracts.models import Contract, Partner, Pillar, Priority, Theme
+from quartiers.programming.models import FundingRequest
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -152,3 +154,26 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "url", "name", "acronym", "kind", "siret", "rna", "parent"]
+
+
+class FundingRequestSerializer(serializers.ModelSerializer):
+    """One funder of an application: demandé, proposé, accordé, engagé, versé (the ledger's
+    five amounts, from the same row)."""
+
+    funder = serializers.CharField(source="funder.name", read_only=True)
+    funder_id = serializers.IntegerField(read_only=True)
+    proposed = serializers.SerializerMethodField(
+        help_text="Proposé à l'instruction ; null pour qui ne lit pas l'instruction (porteur)."
+    )
+
+    class Meta:
+        model = FundingRequest
+        fields = ["funder_id", "funder", "requested", "proposed", "granted", "committed", "paid"]
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_proposed(self, request):
+        if not self.context.get("show_proposed") or request.proposed is None:
+            return None
+        return serializers.DecimalField(max_digits=12, decimal_places=2).to_representation(
+            request.proposed
+        )

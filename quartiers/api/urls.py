@@ -19,6 +19,11 @@ urlpatterns = [
         views.OrganisationDetail.as_view(),
         name="organisation-detail",
     ),
+    path(
+        "dossiers/<uuid:uuid>/financements/",
+        views.ApplicationFundingRequests.as_view(),
+        name="application-funding-requests",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.SwaggerView.as_view(), name="docs"),
 ]

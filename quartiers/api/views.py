@@ -1,6 +1,8 @@
-"""Read-only REST API: contracts, their commitments matrix and organisations.
+"""Read-only REST API: contracts, their commitments matrix, organisations, and the funding
+requests of an application.
 
-Thin views: the QuerySet filters and predicates of `access.permissions` decide who sees what.
+Thin views: the QuerySet filters and predicates of `access.permissions` (and of
+`programming.permissions` for the money of an application) decide who sees what.
 """
 
 from django.db.models import Prefetch
@@ -11,10 +13,11 @@ from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDeni
 from rest_framework.response import Response
 
 from quartiers.access.permissions import visible_contracts, visible_organisations
-from quartiers.api.permissions import CanViewContract, CanViewOrganisation
+from quartiers.api.permissions import CanViewContract, CanViewOrganisation, SignedInReader
 from quartiers.api.serializers import (
     ContractListItemSerializer,
     ContractSerializer,
+    FundingRequestSerializer,
     MatrixSerializer,
     OrganisationSerializer,
 )
@@ -22,6 +25,8 @@ from quartiers.contracts.enums import Role
 from quartiers.contracts.filters import EngagementFilter
 from quartiers.contracts.matrix import build_matrix
 from quartiers.contracts.models import Contract, Partner, Pillar
+from quartiers.programming import permissions as programming_permissions
+from quartiers.programming.models import Application
 
 
 class HideDenied:
@@ -115,6 +120,52 @@ class OrganisationDetail(HideDenied, generics.RetrieveAPIView):
 
     def get_queryset(self):
         return visible_organisations(self.request.user).order_by("name", "pk")
+
+
+class ApplicationFundingRequests(generics.ListAPIView):
+    """The money of one application, per funder: the page « suivi financier » as data.
+
+    Same rules as the page: 404 to whoever may not see the application, 403 to readers of the
+    application who may not read its money; the amount proposed only for steering roles and
+    the instructors of its funders.
+    """
+
+    permission_classes = [SignedInReader]
+    serializer_class = FundingRequestSerializer
+    pagination_class = None
+
+    def application(self) -> Application:
+        if not hasattr(self, "_application"):
+            application = (
+                Application.objects.select_related("contract", "call", "carrier")
+                .filter(uuid=self.kwargs["uuid"])
+                .first()
+            )
+            user = self.request.user
+            if application is None or not programming_permissions.can_view_application(
+                user, application
+            ):
+                raise NotFound()
+            if not programming_permissions.can_view_ledger(user, application):
+                raise PermissionDenied()
+            self._application = application
+        return self._application
+
+    def get_queryset(self):
+        return (
+            self.application()
+            .funding_requests.select_related("funder")
+            .order_by("funder__name", "pk")
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        context["show_proposed"] = programming_permissions.can_see_proposed_amounts(
+            self.request.user, self.application()
+        )
+        return context
 
 
 class SwaggerView(SpectacularSwaggerSplitView):

@@ -17,7 +17,7 @@ from quartiers.demo.clock import frozen_at
 from quartiers.programming import services as programming
 from quartiers.programming.enums import ApplicationStatus as S
 from quartiers.programming.enums import BudgetSide, DecisionOutcome, Opinion, PaymentKind
-from quartiers.programming.forms import AGE_BANDS
+from quartiers.programming.models import AGE_BANDS
 
 
 def at(year, month, day, hour=10) -> datetime.datetime:
@@ -150,10 +150,12 @@ class ApplicationSteps:
                 }
                 for field, value in values.items():
                     setattr(application, field, value)
-                application.save()
-                application.qpvs.set(self.qpvs)
-                application.engagements.set(
-                    [self.engagements[n] for n in spec.engagements if n in self.engagements]
+                programming.save_draft(
+                    application=application,
+                    qpvs=self.qpvs,
+                    engagements=[
+                        self.engagements[n] for n in spec.engagements if n in self.engagements
+                    ],
                 )
                 for required in call.required_attachments.all():
                     application.attachments.create(
@@ -190,19 +192,15 @@ class ApplicationSteps:
                     comment="Instruction au fil de l'eau",
                 )
             criteria = list(application.call.criteria.all())
-            asked = {
-                line.funder_id: line.amount
-                for line in application.budget_lines.filter(funder__isnull=False)
-            }
-            for opinion in application.opinions.select_related("funder").order_by("funder__name"):
-                requested = asked[opinion.funder_id]
+            for request in application.funding_requests.select_related("opinion", "funder"):
+                opinion = request.opinion
                 factor = Decimal(self.rng.choice(["1", "1", "1", "0.9", "0.8"]))
                 programming.save_funder_opinion(
                     opinion=opinion,
                     expected_version=opinion.version,
-                    by=self.instructors.get(opinion.funder_id),
+                    by=self.instructors.get(request.funder_id),
                     verdict=Opinion.UNFAVOURABLE if refused else Opinion.FAVOURABLE,
-                    proposed_amount=None if refused else _round(requested * factor, 100),
+                    proposed=None if refused else _round(request.requested * factor, 100),
                     shared_comment="Hors des priorités de l'année."
                     if refused
                     else self.rng.choice(
@@ -236,15 +234,14 @@ class ApplicationSteps:
     def decide(self, plan, session, refused=False):
         with frozen_at(on(session.held_on, 18)):
             application = plan.application
-            opinions = list(application.opinions.select_related("funder").order_by("funder__name"))
-            for opinion in opinions:
-                granted = not refused and opinion.proposed_amount
+            for request in application.funding_requests.select_related("funder"):
+                granted = not refused and request.proposed
                 programming.record_decision(
                     session=session,
                     application=application,
-                    funder=opinion.funder,
+                    funder=request.funder,
                     outcome=DecisionOutcome.GRANTED if granted else DecisionOutcome.REFUSED,
-                    amount=opinion.proposed_amount if granted else Decimal("0"),
+                    amount=request.proposed if granted else Decimal("0"),
                     motivation="Conforme à l'avis du comité technique."
                     if granted
                     else "Action hors des priorités de l'année.",
@@ -262,22 +259,20 @@ class ApplicationSteps:
     def sign(self, plan, signed_on):
         with frozen_at(on(signed_on)):
             application = plan.application
-            decisions = [
-                d
-                for d in application.decisions.select_related("funder").order_by("funder__name")
-                if d.outcome == DecisionOutcome.GRANTED
-            ]
-            groups = [decisions] if self.rng.random() < 0.5 else [[d] for d in decisions]
+            granted = list(
+                application.funding_requests.filter(granted__gt=0).select_related("funder")
+            )
+            groups = [granted] if self.rng.random() < 0.5 else [[r] for r in granted]
             years = 3 if plan.spec.title == "Orchestre à l'école" and signed_on.year == 2020 else 1
             for group in groups:
                 convention = programming.sign_convention(
                     application=application,
-                    funders=[d.funder for d in group],
+                    funders=[r.funder for r in group],
                     signed_on=signed_on,
                     years=years,
                     by=self.lead,
                 )
-                plan.commitments += [(convention, d.funder, d.amount) for d in group]
+                plan.commitments += [(convention, r.funder, r.granted) for r in group]
 
     def pay(self, plan, paid_on, balance=False):
         with frozen_at(on(paid_on, 11)):

@@ -80,10 +80,10 @@ class ProgrammingDemo(ApplicationSteps):
             deadline=at(2020, 1, 31, 18),
             technical_committee_on=datetime.date(2020, 2, 27),
             steering_committee_on=datetime.date(2020, 3, 19),
+            priorities=self.contract.priorities.all(),
+            engagements=self.engagements.values(),
             by=self.lead,
         )
-        call.priorities.set(self.contract.priorities.all())
-        call.engagements.set(self.engagements.values())
         for code, envelope in ENVELOPES.items():
             call.funders.create(organisation=self.funders[code], envelope=Decimal(envelope))
         for label, mandatory in REQUIRED_ATTACHMENTS:

@@ -8,7 +8,6 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from quartiers.programming import models, services
-from quartiers.programming.enums import ApplicationStatus
 
 
 class CallFunderInline(admin.TabularInline):
@@ -72,6 +71,11 @@ class BudgetLineInline(ReadOnlyInline):
     fields = ["side", "account", "label", "amount", "funder"]
 
 
+class FundingRequestInline(ReadOnlyInline):
+    model = models.FundingRequest
+    fields = ["funder", "requested", "proposed", "granted", "committed", "paid"]
+
+
 class AttachmentInline(ReadOnlyInline):
     model = models.Attachment
     fields = ["name", "required", "content_type", "size", "uploaded_at"]
@@ -92,11 +96,12 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     """Read-mostly: the carrier writes the application; the admin corrects a typo at most."""
 
     list_display = ["title", "carrier", "call", "status", "submitted_at"]
-    list_filter = ["status", "call__contract", "call"]
+    list_filter = ["status", "contract", "call"]
     list_select_related = ["carrier", "call"]
     search_fields = ["title", "carrier__name", "uuid"]
     readonly_fields = [
         "uuid",
+        "contract",
         "call",
         "action",
         "carrier",
@@ -110,6 +115,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["qpvs", "engagements", "pillar", "theme"]
     inlines = [
         BudgetLineInline,
+        FundingRequestInline,
         AttachmentInline,
         ApplicationVersionInline,
         StatusChangeInline,
@@ -119,7 +125,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return False  # an application starts with services.start_application
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or obj.status == ApplicationStatus.DRAFT
+        return obj is None or obj.status in services.EDITABLE
 
 
 @admin.register(models.Action)

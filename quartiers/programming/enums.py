@@ -20,6 +20,15 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "retiré"
 
 
+# The DSFR badge variant of each application status ("" : the plain badge).
+STATUS_VARIANTS = {
+    ApplicationStatus.DRAFT: "",
+    ApplicationStatus.WITHDRAWN: "warning",
+    ApplicationStatus.REPORT_RECEIVED: "success",
+    ApplicationStatus.CLOSED: "success",
+}
+
+
 class EqualityMarker(models.TextChoices):
     """OECD gender-equality marker, as used by the politique de la ville."""
 
@@ -41,6 +50,14 @@ class Opinion(models.TextChoices):
     UNFAVOURABLE = "unfavourable", "défavorable"
 
 
+# The DSFR badge variant of each opinion and decision, read by every template (one colour each).
+OPINION_VARIANTS = {
+    Opinion.FAVOURABLE: "success",
+    Opinion.RESERVED: "warning",
+    Opinion.UNFAVOURABLE: "error",
+}
+
+
 class CommitteeKind(models.TextChoices):
     TECHNICAL = "technical", "comité technique"
     STEERING = "steering", "comité de pilotage"
@@ -56,3 +73,10 @@ class PaymentKind(models.TextChoices):
     ADVANCE = "advance", "avance"
     BALANCE = "balance", "solde"
     SINGLE = "single", "versement unique"
+
+
+OUTCOME_VARIANTS = {
+    DecisionOutcome.GRANTED: "success",
+    DecisionOutcome.ADJOURNED: "warning",
+    DecisionOutcome.REFUSED: "error",
+}

@@ -1,30 +1,29 @@
 """The consolidated view of a call's applications and the programming table built from it.
 
 `consolidate()` reads a call's applications with a constant number of queries: per application
-and per funder, the amount asked, the funder's opinion (proposed amount, grid score) and the
-comité de pilotage's decision. The instruction list, the committee sessions, the programming
-table page and its exports (xlsx and ods with `core.spreadsheets`, pdf with `core.pdf`) all
-read it.
+and per funder, its funding request (requested, proposed, granted), the funder's opinion (grid
+score) and the comité de pilotage's decision; the totals per funder and per call are SQL sums
+over the funding requests. The instruction list, the committee sessions, the programming table
+page and its exports (xlsx and ods with `core.spreadsheets`, pdf with `core.pdf`) all read it.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, Sum
 
 from quartiers.core import pdf, spreadsheets
 from quartiers.programming import services
 from quartiers.programming.enums import BudgetSide, DecisionOutcome
 from quartiers.programming.models import (
-    SUBSIDY_ACCOUNT,
+    ZERO,
     Application,
-    BudgetLine,
     CallForProjects,
+    FundingRequest,
     TechnicalOpinion,
 )
 
-ZERO = Decimal("0")
 FORMATS = ("xlsx", "ods", "pdf")
 CONTENT_TYPES = {**spreadsheets.CONTENT_TYPES, "pdf": pdf.PDF_CONTENT_TYPE}
 PDF_TEMPLATE = "programming/committees/programming_table_pdf.html"
@@ -33,27 +32,36 @@ PDF_STYLESHEET = "programming/committees/programming_table_pdf.css"
 
 @dataclass
 class FunderCell:
-    """One application and one funder: asked → opinion (proposed, score) → decision."""
+    """One application and one funder: its funding request (None if not asked), the funder's
+    opinion and grid score, the decision."""
 
     funder: object
-    asked: Decimal = ZERO
-    opinion: object = None
+    request: FundingRequest | None = None
     score: Decimal | None = None
-    decision: object = None
 
     @property
-    def is_asked(self) -> bool:
-        return self.asked > 0
+    def is_requested(self) -> bool:
+        return self.request is not None
+
+    @property
+    def requested(self) -> Decimal:
+        return self.request.requested if self.request is not None else ZERO
 
     @property
     def proposed(self) -> Decimal | None:
-        return self.opinion.proposed_amount if self.opinion is not None else None
+        return self.request.proposed if self.request is not None else None
 
     @property
     def granted(self) -> Decimal:
-        if self.decision is not None and self.decision.outcome == DecisionOutcome.GRANTED:
-            return self.decision.amount
-        return ZERO
+        return self.request.granted if self.request is not None else ZERO
+
+    @property
+    def opinion(self):
+        return getattr(self.request, "opinion", None) if self.request is not None else None
+
+    @property
+    def decision(self):
+        return getattr(self.request, "decision", None) if self.request is not None else None
 
 
 @dataclass
@@ -64,12 +72,12 @@ class Row:
     technical_opinions: list = field(default_factory=list)
 
     @property
-    def asked_cells(self) -> list[FunderCell]:
-        return [cell for cell in self.cells if cell.is_asked]
+    def requested_cells(self) -> list[FunderCell]:
+        return [cell for cell in self.cells if cell.is_requested]
 
     @property
-    def asked_total(self) -> Decimal:
-        return sum((cell.asked for cell in self.cells), ZERO)
+    def requested_total(self) -> Decimal:
+        return sum((cell.requested for cell in self.cells), ZERO)
 
     @property
     def proposed_total(self) -> Decimal:
@@ -93,7 +101,7 @@ class Row:
 
     @property
     def decision_label(self) -> str:
-        decisions = [cell.decision for cell in self.asked_cells if cell.decision is not None]
+        decisions = [cell.decision for cell in self.requested_cells if cell.decision is not None]
         if not decisions:
             return "en attente"
         outcomes = {decision.outcome for decision in decisions}
@@ -103,7 +111,7 @@ class Row:
                 break
         else:
             label = DecisionOutcome.REFUSED.label
-        if len(decisions) < len(self.asked_cells):
+        if len(decisions) < len(self.requested_cells):
             label += " (décision partielle)"
         return label
 
@@ -115,19 +123,20 @@ class Consolidation:
     rows: list[Row]
     criteria: list
     envelopes: dict = field(default_factory=dict)  # organisation pk → the call's envelope
+    by_funder: dict = field(default_factory=dict)  # organisation pk → sums of its requests
+    overall: dict = field(default_factory=dict)  # sums of every request of the rows
 
     @property
     def totals(self) -> list[dict]:
-        """Per funder (in column order): envelope, total asked, proposed and granted."""
+        """Per funder (in column order): envelope, then the sums of its funding requests."""
+        empty = {"requested": ZERO, "proposed": ZERO, "granted": ZERO}
         return [
             {
                 "funder": funder,
                 "envelope": self.envelopes.get(funder.pk),
-                "asked": sum((row.cells[i].asked for row in self.rows), ZERO),
-                "proposed": sum((row.cells[i].proposed or ZERO for row in self.rows), ZERO),
-                "granted": sum((row.cells[i].granted for row in self.rows), ZERO),
+                **{key: self.by_funder.get(funder.pk, empty)[key] for key in empty},
             }
-            for i, funder in enumerate(self.funders)
+            for funder in self.funders
         ]
 
     @property
@@ -135,12 +144,16 @@ class Consolidation:
         return sum((row.total_budget for row in self.rows), ZERO)
 
     @property
-    def asked_total(self) -> Decimal:
-        return sum((row.asked_total for row in self.rows), ZERO)
+    def requested_total(self) -> Decimal:
+        return self.overall.get("requested", ZERO)
+
+    @property
+    def proposed_total(self) -> Decimal:
+        return self.overall.get("proposed", ZERO)
 
     @property
     def granted_total(self) -> Decimal:
-        return sum((row.granted_total for row in self.rows), ZERO)
+        return self.overall.get("granted", ZERO)
 
 
 def consolidate(call: CallForProjects, applications=None, funders=None) -> Consolidation:
@@ -153,12 +166,17 @@ def consolidate(call: CallForProjects, applications=None, funders=None) -> Conso
         applications = Application.objects.for_call(call).submitted()
     criteria = list(call.criteria.all())
     applications = list(
-        applications.select_related(
-            "call__contract", "carrier", "action", "pillar", "theme"
-        ).prefetch_related(
-            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("funder")),
-            "opinions",
-            "decisions",
+        applications.select_related("contract", "call", "carrier", "action", "pillar", "theme")
+        .annotate(
+            total_budget=Sum("budget_lines__amount", filter=Q(budget_lines__side=BudgetSide.CHARGE))
+        )
+        .prefetch_related(
+            Prefetch(
+                "funding_requests",
+                queryset=FundingRequest.objects.select_related(
+                    "funder", "opinion", "decision__session"
+                ),
+            ),
             Prefetch(
                 "technical_opinions",
                 queryset=TechnicalOpinion.objects.select_related("session").order_by(
@@ -167,6 +185,7 @@ def consolidate(call: CallForProjects, applications=None, funders=None) -> Conso
             ),
         )
     )
+    requests = FundingRequest.objects.filter(application__in=[a.pk for a in applications])
     envelopes = {}
     if funders is None:
         call_funders = list(call.funders.select_related("organisation"))
@@ -174,44 +193,43 @@ def consolidate(call: CallForProjects, applications=None, funders=None) -> Conso
         funders = [f.organisation for f in call_funders]
         known = {funder.pk for funder in funders}
         others = {
-            line.funder_id: line.funder
+            request.funder_id: request.funder
             for application in applications
-            for line in application.budget_lines.all()
-            if line.funder_id and line.amount > 0 and line.funder_id not in known
+            for request in application.funding_requests.all()
+            if request.funder_id not in known
         }
         funders += sorted(others.values(), key=lambda funder: funder.name)
+    else:
+        requests = requests.for_funders(funders)
     rows = [_row(application, funders, criteria) for application in applications]
     return Consolidation(
-        call=call, funders=list(funders), rows=rows, criteria=criteria, envelopes=envelopes
+        call=call,
+        funders=list(funders),
+        rows=rows,
+        criteria=criteria,
+        envelopes=envelopes,
+        by_funder=requests.totals_by_funder(),
+        overall=requests.totals(),
     )
 
 
 def _row(application, funders, criteria) -> Row:
-    asked: dict[int, Decimal] = {}
-    total_budget = ZERO
-    for line in application.budget_lines.all():
-        if line.side == BudgetSide.CHARGE:
-            total_budget += line.amount
-        elif line.account == SUBSIDY_ACCOUNT and line.funder_id:
-            asked[line.funder_id] = asked.get(line.funder_id, ZERO) + line.amount
-    opinions = {opinion.funder_id: opinion for opinion in application.opinions.all()}
-    decisions = {decision.funder_id: decision for decision in application.decisions.all()}
+    requests = {request.funder_id: request for request in application.funding_requests.all()}
     cells = []
     for funder in funders:
-        opinion = opinions.get(funder.pk)
+        request = requests.get(funder.pk)
+        opinion = getattr(request, "opinion", None) if request is not None else None
         cells.append(
             FunderCell(
                 funder=funder,
-                asked=asked.get(funder.pk, ZERO),
-                opinion=opinion,
+                request=request,
                 score=services.grid_score(opinion, criteria) if opinion else None,
-                decision=decisions.get(funder.pk),
             )
         )
     return Row(
         application=application,
         cells=cells,
-        total_budget=total_budget,
+        total_budget=application.total_budget or ZERO,
         technical_opinions=list(application.technical_opinions.all()),
     )
 
@@ -250,8 +268,8 @@ def programming_table(consolidation: Consolidation) -> tuple[list[str], list[lis
                 application.pillar.name if application.pillar else "",
                 application.theme.name if application.theme else "",
                 row.total_budget,
-                *(amount for cell in row.cells for amount in (cell.asked, cell.granted)),
-                row.asked_total,
+                *(amount for cell in row.cells for amount in (cell.requested, cell.granted)),
+                row.requested_total,
                 row.granted_total,
                 row.decision_label,
             ]
@@ -263,8 +281,8 @@ def programming_table(consolidation: Consolidation) -> tuple[list[str], list[lis
             "",
             "",
             consolidation.total_budget,
-            *(total[key] for total in consolidation.totals for key in ("asked", "granted")),
-            consolidation.asked_total,
+            *(total[key] for total in consolidation.totals for key in ("requested", "granted")),
+            consolidation.requested_total,
             consolidation.granted_total,
             "",
         ]

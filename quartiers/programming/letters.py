@@ -1,11 +1,8 @@
 """The decision letter (PDF, `core.pdf`): the same document is e-mailed and downloaded."""
 
-from decimal import Decimal
-
 from django.utils.text import slugify
 
 from quartiers.core import pdf
-from quartiers.programming.enums import DecisionOutcome
 
 TEMPLATE = "programming/followup/decision_letter.html"
 STYLESHEET = "programming/followup/decision_letter.css"
@@ -16,21 +13,21 @@ def decision_letter_filename(application) -> str:
 
 
 def decision_letter_context(application, decisions) -> dict:
-    granted = [d for d in decisions if d.outcome == DecisionOutcome.GRANTED]
+    """`decisions`: the application's decisions with `request__funder` and `session` loaded."""
     return {
         "application": application,
         "call": application.call,
-        "contract": application.call.contract,
+        "contract": application.contract,
         "carrier": application.carrier,
         "decisions": decisions,
         "held_on": max((d.session.held_on for d in decisions), default=None),
-        "granted_total": sum((d.amount for d in granted), Decimal("0")),
-        "any_granted": bool(granted),
+        "granted_total": application.funding_requests.totals()["granted"],
+        "any_granted": any(d.is_granted for d in decisions),
     }
 
 
 def decision_letter_pdf(application, *, decisions) -> bytes:
-    """`decisions`: the application's decisions with `funder` and `session` loaded."""
+    """`decisions`: as `decision_letter_context` reads them."""
     return pdf.render_pdf(
         template=TEMPLATE,
         stylesheet=STYLESHEET,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -20,8 +20,10 @@ from quartiers.programming.enums import (
     Opinion,
     PaymentKind,
 )
+from quartiers.programming.workflow import NOT_SUBMITTED
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+ZERO = Decimal("0")
 
 # Associative chart of accounts (plan comptable associatif) used by the CERFA budget.
 ACCOUNTS = {
@@ -58,6 +60,7 @@ ACCOUNTS = {
     },
 }
 SUBSIDY_ACCOUNT = "74"
+AGE_BANDS = ["0-5", "6-11", "12-17", "18-25", "26-64", "65+"]  # of the public, in the CERFA
 
 
 class CallForProjects(models.Model):
@@ -209,18 +212,22 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(carrier__in=organisations)
 
     def asking(self, organisation):
-        """Applications that ask `organisation` for money (a 74 line names it)."""
-        return self.filter(
-            budget_lines__account=SUBSIDY_ACCOUNT, budget_lines__funder=organisation
-        ).distinct()
+        """Applications that ask `organisation` for money (a funding request names it)."""
+        return self.filter(funding_requests__funder=organisation).distinct()
 
     def submitted(self):
-        return self.exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+        return self.exclude(status__in=NOT_SUBMITTED)
 
 
 class Application(models.Model):
     """A subsidy application, shaped like CERFA 12156*06."""
 
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name="contrat",
+        on_delete=models.CASCADE,
+        related_name="applications",
+    )
     call = models.ForeignKey(
         CallForProjects,
         verbose_name="appel",
@@ -384,6 +391,10 @@ class BudgetLine(models.Model):
                 condition=Q(funder__isnull=True) | Q(account=SUBSIDY_ACCOUNT),
                 name="funder_only_on_subsidies",
             ),
+            models.CheckConstraint(
+                condition=Q(funder__isnull=True) | Q(amount__gt=0),
+                name="asked_subsidy_positive",
+            ),
         ]
 
     def __str__(self):
@@ -446,17 +457,106 @@ class StatusChange(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-class FunderOpinion(models.Model):
-    """One funder's instruction of one application (optimistic locking on `version`)."""
+AMOUNTS = ("requested", "proposed", "granted", "committed", "paid")
+
+
+class FundingRequestQuerySet(models.QuerySet):
+    def for_call(self, call):
+        return self.filter(application__call=call)
+
+    def for_funders(self, organisations):
+        return self.filter(funder__in=organisations)
+
+    def submitted(self):
+        return self.exclude(application__status__in=NOT_SUBMITTED)
+
+    def totals(self) -> dict[str, Decimal]:
+        """The five amounts summed over the requests (zero when there are none)."""
+        sums = self.order_by().aggregate(**{key: Sum(key) for key in AMOUNTS})
+        return {key: sums[key] or ZERO for key in AMOUNTS}
+
+    def totals_by_funder(self) -> dict[int, dict]:
+        """{funder pk: the five sums and `applications`, the number of applications}."""
+        rows = (
+            self.order_by()
+            .values("funder")
+            .annotate(applications=Count("application", distinct=True))
+            .annotate(**{key: Sum(key) for key in AMOUNTS})
+        )
+        return {
+            row["funder"]: {
+                "applications": row["applications"],
+                **{key: row[key] or ZERO for key in AMOUNTS},
+            }
+            for row in rows
+        }
+
+
+class FundingRequest(models.Model):
+    """One application asking one funder: requested → proposed → granted → committed → paid.
+
+    Each amount is written by one service: the budget (while the application is a draft), the
+    funder's opinion, the comité de pilotage's decision, the convention, the payments.
+    """
 
     application = models.ForeignKey(
-        Application, verbose_name="dossier", on_delete=models.CASCADE, related_name="opinions"
+        Application,
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        related_name="funding_requests",
     )
     funder = models.ForeignKey(
-        "accounts.Organisation", verbose_name="financeur", on_delete=models.PROTECT
+        "accounts.Organisation",
+        verbose_name="financeur",
+        on_delete=models.PROTECT,
+        related_name="funding_requests",
+    )
+    requested = models.DecimalField("demandé", **MONEY)
+    proposed = models.DecimalField("proposé", **MONEY, null=True, blank=True)
+    granted = models.DecimalField("accordé", **MONEY, default=ZERO)
+    committed = models.DecimalField("engagé", **MONEY, default=ZERO)
+    paid = models.DecimalField("versé", **MONEY, default=ZERO)
+    history = HistoricalRecords()
+
+    objects = FundingRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande de financement"
+        verbose_name_plural = "demandes de financement"
+        ordering = ["application", "funder__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "funder"], name="one_request_per_funder"
+            ),
+            models.CheckConstraint(condition=Q(requested__gt=0), name="requested_positive"),
+            models.CheckConstraint(
+                condition=Q(committed__lte=F("granted")), name="committed_within_granted"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid__lte=F("committed")), name="paid_within_committed"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} — {self.funder}"
+
+    @property
+    def remaining(self) -> Decimal:
+        """Committed by a convention and not paid yet."""
+        return self.committed - self.paid
+
+
+class FunderOpinion(models.Model):
+    """One funder's instruction of one application (optimistic locking on `version`); the
+    amount it proposes is its request's `proposed`."""
+
+    request = models.OneToOneField(
+        FundingRequest,
+        verbose_name="demande de financement",
+        on_delete=models.CASCADE,
+        related_name="opinion",
     )
     opinion = models.CharField("avis", max_length=20, choices=Opinion, blank=True)
-    proposed_amount = models.DecimalField("montant proposé", **MONEY, null=True, blank=True)
     shared_comment = models.TextField("commentaire partagé", blank=True)
     private_note = models.TextField("note interne au financeur", blank=True)
     scores = models.JSONField("notes de la grille", default=dict, blank=True)
@@ -475,12 +575,17 @@ class FunderOpinion(models.Model):
     class Meta:
         verbose_name = "avis d'un financeur"
         verbose_name_plural = "avis des financeurs"
-        constraints = [
-            models.UniqueConstraint(fields=["application", "funder"], name="one_opinion_per_funder")
-        ]
 
     def __str__(self):
         return f"{self.funder} : {self.get_opinion_display() or 'à instruire'}"
+
+    @property
+    def application(self):
+        return self.request.application
+
+    @property
+    def funder(self):
+        return self.request.funder
 
 
 class CouncilOpinion(models.Model):
@@ -550,7 +655,8 @@ class TechnicalOpinion(models.Model):
 
 
 class Decision(models.Model):
-    """The comité de pilotage's decision for one application and one funder."""
+    """The comité de pilotage's decision on one funding request; the amount granted is the
+    request's `granted`."""
 
     session = models.ForeignKey(
         CommitteeSession,
@@ -558,32 +664,34 @@ class Decision(models.Model):
         on_delete=models.PROTECT,
         related_name="decisions",
     )
-    application = models.ForeignKey(
-        Application, verbose_name="dossier", on_delete=models.CASCADE, related_name="decisions"
-    )
-    funder = models.ForeignKey(
-        "accounts.Organisation", verbose_name="financeur", on_delete=models.PROTECT
+    request = models.OneToOneField(
+        FundingRequest,
+        verbose_name="demande de financement",
+        on_delete=models.CASCADE,
+        related_name="decision",
     )
     outcome = models.CharField("décision", max_length=20, choices=DecisionOutcome)
-    amount = models.DecimalField("montant accordé", **MONEY, default=Decimal("0"))
     motivation = models.TextField("motivation", blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "décision"
         verbose_name_plural = "décisions"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "funder"], name="one_decision_per_funder"
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome="granted", amount__gt=0) | ~Q(outcome="granted"),
-                name="granted_has_amount",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.funder} : {self.get_outcome_display()}"
+
+    @property
+    def application(self):
+        return self.request.application
+
+    @property
+    def funder(self):
+        return self.request.funder
+
+    @property
+    def is_granted(self) -> bool:
+        return self.outcome == DecisionOutcome.GRANTED
 
 
 class Convention(models.Model):
@@ -618,8 +726,11 @@ class Payment(models.Model):
     convention = models.ForeignKey(
         Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="payments"
     )
-    funder = models.ForeignKey(
-        "accounts.Organisation", verbose_name="financeur", on_delete=models.PROTECT
+    request = models.ForeignKey(
+        FundingRequest,
+        verbose_name="demande de financement",
+        on_delete=models.PROTECT,
+        related_name="payments",
     )
     kind = models.CharField("nature", max_length=20, choices=PaymentKind)
     amount = models.DecimalField("montant", **MONEY)
@@ -634,6 +745,10 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} de {self.amount} €"
+
+    @property
+    def funder(self):
+        return self.request.funder
 
 
 class FinalReport(models.Model):

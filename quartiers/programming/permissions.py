@@ -8,7 +8,7 @@ from quartiers.access.permissions import (
     role_organisations,
 )
 from quartiers.programming.enums import ApplicationStatus, CallStatus
-from quartiers.programming.models import SUBSIDY_ACCOUNT
+from quartiers.programming.workflow import EDITABLE, TRANSITIONS
 
 
 def can_view_call(user, call) -> bool:
@@ -20,6 +20,11 @@ def can_view_call(user, call) -> bool:
 
 def can_manage_calls(user, contract) -> bool:
     return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+
+
+def can_manage_call(user, call) -> bool:
+    """`can_manage_calls` for the contract of `call` (edit, open, copy, start instruction)."""
+    return can_manage_calls(user, call.contract)
 
 
 def carrier_organisations(user, contract) -> set[int]:
@@ -34,25 +39,27 @@ def can_apply(user, call) -> bool:
     return bool(carrier_organisations(user, call.contract))
 
 
-def _asked_funders(application) -> set[int]:
-    cached = application.__dict__.get("_asked_funders")
+def _requested_funders(application) -> set[int]:
+    """The funders the application asks: those of its funding requests (read once)."""
+    cached = application.__dict__.get("_requested_funders")
     if cached is None:
-        cached = set(
-            application.budget_lines.filter(account=SUBSIDY_ACCOUNT, amount__gt=0).values_list(
-                "funder_id", flat=True
-            )
-        )
-        application.__dict__["_asked_funders"] = cached
+        cached = set(application.funding_requests.values_list("funder_id", flat=True))
+        application.__dict__["_requested_funders"] = cached
     return cached
 
 
+def is_carrier(user, application) -> bool:
+    """Whether `user` acts for the organisation carrying `application`."""
+    return application.carrier_id in carrier_organisations(user, application.contract)
+
+
 def can_view_application(user, application) -> bool:
-    contract = application.call.contract
+    contract = application.contract
     if is_admin(user):
         return True
-    if application.carrier_id in carrier_organisations(user, contract):
+    if is_carrier(user, application):
         return True
-    if application.status == ApplicationStatus.DRAFT:
+    if application.status in EDITABLE:
         # A draft is the carrier's own business, unless a missing bilan blocks it: the chef de
         # projet then needs to see it to grant (or not) a dérogation.
         return can_override_report_block(user, application) and _blocked_by_missing_report(
@@ -61,7 +68,7 @@ def can_view_application(user, application) -> bool:
     roles = contract_roles(user, contract)
     if roles & (STEERING | {ContractRole.CITIZEN_COUNCIL, ContractRole.OBSERVER}):
         return True
-    return bool(funder_organisations(user, contract) & _asked_funders(application))
+    return bool(instructed_funders(user, application))
 
 
 def _blocked_by_missing_report(application) -> bool:
@@ -71,54 +78,79 @@ def _blocked_by_missing_report(application) -> bool:
 
 
 def can_edit_application(user, application) -> bool:
-    return (
-        application.status == ApplicationStatus.DRAFT
-        and application.carrier_id in carrier_organisations(user, application.call.contract)
+    return application.status in EDITABLE and is_carrier(user, application)
+
+
+def can_withdraw_application(user, application) -> bool:
+    return is_carrier(user, application) and (
+        ApplicationStatus.WITHDRAWN in TRANSITIONS[application.status]
     )
 
 
 def instructed_funders(user, application) -> set[int]:
-    """The funders (asked by this application) for which `user` instructs."""
-    return funder_organisations(user, application.call.contract) & _asked_funders(application)
+    """The funders asked by this application (it has a funding request for them) for which
+    `user` instructs."""
+    return funder_organisations(user, application.contract) & _requested_funders(application)
+
+
+def can_see_proposed_amounts(user, application) -> bool:
+    """The amounts proposed at instruction: steering roles and the asked funders' instructors."""
+    return can_run_committees(user, application.contract) or bool(
+        instructed_funders(user, application)
+    )
 
 
 def can_read_private_note(user, opinion) -> bool:
     """A funder's private note is for that funder's instructors only."""
-    return opinion.funder_id in funder_organisations(user, opinion.application.call.contract)
+    return opinion.request.funder_id in funder_organisations(
+        user, opinion.request.application.contract
+    )
 
 
 def can_run_committees(user, contract) -> bool:
     return is_admin(user) or bool(contract_roles(user, contract) & STEERING)
 
 
+def can_hold_sessions(user, call) -> bool:
+    """`can_run_committees` for the contract of `call` (create its committee sessions)."""
+    return can_run_committees(user, call.contract)
+
+
+def can_notify_decision(user, application) -> bool:
+    """The steering roles send the decision (e-mail and letter) to the carrier."""
+    return can_run_committees(user, application.contract)
+
+
 def can_give_council_opinion(user, application) -> bool:
-    return ContractRole.CITIZEN_COUNCIL in contract_roles(user, application.call.contract)
+    return ContractRole.CITIZEN_COUNCIL in contract_roles(user, application.contract)
 
 
 def can_manage_conventions(user, contract) -> bool:
     return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
 
 
+def can_sign_conventions(user, application) -> bool:
+    return can_manage_conventions(user, application.contract)
+
+
 def can_record_payment(user, convention, funder) -> bool:
-    contract = convention.application.call.contract
+    contract = convention.application.contract
     return can_manage_conventions(user, contract) or funder.pk in funder_organisations(
         user, contract
     )
 
 
 def can_file_report(user, application) -> bool:
-    return application.carrier_id in carrier_organisations(user, application.call.contract)
+    return is_carrier(user, application)
 
 
 def can_override_report_block(user, application) -> bool:
-    return can_manage_conventions(user, application.call.contract)
+    return can_manage_conventions(user, application.contract)
 
 
 def can_view_instruction(user, application) -> bool:
     """Funders' opinions on an application: steering roles and the asked funders' instructors."""
-    return can_run_committees(user, application.call.contract) or bool(
-        instructed_funders(user, application)
-    )
+    return can_see_proposed_amounts(user, application)
 
 
 def can_list_instruction(user, call) -> bool:
@@ -138,20 +170,12 @@ def can_read_programming_table(user, call) -> bool:
 
 def can_view_decision_letter(user, application) -> bool:
     """The carrier and the steering roles (the letter is addressed to the carrier)."""
-    contract = application.call.contract
-    return can_run_committees(user, contract) or application.carrier_id in carrier_organisations(
-        user, contract
-    )
+    return can_run_committees(user, application.contract) or is_carrier(user, application)
 
 
 def can_view_ledger(user, application) -> bool:
     """Money of one dossier: steering roles, the carrier and the instructors of its funders."""
-    contract = application.call.contract
-    return (
-        can_run_committees(user, contract)
-        or application.carrier_id in carrier_organisations(user, contract)
-        or bool(instructed_funders(user, application))
-    )
+    return is_carrier(user, application) or can_see_proposed_amounts(user, application)
 
 
 def can_view_call_ledger(user, call) -> bool:

@@ -1,21 +1,30 @@
 """The demo's fictitious 2020-2022 programming: complete, valid, deterministic, idempotent."""
 
 import datetime
+import io
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.db import transaction
+from django.urls import reverse
+from openpyxl import load_workbook
 
+from quartiers.accounts.models import User
+from quartiers.core.formats import euros
 from quartiers.demo import services as demo
 from quartiers.demo.catalogue import DEMO_ASSOCIATION
-from quartiers.programming import services
+from quartiers.programming import letters, services
 from quartiers.programming.enums import ApplicationStatus
 from quartiers.programming.models import (
+    AMOUNTS,
     Application,
     ApplicationVersion,
     CallForProjects,
+    Decision,
     FinalReport,
+    FundingRequest,
     Payment,
     StatusChange,
 )
@@ -46,10 +55,19 @@ def _fingerprint() -> list:
                 application.status,
                 application.ends_on,
                 sorted(application.budget_lines.values_list("account", "amount")),
-                sorted(application.decisions.values_list("funder__acronym", "outcome", "amount")),
+                list(
+                    application.funding_requests.values_list(
+                        "funder__acronym", "requested", "proposed", "granted", "committed", "paid"
+                    )
+                ),
+                sorted(
+                    Decision.objects.filter(request__application=application).values_list(
+                        "request__funder__acronym", "outcome"
+                    )
+                ),
                 sorted(
                     Payment.objects.filter(convention__application=application).values_list(
-                        "funder__acronym", "kind", "amount", "paid_on"
+                        "request__funder__acronym", "kind", "amount", "paid_on"
                     )
                 ),
             )
@@ -132,3 +150,88 @@ def test_the_demo_is_deterministic():
     assert len(fingerprints[0]) == 60
     assert fingerprints[0] == fingerprints[1]
     assert Counter(year for year, *_ in fingerprints[0]) == {2020: 18, 2021: 20, 2022: 22}
+
+
+def _xlsx_rows(client, call) -> dict:
+    """The programming table of `call` read back from its xlsx: {title: {header: value}}."""
+    url = reverse("programming:programming-export", kwargs={"uuid": call.uuid, "fmt": "xlsx"})
+    sheet = load_workbook(io.BytesIO(client.get(url).content), read_only=True).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    return {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+
+
+def _amounts(source) -> tuple:
+    return tuple(Decimal(str(getattr(source, key) or 0)) for key in AMOUNTS)
+
+
+def test_every_page_agrees_on_the_money_of_the_demo(client):
+    """For a sample of the demo's applications: the application page, the instruction list, the
+    programming table (xlsx), the ledgers, the decision letter and the API give each funder the
+    same demandé, proposé, accordé, engagé and versé."""
+    demo.load(apply=True)
+    client.force_login(User.objects.create_superuser("admin@example.org", "mot-de-passe-admin"))
+    sample = [
+        Application.objects.filter(status=status).order_by("pk").first()
+        for status in (
+            ApplicationStatus.UNDER_INSTRUCTION,
+            ApplicationStatus.DECIDED,
+            ApplicationStatus.CONVENTION_SIGNED,
+            ApplicationStatus.PAID,
+            ApplicationStatus.REPORT_RECEIVED,
+            ApplicationStatus.CLOSED,
+        )
+    ]
+    assert all(sample)
+    for application in sample:
+        call = application.call
+        requests = {r.funder_id: r for r in application.funding_requests.select_related("funder")}
+        expected = {pk: _amounts(r) for pk, r in requests.items()}
+        assert expected and all(amounts[0] > 0 for amounts in expected.values())
+
+        # the ledger of the application and the API
+        page = client.get(reverse("programming:ledger", kwargs={"uuid": application.uuid}))
+        assert {row.funder.pk: _amounts(row) for row in page.context["rows"]} == expected
+        api = client.get(
+            reverse("api:application-funding-requests", kwargs={"uuid": application.uuid})
+        )
+        assert {
+            row["funder_id"]: tuple(Decimal(row[key] or 0) for key in AMOUNTS) for row in api.json()
+        } == expected
+
+        # the application page shows each request's amounts
+        detail = client.get(application.get_absolute_url()).content.decode()
+        for request in requests.values():
+            assert euros(request.requested) in detail and euros(request.granted) in detail
+
+        # the instruction list and the programming table (xlsx, read back)
+        listing = client.get(reverse("programming:instruction-list", kwargs={"uuid": call.uuid}))
+        row = next(r for r in listing.context["consolidation"].rows if r.application == application)
+        assert {
+            cell.funder.pk: (cell.requested, cell.proposed or 0, cell.granted)
+            for cell in row.requested_cells
+        } == {pk: amounts[:3] for pk, amounts in expected.items()}
+        table = _xlsx_rows(client, call)[application.title]
+        for request in requests.values():
+            assert Decimal(str(table[f"{request.funder} — demandé"])) == request.requested
+            assert Decimal(str(table[f"{request.funder} — accordé"])) == request.granted
+        assert Decimal(str(table["Total accordé"])) == sum(r.granted for r in requests.values())
+
+        # the ledger of the call adds up the same rows
+        call_rows = client.get(
+            reverse("programming:call-ledger", kwargs={"uuid": call.uuid})
+        ).context["rows"]
+        submitted = list(FundingRequest.objects.for_call(call).submitted())
+        for ledger_row in call_rows:
+            rows = [r for r in submitted if r.funder_id == ledger_row.funder.pk]
+            assert _amounts(ledger_row) == tuple(
+                sum((Decimal(getattr(r, key) or 0) for r in rows), Decimal("0")) for key in AMOUNTS
+            )
+
+        # the decision letter
+        decisions = services.decisions_of(application)
+        if decisions:
+            context = letters.decision_letter_context(application, decisions)
+            assert context["granted_total"] == sum(r.granted for r in requests.values())
+            assert {d.funder.pk: d.request.granted for d in decisions} == {
+                pk: r.granted for pk, r in requests.items()
+            }

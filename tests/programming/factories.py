@@ -20,13 +20,12 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from quartiers.programming import services
-from quartiers.programming.enums import BudgetSide, CallStatus, EqualityMarker
+from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus, EqualityMarker
 from quartiers.programming.models import (
     SUBSIDY_ACCOUNT,
     Action,
     Application,
     Attachment,
-    BudgetLine,
     CallForProjects,
     CallFunder,
     GridCriterion,
@@ -129,30 +128,38 @@ def _qpv_residents(o):
 
 
 def complete_budget(application, funders=None, amounts=None):
-    """A balanced budget: one 64 charge line, one 74 line per funder (replaces any budget)."""
+    """A balanced budget: one 64 charge line, one 74 line per funder (replaces any budget),
+    through `services.set_budget` (which keeps the funding requests)."""
     funders = list(funders) if funders is not None else None
     if not funders:
         funders = [f.organisation for f in application.call.funders.select_related("organisation")]
     if not funders:
         funders = [CallFunderFactory(call=application.call).organisation]
     amounts = [Decimal(a) for a in amounts] if amounts else [DEFAULT_AMOUNT] * len(funders)
-    application.budget_lines.all().delete()
-    BudgetLine.objects.create(
-        application=application,
-        side=BudgetSide.CHARGE,
-        account="64",
-        label="Salaires",
-        amount=sum(amounts, Decimal("0")),
-    )
-    for funder, amount in zip(funders, amounts, strict=True):
-        BudgetLine.objects.create(
-            application=application,
+    lines = [
+        services.BudgetLineData(
+            side=BudgetSide.CHARGE,
+            account="64",
+            label="Salaires",
+            amount=sum(amounts, Decimal("0")),
+        )
+    ]
+    lines += [
+        services.BudgetLineData(
             side=BudgetSide.PRODUCT,
             account=SUBSIDY_ACCOUNT,
             label=f"Subvention {funder}",
             amount=amount,
             funder=funder,
         )
+        for funder, amount in zip(funders, amounts, strict=True)
+    ]
+    status = application.status  # a trait may have set a later status: budget it as a draft
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.DRAFT)
+    application.status = ApplicationStatus.DRAFT
+    services.set_budget(application=application, lines=lines)
+    Application.objects.filter(pk=application.pk).update(status=status)
+    application.status = status
 
 
 def provide_mandatory_attachments(application):
@@ -167,6 +174,7 @@ class ApplicationFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     call = factory.SubFactory(CallForProjectsFactory)
+    contract = factory.SelfAttribute("call.contract")
     carrier = factory.SubFactory(OrganisationFactory, association=True)
     title = factory.Sequence(lambda n: f"Atelier de quartier n° {n}")
     action = factory.SubFactory(

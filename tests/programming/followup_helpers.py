@@ -62,15 +62,17 @@ def decided_application(*, contract=None, carrier=None, funders, amounts, **kwar
 def funded_application(*, paid=True, **kwargs):
     """Decided, a convention signed by every funder and (if `paid`) everything paid."""
     application = decided_application(**kwargs)
-    funders = list(services.funders_asked(application))
-    convention = services.sign_convention(application=application, funders=funders, signed_on=TODAY)
+    requests = list(application.funding_requests.select_related("funder"))
+    convention = services.sign_convention(
+        application=application, funders=[r.funder for r in requests], signed_on=TODAY
+    )
     if paid:
-        for funder in funders:
+        for request in requests:
             services.record_payment(
                 convention=convention,
-                funder=funder,
+                funder=request.funder,
                 kind=PaymentKind.SINGLE,
-                amount=services.granted_total(application, funder),
+                amount=request.granted,
                 paid_on=TODAY,
             )
     application.refresh_from_db()

@@ -12,7 +12,12 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus, CommitteeKind, DecisionOutcome, Opinion
-from quartiers.programming.models import CommitteeSession, Decision, TechnicalOpinion
+from quartiers.programming.models import (
+    CommitteeSession,
+    Decision,
+    FunderOpinion,
+    TechnicalOpinion,
+)
 from tests.programming.test_instruction_services import examine, make_world, steering
 
 pytestmark = pytest.mark.django_db
@@ -117,11 +122,13 @@ def test_session_form_errors_are_shown(client, world):
 
 def test_technical_session_lists_applications_with_one_form_each(client, world):
     services.save_funder_opinion(
-        opinion=world.youth.opinions.get(funder=world.caf),
+        opinion=FunderOpinion.objects.get(
+            request__application=world.youth, request__funder=world.caf
+        ),
         expected_version=0,
         by=world.caf_instructor,
         verdict=Opinion.FAVOURABLE,
-        proposed_amount=Decimal("2500"),
+        proposed=Decimal("2500"),
         shared_comment="Partagé avec le comité.",
         private_note="Jamais en séance.",
     )
@@ -200,8 +207,8 @@ def test_steering_role_records_decisions_and_the_application_becomes_decided(cli
             },
         )
         assert response.status_code == 302
-    decisions = {d.funder: d for d in Decision.objects.filter(application=world.youth)}
-    assert decisions[world.caf].amount == Decimal("2500")
+    decisions = {d.funder: d for d in Decision.objects.filter(request__application=world.youth)}
+    assert decisions[world.caf].request.granted == Decimal("2500")
     assert decisions[world.ville].outcome == DecisionOutcome.REFUSED
     assert decisions[world.ville].session == session
     world.youth.refresh_from_db()

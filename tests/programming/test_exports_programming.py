@@ -55,8 +55,10 @@ def world():
 
 def granted(funder) -> Decimal:
     total = Decimal("0")
-    for decision in Decision.objects.filter(funder=funder, outcome=DecisionOutcome.GRANTED):
-        total += decision.amount
+    for decision in Decision.objects.filter(
+        request__funder=funder, outcome=DecisionOutcome.GRANTED
+    ):
+        total += decision.request.granted
     return total
 
 
@@ -113,7 +115,7 @@ def test_table_has_one_row_per_application_and_a_total_per_funder(world):
     assert rows[-1][0] == "Total"
     for funder in (world.caf, world.ville):
         assert _total_per_funder([header, *rows], funder)[1] == granted(funder)
-    assert rows[-1][-2] == Decision.objects.aggregate(total=Sum("amount"))["total"]
+    assert rows[-1][-2] == Decision.objects.aggregate(total=Sum("request__granted"))["total"]
 
 
 def test_partial_and_pending_decisions_are_labelled(db):

@@ -12,7 +12,7 @@ from quartiers.access.models import Event
 from quartiers.programming import letters, services
 from quartiers.programming.enums import ApplicationStatus as S
 from quartiers.programming.enums import DecisionOutcome, PaymentKind
-from quartiers.programming.models import Convention, FinalReport
+from quartiers.programming.models import Convention, Decision, FinalReport
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.programming.factories import (
     ApplicationFactory,
@@ -115,7 +115,7 @@ def test_convention_only_after_the_decision(caf, carrier):
 def test_convention_amount_is_what_the_funders_granted(caf, etat, carrier):
     application = decided_application(carrier=carrier, funders=[caf, etat], amounts=[3000, 7000])
     services.record_decision(
-        session=application.decisions.get(funder=caf).session,
+        session=Decision.objects.get(request__application=application, request__funder=caf).session,
         application=application,
         funder=caf,
         outcome=DecisionOutcome.GRANTED,
@@ -185,7 +185,7 @@ def test_payments_never_exceed_what_a_funder_granted(caf, etat, carrier):
             amount=Decimal("1000.01"),
             paid_on=TODAY,
         )
-    assert "dépasserait les 3\u00a0000,00\u00a0€ accordés" in refused.value.messages[0]
+    assert "dépasserait les 3\u00a0000,00\u00a0€ engagés" in refused.value.messages[0]
     # The État's 7 000 € are not the CAF's: per funder.
     with pytest.raises(ValidationError):
         services.record_payment(
@@ -330,7 +330,9 @@ def test_override_needs_a_reason(caf, carrier):
 def test_ledger_follows_the_money_per_funder(caf, etat, carrier, django_assert_max_num_queries):
     application = decided_application(carrier=carrier, funders=[caf, etat], amounts=[3000, 7000])
     services.record_decision(
-        session=application.decisions.get(funder=etat).session,
+        session=Decision.objects.get(
+            request__application=application, request__funder=etat
+        ).session,
         application=application,
         funder=etat,
         outcome=DecisionOutcome.GRANTED,

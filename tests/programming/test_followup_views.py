@@ -302,7 +302,7 @@ def test_application_ledger(client, world, who, status, proposed):
     if status == 200:
         content = response.content.decode()
         assert "10\u00a0000,00\u00a0€" in content  # total paid
-        assert ("Proposé à l’instruction" in content) is proposed
+        assert ('<th scope="col">Proposé</th>' in content) is proposed
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,7 @@ def make_world(*, instruct=True, extra_applications=0):
 
 
 def opinion_of(application, funder) -> FunderOpinion:
-    return FunderOpinion.objects.get(application=application, funder=funder)
+    return FunderOpinion.objects.get(request__application=application, request__funder=funder)
 
 
 def examine(world, *applications):
@@ -118,8 +118,13 @@ def world():
 
 
 def test_submission_creates_one_opinion_per_funder_asked(world):
-    assert {o.funder for o in world.youth.opinions.all()} == {world.caf, world.ville}
-    assert {o.funder for o in world.sport.opinions.all()} == {world.caf}
+    assert {o.funder for o in FunderOpinion.objects.filter(request__application=world.youth)} == {
+        world.caf,
+        world.ville,
+    }
+    assert {o.funder for o in FunderOpinion.objects.filter(request__application=world.sport)} == {
+        world.caf
+    }
 
 
 def test_optimistic_locking_keeps_the_first_save_and_writes_nothing_of_the_second(world):
@@ -133,7 +138,7 @@ def test_optimistic_locking_keeps_the_first_save_and_writes_nothing_of_the_secon
         expected_version=version,
         by=world.caf_instructor,
         verdict=Opinion.FAVOURABLE,
-        proposed_amount=Decimal("2500"),
+        proposed=Decimal("2500"),
         shared_comment="Projet solide.",
         private_note="Budget à vérifier.",
     )
@@ -143,14 +148,14 @@ def test_optimistic_locking_keeps_the_first_save_and_writes_nothing_of_the_secon
             expected_version=version,
             by=world.caf_colleague,
             verdict=Opinion.UNFAVOURABLE,
-            proposed_amount=Decimal("1"),
+            proposed=Decimal("1"),
             shared_comment="Non.",
             private_note="Écrasé ?",
         )
 
     saved = opinion_of(world.youth, world.caf)
     assert saved.version == version + 1
-    assert (saved.opinion, saved.proposed_amount) == (Opinion.FAVOURABLE, Decimal("2500"))
+    assert (saved.opinion, saved.request.proposed) == (Opinion.FAVOURABLE, Decimal("2500"))
     assert (saved.shared_comment, saved.private_note) == ("Projet solide.", "Budget à vérifier.")
     assert saved.updated_by == world.caf_instructor
     # The successful save is in the history (update() sends no signal), the stale one is not.
@@ -304,8 +309,8 @@ def test_refused_or_adjourned_grants_nothing(world):
         amount=Decimal("3000"),
         motivation="Hors priorités.",
     )
-    assert decision.amount == 0
-    assert services.granted_total(world.youth) == 0
+    assert decision.request.granted == 0
+    assert world.youth.funding_requests.totals()["granted"] == 0
 
 
 def test_decision_for_a_funder_not_asked_is_refused(world):
@@ -357,7 +362,7 @@ def test_application_is_decided_once_every_asked_funder_has_a_decision(world):
     )
     world.youth.refresh_from_db()
     assert world.youth.status == ApplicationStatus.DECIDED
-    assert services.granted_total(world.youth) == Decimal("2500")
+    assert world.youth.funding_requests.totals()["granted"] == Decimal("2500")
     assert world.youth.status_changes.last().to_status == ApplicationStatus.DECIDED
 
 
@@ -372,8 +377,8 @@ def test_a_decision_can_be_revised_by_the_steering_committee(world):
             outcome=outcome,
             amount=Decimal(amount) if amount else Decimal("0"),
         )
-    assert Decision.objects.get(application=world.sport).amount == Decimal("800")
-    assert services.granted_total(world.sport, world.caf) == Decimal("800")
+    assert Decision.objects.get(request__application=world.sport).request.granted == Decimal("800")
+    assert world.sport.funding_requests.get(funder=world.caf).granted == Decimal("800")
 
 
 def test_create_committee_session_is_logged(world):

@@ -106,7 +106,7 @@ def test_steering_roles_see_the_consolidated_view(client, world, role):
         world.caf,
         world.caf_instructor,
         verdict=Opinion.FAVOURABLE,
-        proposed_amount=Decimal("2500"),
+        proposed=Decimal("2500"),
         scores={str(c.pk): 4 for c in world.criteria},
     )
     client.force_login(getattr(world, role))
@@ -172,7 +172,7 @@ def test_opinion_form_shows_the_grid_and_saves(client, world):
         _opinion_url(world.youth, world.caf),
         {
             "opinion": Opinion.FAVOURABLE,
-            "proposed_amount": "2800",
+            "proposed": "2800",
             "shared_comment": "Bon projet.",
             "private_note": "Vérifier le bilan 2024.",
             f"score_{project.pk}": "3",
@@ -182,7 +182,7 @@ def test_opinion_form_shows_the_grid_and_saves(client, world):
     )
     assertRedirects(response, _list_url(world), fetch_redirect_response=False)
     saved = opinion_of(world.youth, world.caf)
-    assert (saved.opinion, saved.proposed_amount) == (Opinion.FAVOURABLE, Decimal("2800"))
+    assert (saved.opinion, saved.request.proposed) == (Opinion.FAVOURABLE, Decimal("2800"))
     assert saved.private_note == "Vérifier le bilan 2024."
     assert saved.scores == {str(project.pk): 3}
     assert (saved.version, saved.updated_by) == (1, world.caf_instructor)
@@ -213,7 +213,7 @@ def test_stale_opinion_keeps_the_input_and_shows_the_saved_values(client, world)
     )
     mine = {
         "opinion": Opinion.FAVOURABLE,
-        "proposed_amount": "1500",
+        "proposed": "1500",
         "shared_comment": "Mon analyse détaillée.",
         "private_note": "",
         "version": "0",

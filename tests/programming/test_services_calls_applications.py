@@ -11,7 +11,7 @@ from django.utils import timezone
 from quartiers.core.formats import euros
 from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
-from quartiers.programming.forms import AttachmentForm, content_matches_type
+from quartiers.programming.forms.applications import AttachmentForm
 from quartiers.programming.models import Application, FunderOpinion, StatusChange
 from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import EngagementFactory
@@ -260,11 +260,11 @@ def test_submission_freezes_a_version_and_opens_one_opinion_per_funder_asked(cal
         "3000.00",
         "5000.00",
     ]
-    assert {o.funder for o in FunderOpinion.objects.filter(application=application)} == {
+    assert {o.funder for o in FunderOpinion.objects.filter(request__application=application)} == {
         caf,
         state,
     }
-    assert not FunderOpinion.objects.filter(funder=unasked).exists()
+    assert not FunderOpinion.objects.filter(request__funder=unasked).exists()
     change = StatusChange.objects.get(application=application)
     assert (change.from_status, change.to_status) == ("draft", "submitted")
     # the frozen version does not follow later changes
@@ -278,7 +278,7 @@ def test_resubmission_after_going_back_to_draft_makes_version_2(call, caf):
     services.change_status(application=application, to=ApplicationStatus.DRAFT)
     version = services.submit_application(application=application)
     assert version.number == 2
-    assert FunderOpinion.objects.filter(application=application).count() == 1
+    assert FunderOpinion.objects.filter(request__application=application).count() == 1
 
 
 def test_a_submitted_application_is_not_editable(call, caf):
@@ -449,25 +449,37 @@ def test_set_budget_replaces_the_lines_and_allows_an_unbalanced_draft(call, caf)
     ],
 )
 def test_attachment_type_and_size(name, content_type, size, error):
-    result = services.attachment_error(name=name, content_type=content_type, size=size)
+    head = services.SIGNATURES.get(content_type, (b"MZ",))[0]
+    upload = SimpleUploadedFile(name, head + b"...", content_type=content_type)
+    upload.size = size
+    result = services.attachment_error(upload)
     assert (result is None) if error is None else (error in result)
 
 
 @pytest.mark.parametrize(
-    ("data", "content_type", "matches"),
+    ("name", "data", "content_type", "matches"),
     [
-        (PDF_BYTES, "application/pdf", True),
-        (b"\x89PNG\r\n\x1a\n...", "image/png", True),
-        (b"\xff\xd8\xff\xe0...", "image/jpeg", True),
-        (b"PK\x03\x04...", "application/vnd.oasis.opendocument.text", True),
-        (b"MZ\x90\x00 renamed executable", "application/pdf", False),
-        (PDF_BYTES, "image/png", False),
-        (b"", "application/pdf", False),
+        ("a.pdf", PDF_BYTES, "application/pdf", True),
+        ("a.png", b"\x89PNG\r\n\x1a\n...", "image/png", True),
+        ("a.jpg", b"\xff\xd8\xff\xe0...", "image/jpeg", True),
+        ("a.odt", b"PK\x03\x04...", "application/vnd.oasis.opendocument.text", True),
+        ("a.pdf", b"MZ\x90\x00 renamed executable", "application/pdf", False),
+        ("a.png", PDF_BYTES, "image/png", False),
+        ("a.pdf", b"", "application/pdf", False),
     ],
 )
-def test_attachment_content_is_sniffed(data, content_type, matches):
-    upload = SimpleUploadedFile("piece", data, content_type=content_type)
-    assert content_matches_type(upload, content_type) is matches
+def test_attachment_content_is_sniffed(name, data, content_type, matches):
+    upload = SimpleUploadedFile(name, data, content_type=content_type)
+    assert (services.attachment_error(upload) is None) is matches
+
+
+def test_the_attachment_service_refuses_a_renamed_executable(call):
+    """The check is the service's: the admin, commands and the API get it too."""
+    application = ApplicationFactory(call=call)
+    upload = SimpleUploadedFile("statuts.pdf", b"MZ\x90\x00\x03", content_type="application/pdf")
+    with pytest.raises(ValidationError, match="ne contient pas ce que son nom annonce"):
+        services.add_attachment(application=application, upload=upload)
+    assert not application.attachments.exists()
 
 
 def test_attachment_form_refuses_a_renamed_executable(call):

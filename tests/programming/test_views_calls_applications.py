@@ -13,7 +13,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
-from quartiers.programming.models import Application, CallForProjects
+from quartiers.programming.models import Application, CallForProjects, FunderOpinion
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import ContractFactory, PartnerFactory
@@ -663,7 +663,7 @@ def test_carrier_submits_a_complete_application(carrier, call, caf):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.versions.get().submitted_by == carrier.user
-    assert application.opinions.get().funder == caf
+    assert FunderOpinion.objects.get(request__application=application).funder == caf
 
 
 def test_submit_and_withdraw_are_post_only(carrier, call):

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quartiers.contracts.content import ImportedContent
 from quartiers.protocol_import import pdf_reader, services
 from quartiers.protocol_import.documents import (
     Document,
@@ -26,8 +27,8 @@ from tests.protocol_import.test_formats import engagements_of
 
 
 @pytest.fixture(scope="module")
-def reference() -> dict:
-    return services.extract_file(name=SEED.name, data=SEED.read_bytes()).to_json()
+def reference() -> ImportedContent:
+    return services.extract_content(name=SEED.name, data=SEED.read_bytes())
 
 
 @pytest.fixture(scope="module")
@@ -74,15 +75,15 @@ def test_seed_pdf_really_has_what_the_reader_must_undo(seed_pdf):
 )
 def test_seed_pdf_gives_the_same_import_as_the_txt(reference, seed_pdf, options):
     data = seed_pdf if options.get("repeat_headers") else builders.to_pdf(SEED, **options)
-    got = services.extract_file(name="protocole.pdf", data=data).to_json()
+    got = services.extract_content(name="protocole.pdf", data=data)
 
-    assert got["document"]["name"] == "protocole.pdf"
-    assert len(got["engagements"]) == 17
+    assert got.source.name == "protocole.pdf"
+    assert len(got.engagements) == 17
     assert engagements_of(got) == engagements_of(reference)
-    assert services.diff(services.comparable(reference), services.comparable(got)) == []
-    roles = {r["role"] for e in got["engagements"] for r in e["roles"]}
+    assert got == reference  # the same rows would be stored (provenance aside)
+    roles = {r.role for e in got.engagements for r in e.roles}
     assert roles == {"lead", "associate", "unspecified"}
-    assert {w["code"] for w in got["warnings"]} == {w["code"] for w in reference["warnings"]}
+    assert {w.code for w in got.warnings} == {w.code for w in reference.warnings}
 
 
 def test_running_header_and_page_numbers_are_dropped(seed_pdf):
@@ -251,7 +252,7 @@ def test_pdf_name_with_other_content_is_refused():
 
 
 def test_pdf_content_is_read_whatever_its_name(reference, seed_pdf):
-    got = services.extract_file(name="protocole.txt", data=seed_pdf).to_json()
+    got = services.extract_content(name="protocole.txt", data=seed_pdf)
     assert engagements_of(got) == engagements_of(reference)
 
 

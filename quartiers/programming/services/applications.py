@@ -27,9 +27,10 @@ from quartiers.programming.models import (
     BudgetLine,
     CallForProjects,
     FunderOpinion,
+    FundingRequest,
 )
 from quartiers.programming.services.calls import is_open_for_submission, shift_year
-from quartiers.programming.services.status import EDITABLE, change_status
+from quartiers.programming.services.status import EDITABLE, FUNDED_STATUSES, change_status
 
 REPORT_DELAY_MONTHS = 6
 
@@ -48,6 +49,19 @@ ALLOWED_ATTACHMENT_TYPES = {
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
+# Magic numbers: a file must start like what it claims to be (a renamed .exe is refused).
+ZIP = (b"PK\x03\x04",)
+SIGNATURES = {
+    "application/pdf": (b"%PDF",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "application/vnd.oasis.opendocument.text": ZIP,
+    "application/vnd.oasis.opendocument.spreadsheet": ZIP,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ZIP,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ZIP,
+}
+
+
 def report_due_on(application: Application) -> datetime.date | None:
     """A bilan is due six months after the action's end (31 December → 30 June)."""
     if application.ends_on is None:
@@ -63,7 +77,7 @@ def missing_reports(carrier) -> list[Application]:
     """The carrier's funded actions whose bilan is overdue."""
     today = timezone.localdate()
     funded = Application.objects.filter(
-        carrier=carrier, status__in=[S.CONVENTION_SIGNED, S.PAID], report__isnull=True
+        carrier=carrier, status__in=FUNDED_STATUSES, report__isnull=True
     )
     return [a for a in funded if (due := report_due_on(a)) and due < today]
 
@@ -86,6 +100,7 @@ def start_application(
             renewal_of,
             exclude=[
                 "id",
+                "contract",
                 "call",
                 "action",
                 "carrier",
@@ -109,7 +124,12 @@ def start_application(
         action = Action.objects.create(contract=call.contract, carrier=carrier, title=title)
         values = {"title": title}
     application = Application.objects.create(
-        call=call, action=action, carrier=carrier, renewal_of=renewal_of, **values
+        contract=call.contract,
+        call=call,
+        action=action,
+        carrier=carrier,
+        renewal_of=renewal_of,
+        **values,
     )
     if renewal_of is not None:
         application.qpvs.set(renewal_of.qpvs.all())
@@ -125,6 +145,7 @@ def start_application(
             )
             for line in renewal_of.budget_lines.all()
         )
+        _sync_funding_requests(application)
         for attachment in renewal_of.attachments.all():  # reuse last year's documents
             application.attachments.create(
                 required=_same_required(call, attachment.required),
@@ -149,12 +170,17 @@ def _same_required(call, required):
 
 
 @transaction.atomic
-def save_draft(*, application: Application, by=None) -> Application:
-    """Save the carrier's edits of a draft (the form already validated the fields)."""
+def save_draft(*, application: Application, qpvs=None, engagements=None, by=None) -> Application:
+    """Save the carrier's edits of a draft (the form already validated the fields) and, if
+    given, its QPV and engagements."""
     stored = Application.objects.select_for_update().get(pk=application.pk)
     ensure_editable(stored)
     application._history_user = by
     application.save()
+    if qpvs is not None:
+        application.qpvs.set(qpvs)
+    if engagements is not None:
+        application.engagements.set(engagements)
     return application
 
 
@@ -162,10 +188,10 @@ def save_draft(*, application: Application, by=None) -> Application:
 def add_attachment(*, application: Application, upload, required=None, by=None):
     """Attach a checked file (type, size and content, see `attachment_error`)."""
     ensure_editable(application)
-    content_type = (upload.content_type or "").split(";")[0].strip()
-    error = attachment_error(name=upload.name, content_type=content_type, size=upload.size)
+    error = attachment_error(upload)
     if error:
         raise ValidationError(error)
+    content_type = upload_content_type(upload)
     return application.attachments.create(
         required=required,
         file=upload,
@@ -205,6 +231,11 @@ def validate_budget_line(line: BudgetLineData) -> None:
         raise ValidationError("Seules les subventions (compte 74) nomment un financeur.")
     if line.account == SUBSIDY_ACCOUNT and line.funder is None and line.amount > 0:
         raise ValidationError("Chaque ligne de subvention (74) nomme le financeur sollicité.")
+    if line.funder is not None and line.amount <= 0:
+        raise ValidationError(
+            f"La subvention demandée à {line.funder} est de 0 € : indiquez le montant demandé, "
+            "ou retirez ce financeur de la ligne."
+        )
 
 
 @transaction.atomic
@@ -225,6 +256,19 @@ def set_budget(*, application: Application, lines: list[BudgetLineData]) -> None
         )
         for line in lines
     )
+    _sync_funding_requests(application)
+
+
+def _sync_funding_requests(application: Application) -> None:
+    """One funding request per funder named by the draft's 74 lines, for their total."""
+    requested: dict[int, Decimal] = {}
+    for line in application.budget_lines.filter(account=SUBSIDY_ACCOUNT, funder__isnull=False):
+        requested[line.funder_id] = requested.get(line.funder_id, Decimal("0")) + line.amount
+    application.funding_requests.exclude(funder__in=requested).delete()
+    for funder_id, amount in requested.items():
+        FundingRequest.objects.update_or_create(
+            application=application, funder_id=funder_id, defaults={"requested": amount}
+        )
 
 
 def budget_errors(application: Application) -> list[str]:
@@ -272,7 +316,7 @@ def submission_errors(application: Application) -> list[str]:
                 f"moins {call.min_qpv_share:.0f} %."
             )
     errors += budget_errors(application)
-    if not application.budget_lines.filter(account=SUBSIDY_ACCOUNT, amount__gt=0).exists():
+    if not application.funding_requests.exists():
         errors.append("Le budget ne sollicite aucun financeur (compte 74).")
     provided = set(application.attachments.values_list("required_id", flat=True))
     for required in call.required_attachments.filter(mandatory=True):
@@ -324,25 +368,15 @@ def submit_application(*, application: Application, by=None) -> ApplicationVersi
     version = ApplicationVersion.objects.create(
         application=application, number=number, data=snapshot(application), submitted_by=by
     )
-    for funder in funders_asked(application):
-        FunderOpinion.objects.get_or_create(application=application, funder=funder)
+    for request in application.funding_requests.all():
+        FunderOpinion.objects.get_or_create(request=request)
     record_event(
         verb="application_submitted",
         summary=f"Dossier « {application.title} » déposé (version {number})",
-        contract=application.call.contract,
+        contract=application.contract,
         actor=by,
     )
     return version
-
-
-def funders_asked(application: Application):
-    from quartiers.accounts.models import Organisation
-
-    return Organisation.objects.filter(
-        pk__in=application.budget_lines.filter(account=SUBSIDY_ACCOUNT, amount__gt=0).values(
-            "funder"
-        )
-    )
 
 
 @transaction.atomic
@@ -360,17 +394,33 @@ def override_report_block(*, application: Application, reason: str, by) -> None:
     record_event(
         verb="report_block_overridden",
         summary=f"Dérogation au bilan manquant pour « {application.title} » : {reason}",
-        contract=application.call.contract,
+        contract=application.contract,
         actor=by,
     )
 
 
-def attachment_error(*, name: str, content_type: str, size: int) -> str | None:
-    if size > MAX_ATTACHMENT_BYTES:
+def upload_content_type(upload) -> str:
+    return (upload.content_type or "").split(";")[0].strip()
+
+
+def attachment_error(upload) -> str | None:
+    """Why `upload` may not be attached (size, declared type, name, first bytes), or None."""
+    name, content_type = upload.name, upload_content_type(upload)
+    if upload.size > MAX_ATTACHMENT_BYTES:
         return f"« {name} » dépasse 10 Mo."
     expected = ALLOWED_ATTACHMENT_TYPES.get(content_type)
     if expected is None or not name.lower().endswith(
         (expected, ".jpeg") if expected == ".jpg" else (expected,)
     ):
         return f"« {name} » : format non accepté (PDF, image, document bureautique)."
+    if not _content_matches_type(upload, content_type):
+        return f"« {name} » ne contient pas ce que son nom annonce."
     return None
+
+
+def _content_matches_type(upload, content_type: str) -> bool:
+    """Whether the upload's first bytes are those of `content_type`."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return head.startswith(SIGNATURES[content_type])

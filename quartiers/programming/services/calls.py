@@ -22,7 +22,16 @@ from quartiers.programming.services.status import change_status
 
 @transaction.atomic
 def create_call(
-    *, contract, year: int, title: str, opens_on, deadline, by=None, **fields
+    *,
+    contract,
+    year: int,
+    title: str,
+    opens_on,
+    deadline,
+    priorities=(),
+    engagements=(),
+    by=None,
+    **fields,
 ) -> CallForProjects:
     if CallForProjects.objects.filter(contract=contract, year=year).exists():
         raise ValidationError(f"Un appel à projets {year} existe déjà pour ce contrat.")
@@ -31,6 +40,8 @@ def create_call(
     call = CallForProjects.objects.create(
         contract=contract, year=year, title=title, opens_on=opens_on, deadline=deadline, **fields
     )
+    call.priorities.set(priorities)
+    call.engagements.set(engagements)
     record_event(
         verb="call_created", summary=f"Appel à projets {year} créé", contract=contract, actor=by
     )
@@ -60,10 +71,10 @@ def copy_call_to_next_year(*, call: CallForProjects, by=None) -> CallForProjects
         steering_committee_on=shift_year(call.steering_committee_on, 1),
         min_qpv_share=call.min_qpv_share,
         previous=call,
+        priorities=call.priorities.all(),
+        engagements=call.engagements.all(),
         by=by,
     )
-    new.priorities.set(call.priorities.all())
-    new.engagements.set(call.engagements.all())
     CallFunder.objects.bulk_create(
         CallFunder(call=new, organisation_id=f.organisation_id, envelope=f.envelope)
         for f in call.funders.all()
@@ -82,11 +93,18 @@ def copy_call_to_next_year(*, call: CallForProjects, by=None) -> CallForProjects
 
 
 @transaction.atomic
-def update_call(*, call: CallForProjects, by=None) -> CallForProjects:
-    """Save a call's edited fields (its funders, attachments and grid are saved alongside)."""
+def update_call(
+    *, call: CallForProjects, priorities=None, engagements=None, by=None
+) -> CallForProjects:
+    """Save a call's edited fields and, if given, its priorities and engagements (its funders,
+    attachments and grid are saved alongside)."""
     if call.deadline.date() < call.opens_on:
         raise ValidationError("La date limite doit suivre l'ouverture.")
     call.save()
+    if priorities is not None:
+        call.priorities.set(priorities)
+    if engagements is not None:
+        call.engagements.set(engagements)
     record_event(verb="call_changed", summary=f"{call} modifié", contract=call.contract, actor=by)
     return call
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,24 +17,27 @@ from quartiers.programming.enums import (
     ApplicationStatus as S,
 )
 from quartiers.programming.enums import (
-    DecisionOutcome,
     PaymentKind,
 )
 from quartiers.programming.models import (
-    SUBSIDY_ACCOUNT,
+    ZERO,
     Application,
-    BudgetLine,
     CallForProjects,
     Convention,
     Decision,
     FinalReport,
-    FunderOpinion,
+    FundingRequest,
     Payment,
     ReportReminder,
 )
-from quartiers.programming.services.applications import funders_asked, report_due_on
-from quartiers.programming.services.instruction import granted_total
-from quartiers.programming.services.status import DECIDED_STATUSES, FUNDED_STATUSES, change_status
+from quartiers.programming.services.applications import report_due_on
+from quartiers.programming.services.status import (
+    CONVENTION_STATUSES,
+    DECIDED_STATUSES,
+    FUNDED_STATUSES,
+    PAYABLE,
+    change_status,
+)
 
 REMINDER_INTERVAL_DAYS = 30  # at most one bilan reminder per application in this many days
 
@@ -56,7 +58,12 @@ def carrier_recipients(application: Application) -> list[str]:
 
 
 def decisions_of(application: Application) -> list[Decision]:
-    return list(application.decisions.select_related("funder", "session").order_by("funder__name"))
+    """The application's decisions, by funder, with their request, funder and session."""
+    return list(
+        Decision.objects.filter(request__application=application)
+        .select_related("request__funder", "session")
+        .order_by("request__funder__name")
+    )
 
 
 @transaction.atomic
@@ -77,10 +84,7 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
         context={
             "application": application,
             "decisions": decisions,
-            "granted": sum(
-                (d.amount for d in decisions if d.outcome == DecisionOutcome.GRANTED),
-                Decimal("0"),
-            ),
+            "granted": application.funding_requests.totals()["granted"],
             "link": absolute_url(application.get_absolute_url()),
         },
         attachments=[
@@ -95,7 +99,7 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
         verb="decision_notified",
         summary=f"Décision sur « {application.title} » envoyée à {len(recipients)} "
         f"destinataire{'s' if len(recipients) > 1 else ''} de {application.carrier}",
-        contract=application.call.contract,
+        contract=application.contract,
         actor=by,
         data={"application": str(application.uuid), "recipients": recipients},
     )
@@ -106,37 +110,41 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
 def sign_convention(
     *, application: Application, funders: list, signed_on, years: int = 1, by=None
 ) -> Convention:
-    if application.status not in {S.DECIDED, S.CONVENTION_SIGNED}:
+    if application.status not in CONVENTION_STATUSES:
         raise ValidationError("Une convention suit une décision du comité de pilotage.")
     if not 1 <= years <= 4:
         raise ValidationError("Une convention pluriannuelle couvre 4 ans au plus.")
     funders = list(dict.fromkeys(funders))
     if not funders:
         raise ValidationError("Une convention engage au moins un financeur.")
-    committed = set(
-        Convention.funders.through.objects.filter(convention__application=application).values_list(
-            "organisation_id", flat=True
+    requests = {
+        request.funder_id: request
+        for request in FundingRequest.objects.select_for_update().filter(
+            application=application, funder__in=funders
         )
-    )
-    amount = Decimal("0")
+    }
     for funder in funders:
-        if funder.pk in committed:
-            raise ValidationError(f"{funder} a déjà signé une convention pour ce dossier.")
-        granted = granted_total(application, funder)
-        if granted <= 0:
+        request = requests.get(funder.pk)
+        if request is None or request.granted <= 0:
             raise ValidationError(f"{funder} n'a rien accordé à ce dossier.")
-        amount += granted
+        if request.committed > 0:
+            raise ValidationError(f"{funder} a déjà signé une convention pour ce dossier.")
+    amount = sum((request.granted for request in requests.values()), ZERO)
     convention = Convention.objects.create(
         application=application, years=years, amount=amount, signed_on=signed_on
     )
     convention.funders.set(funders)
+    for request in requests.values():
+        request.committed = request.granted
+        request._history_user = by
+        request.save(update_fields=["committed"])
     if application.status == S.DECIDED:
         change_status(application=application, to=S.CONVENTION_SIGNED, by=by)
     record_event(
         verb="convention_signed",
         summary=f"Convention signée pour « {application.title} » : {euros(amount)} "
         f"({', '.join(str(f) for f in funders)}" + (f", {years} ans" if years > 1 else "") + ")",
-        contract=application.call.contract,
+        contract=application.contract,
         actor=by,
     )
     return convention
@@ -148,7 +156,7 @@ def record_payment(
 ) -> Payment:
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     application = convention.application
-    if application.status not in {S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED}:
+    if application.status not in PAYABLE:
         raise ValidationError("Ce dossier n'attend plus de paiement.")
     if kind not in PaymentKind.values:
         raise ValidationError("Nature de paiement inconnue.")
@@ -156,23 +164,25 @@ def record_payment(
         raise ValidationError("Un paiement a un montant positif.")
     if not convention.funders.filter(pk=funder.pk).exists():
         raise ValidationError(f"{funder} n'est pas partie à cette convention.")
-    already = convention.payments.filter(funder=funder).aggregate(t=Sum("amount"))["t"] or 0
-    granted = granted_total(application, funder)
-    if already + amount > granted:
+    request = FundingRequest.objects.select_for_update().get(application=application, funder=funder)
+    if request.paid + amount > request.committed:
         raise ValidationError(
-            f"Paiement refusé : {euros(already + amount)} dépasserait les "
-            f"{euros(granted)} accordés."
+            f"Paiement refusé : {euros(request.paid + amount)} dépasserait les "
+            f"{euros(request.committed)} engagés."
         )
     payment = Payment.objects.create(
-        convention=convention, funder=funder, kind=kind, amount=amount, paid_on=paid_on
+        convention=convention, request=request, kind=kind, amount=amount, paid_on=paid_on
     )
+    request.paid += amount  # the request is locked (select_for_update) until the commit
+    request._history_user = by
+    request.save(update_fields=["paid"])
     if application.status == S.CONVENTION_SIGNED:
         change_status(application=application, to=S.PAID, by=by)
     record_event(
         verb="payment_recorded",
         summary=f"« {application.title} » — {funder} : {payment.get_kind_display()} de "
         f"{euros(amount)} payé le {paid_on:%d/%m/%Y}",
-        contract=application.call.contract,
+        contract=application.contract,
         actor=by,
     )
     return payment
@@ -202,7 +212,7 @@ def submit_report(*, application: Application, by=None, **values) -> FinalReport
     record_event(
         verb="report_received",
         summary=f"Bilan reçu pour « {application.title} »",
-        contract=application.call.contract,
+        contract=application.contract,
         actor=by,
     )
     return report
@@ -220,11 +230,11 @@ def reports_to_remind(*, contract=None) -> list[Application]:
         .exclude(
             report_reminders__sent_at__gt=now - datetime.timedelta(days=REMINDER_INTERVAL_DAYS)
         )
-        .select_related("call__contract", "carrier")
+        .select_related("contract", "carrier")
         .order_by("ends_on", "pk")
     )
     if contract is not None:
-        applications = applications.filter(call__contract=contract)
+        applications = applications.filter(contract=contract)
     return [a for a in applications if report_due_on(a) <= horizon]
 
 
@@ -252,15 +262,24 @@ def send_report_reminder(*, application: Application) -> ReportReminder:
     record_event(
         verb="report_reminder_sent",
         summary=f"Relance du bilan de « {application.title} » (attendu le {due:%d/%m/%Y})",
-        contract=application.call.contract,
+        contract=application.contract,
         data={"application": str(application.uuid), "recipients": recipients},
     )
     return reminder
 
 
+def ledger(application: Application) -> list[FundingRequest]:
+    """requested → proposed → granted → committed → paid, one funding request per funder."""
+    return list(application.funding_requests.select_related("funder").order_by("funder__name"))
+
+
 @dataclass
-class LedgerRow:
+class CallLedgerRow:
+    """One funder of a call: its envelope, then the sums of its funding requests."""
+
     funder: object
+    envelope: Decimal
+    applications: int
     requested: Decimal
     proposed: Decimal
     granted: Decimal
@@ -273,94 +292,20 @@ class LedgerRow:
         return self.committed - self.paid
 
 
-def _sums(queryset, key: str) -> dict:
-    return {
-        row[key]: row["total"] or Decimal("0")
-        for row in queryset.order_by().values(key).annotate(total=Sum("amount"))
-    }
-
-
-def ledger(application: Application) -> list[LedgerRow]:
-    """requested → proposed → granted → committed → paid, per funder (six queries)."""
-    requested = _sums(application.budget_lines.filter(account=SUBSIDY_ACCOUNT), "funder")
-    proposed = {o.funder_id: o.proposed_amount or Decimal("0") for o in application.opinions.all()}
-    granted = _sums(application.decisions.filter(outcome=DecisionOutcome.GRANTED), "funder")
-    committed = set(
-        Convention.funders.through.objects.filter(convention__application=application).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    paid = _sums(Payment.objects.filter(convention__application=application), "funder")
-    return [
-        LedgerRow(
-            funder=funder,
-            requested=requested.get(funder.pk, Decimal("0")),
-            proposed=proposed.get(funder.pk, Decimal("0")),
-            granted=granted.get(funder.pk, Decimal("0")),
-            committed=granted.get(funder.pk, Decimal("0"))
-            if funder.pk in committed
-            else Decimal("0"),
-            paid=paid.get(funder.pk, Decimal("0")),
-        )
-        for funder in funders_asked(application)
-    ]
-
-
-@dataclass
-class CallLedgerRow(LedgerRow):
-    envelope: Decimal
-    applications: int
-
-
 def call_ledger(call: CallForProjects) -> list[CallLedgerRow]:
     """The call's money per funder: envelope, requested … paid (submitted dossiers only)."""
     from quartiers.accounts.models import Organisation
 
-    applications = Application.objects.for_call(call).submitted()
-    lines = BudgetLine.objects.filter(
-        application__in=applications, account=SUBSIDY_ACCOUNT, amount__gt=0
-    )
-    requested = _sums(lines, "funder")
-    asking = {
-        row["funder"]: row["n"]
-        for row in lines.order_by().values("funder").annotate(n=Count("application", distinct=True))
-    }
-    proposed = {
-        row["funder"]: row["total"] or Decimal("0")
-        for row in FunderOpinion.objects.filter(application__in=applications)
-        .order_by()
-        .values("funder")
-        .annotate(total=Sum("proposed_amount"))
-    }
-    granted_decisions = Decision.objects.filter(
-        application__in=applications, outcome=DecisionOutcome.GRANTED
-    )
-    granted = _sums(granted_decisions, "funder")
-    committed = _sums(
-        granted_decisions.filter(
-            Exists(
-                Convention.funders.through.objects.filter(
-                    convention__application=OuterRef("application"),
-                    organisation=OuterRef("funder"),
-                )
-            )
-        ),
-        "funder",
-    )
-    paid = _sums(Payment.objects.filter(convention__application__call=call), "funder")
+    totals = FundingRequest.objects.for_call(call).submitted().totals_by_funder()
     envelopes = dict(call.funders.values_list("organisation", "envelope"))
-    zero = Decimal("0")
-    funders = Organisation.objects.filter(pk__in=set(envelopes) | set(requested) - {None})
+    empty = {"applications": 0, "requested": ZERO, "proposed": ZERO, "granted": ZERO}
+    empty |= {"committed": ZERO, "paid": ZERO}
+    funders = Organisation.objects.filter(pk__in=set(envelopes) | set(totals))
     return [
         CallLedgerRow(
             funder=funder,
-            envelope=envelopes.get(funder.pk, zero),
-            applications=asking.get(funder.pk, 0),
-            requested=requested.get(funder.pk, zero),
-            proposed=proposed.get(funder.pk, zero),
-            granted=granted.get(funder.pk, zero),
-            committed=committed.get(funder.pk, zero),
-            paid=paid.get(funder.pk, zero),
+            envelope=envelopes.get(funder.pk, ZERO),
+            **totals.get(funder.pk, empty),
         )
         for funder in funders
     ]

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from quartiers.access.services import record_event
@@ -23,13 +23,14 @@ from quartiers.programming.models import (
     CouncilOpinion,
     Decision,
     FunderOpinion,
+    FundingRequest,
     TechnicalOpinion,
 )
-from quartiers.programming.services.applications import funders_asked
 from quartiers.programming.services.status import (
     COUNCIL_OPINION_STATUSES,
     DECIDABLE,
     EXAMINABLE,
+    INSTRUCTABLE,
     change_status,
 )
 
@@ -50,7 +51,7 @@ def give_council_opinion(*, application: Application, opinion: str, comment: str
         verb="council_opinion_given",
         summary=f"Avis du conseil citoyen sur « {application.title} » : "
         f"{record.get_opinion_display()}",
-        contract=application.call.contract,
+        contract=application.contract,
         actor=by,
     )
     return record
@@ -74,17 +75,26 @@ def create_committee_session(
 
 @transaction.atomic
 def save_funder_opinion(
-    *, opinion: FunderOpinion, expected_version: int, by, verdict: str | None = None, **values
+    *,
+    opinion: FunderOpinion,
+    expected_version: int,
+    by,
+    verdict: str | None = None,
+    proposed: Decimal | None = None,
+    **values,
 ) -> FunderOpinion:
     """Optimistic locking: the write only happens if nobody saved since `expected_version`.
 
     `values` are FunderOpinion fields; the `opinion` field itself (favourable, reserved,
-    unfavourable or "") is passed as `verdict`, since `opinion` names the instance.
+    unfavourable or "") is passed as `verdict`, since `opinion` names the instance; `proposed`
+    is the amount the funder proposes, stored on the funding request.
     """
     if verdict is not None:
         values["opinion"] = verdict
-    if opinion.application.status not in {S.UNDER_INSTRUCTION, S.SUBMITTED}:
+    if opinion.application.status not in INSTRUCTABLE:
         raise ValidationError("Ce dossier n'est plus en instruction.")
+    if proposed is not None and proposed < 0:
+        raise ValidationError("Un montant proposé est positif.")
     criteria = {str(c.pk): c for c in opinion.application.call.criteria.all()}
     for key, score in (values.get("scores") or {}).items():
         if key not in criteria or not 0 <= int(score) <= criteria[key].max_score:
@@ -100,6 +110,10 @@ def save_funder_opinion(
     opinion.refresh_from_db()
     # `update()` sends no signal: record the history row django-simple-history would have.
     FunderOpinion.history.bulk_history_create([opinion], update=True, default_user=by)
+    request = opinion.request
+    request.proposed = proposed
+    request._history_user = by
+    request.save(update_fields=["proposed"])
     return opinion
 
 
@@ -159,25 +173,27 @@ def record_decision(
         raise ValidationError("Une subvention accordée a un montant.")
     if outcome != DecisionOutcome.GRANTED:
         amount = Decimal("0")
-    if not funders_asked(application).filter(pk=funder.pk).exists():
+    request = (
+        FundingRequest.objects.select_for_update()
+        .filter(application=application, funder=funder)
+        .first()
+    )
+    if request is None:
         raise ValidationError(f"{funder} n'est pas sollicité par ce dossier.")
     decision, _ = Decision.objects.update_or_create(
-        application=application,
-        funder=funder,
-        defaults={
-            "session": session,
-            "outcome": outcome,
-            "amount": amount,
-            "motivation": motivation,
-        },
+        request=request,
+        defaults={"session": session, "outcome": outcome, "motivation": motivation},
     )
+    request.granted = amount
+    request._history_user = by
+    request.save(update_fields=["granted"])
     if application.status == S.EXAMINED and _all_funders_decided(application):
         change_status(application=application, to=S.DECIDED, by=by)
     record_event(
         verb="decision_recorded",
         summary=f"« {application.title} » — {funder} : {decision.get_outcome_display()}"
         + (f" {euros(amount)}" if outcome == DecisionOutcome.GRANTED else ""),
-        contract=application.call.contract,
+        contract=application.contract,
         actor=by,
     )
     return decision
@@ -189,13 +205,4 @@ def _ensure_same_call(session: CommitteeSession, application: Application) -> No
 
 
 def _all_funders_decided(application: Application) -> bool:
-    asked = set(funders_asked(application).values_list("pk", flat=True))
-    decided = set(application.decisions.values_list("funder_id", flat=True))
-    return asked <= decided
-
-
-def granted_total(application: Application, funder=None) -> Decimal:
-    decisions = application.decisions.filter(outcome=DecisionOutcome.GRANTED)
-    if funder is not None:
-        decisions = decisions.filter(funder=funder)
-    return decisions.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return not application.funding_requests.filter(decision__isnull=True).exists()

@@ -1,4 +1,4 @@
-"""The one place where allowed status changes are written, and status groups."""
+"""The one place where a status changes (the transitions and groups are in `workflow`)."""
 
 from django.core.exceptions import ValidationError
 
@@ -9,22 +9,19 @@ from quartiers.programming.models import (
     Application,
     StatusChange,
 )
-
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
-    S.SUBMITTED: {S.UNDER_INSTRUCTION, S.DRAFT, S.WITHDRAWN},
-    S.UNDER_INSTRUCTION: {S.EXAMINED, S.WITHDRAWN},
-    S.EXAMINED: {S.DECIDED, S.WITHDRAWN},
-    S.DECIDED: {S.CONVENTION_SIGNED, S.CLOSED},
-    S.CONVENTION_SIGNED: {S.PAID},
-    S.PAID: {S.REPORT_RECEIVED},
-    S.REPORT_RECEIVED: {S.CLOSED},
-    S.CLOSED: set(),
-    S.WITHDRAWN: set(),
-}
-
-
-EDITABLE = {S.DRAFT}
+from quartiers.programming.workflow import (  # noqa: F401  (the groups, next to the transitions)
+    CONVENTION_STATUSES,
+    COUNCIL_OPINION_STATUSES,
+    DECIDABLE,
+    DECIDED_STATUSES,
+    EDITABLE,
+    EXAMINABLE,
+    FUNDED_STATUSES,
+    INSTRUCTABLE,
+    NOT_SUBMITTED,
+    PAYABLE,
+    TRANSITIONS,
+)
 
 
 def change_status(*, application: Application, to: str, by=None, comment: str = "") -> None:
@@ -36,18 +33,3 @@ def change_status(*, application: Application, to: str, by=None, comment: str = 
     StatusChange.objects.create(
         application=application, from_status=current, to_status=to, by=by, comment=comment
     )
-
-
-EXAMINABLE = {S.UNDER_INSTRUCTION, S.EXAMINED}
-
-
-DECIDABLE = {S.EXAMINED, S.DECIDED}
-
-
-COUNCIL_OPINION_STATUSES = {S.SUBMITTED, S.UNDER_INSTRUCTION, S.EXAMINED}
-
-
-DECIDED_STATUSES = {S.DECIDED, S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED, S.CLOSED}
-
-
-FUNDED_STATUSES = {S.CONVENTION_SIGNED, S.PAID}  # a bilan is expected

@@ -10,9 +10,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from quartiers.programming import permissions, services
-from quartiers.programming.enums import ApplicationStatus, DecisionOutcome
+from quartiers.programming.forms.followup import OverrideForm
 from quartiers.programming.models import FinalReport, Payment
-from quartiers.programming.views.followup import OverrideForm
 
 register = template.Library()
 
@@ -20,10 +19,10 @@ register = template.Library()
 @register.inclusion_tag("programming/followup/_panel.html", takes_context=True)
 def followup_panel(context, application):
     user = context["request"].user
-    contract = application.call.contract
+    contract = application.contract
     status = application.status
     steering = permissions.can_run_committees(user, contract)
-    is_carrier = application.carrier_id in permissions.carrier_organisations(user, contract)
+    is_carrier = permissions.is_carrier(user, application)
     decided = status in services.DECIDED_STATUSES
     instructs = bool(permissions.instructed_funders(user, application))
 
@@ -33,19 +32,13 @@ def followup_panel(context, application):
         conventions = list(
             application.conventions.order_by("signed_on", "pk").prefetch_related(
                 "funders",
-                Prefetch("payments", queryset=Payment.objects.select_related("funder")),
+                Prefetch("payments", queryset=Payment.objects.select_related("request__funder")),
             )
         )
-    committed = {funder.pk for c in conventions for funder in c.funders.all()}
     payable = {c.pk for c in conventions if permissions.payable_funders(user, c)}
     can_manage = permissions.can_manage_conventions(user, contract)
-    uncommitted = [
-        d
-        for d in decisions
-        if d.outcome == DecisionOutcome.GRANTED and d.funder_id not in committed
-    ]
-
-    rows = services.ledger(application) if status != ApplicationStatus.DRAFT else []
+    rows = services.ledger(application) if status not in services.EDITABLE else []
+    uncommitted = [row for row in rows if row.granted > row.committed]
     report = FinalReport.objects.filter(application=application).first() if decided else None
     due_on = services.report_due_on(application)
     expects_report = status in services.FUNDED_STATUSES and report is None
@@ -53,7 +46,7 @@ def followup_panel(context, application):
     can_override = permissions.can_override_report_block(user, application)
     missing = (
         services.missing_reports(application.carrier)
-        if status == ApplicationStatus.DRAFT and (is_carrier or can_override)
+        if status in services.EDITABLE and (is_carrier or can_override)
         else []
     )
     return {
@@ -66,10 +59,10 @@ def followup_panel(context, application):
         and permissions.can_view_decision_letter(user, application),
         "can_notify": decided and bool(decisions) and steering,
         "conventions": conventions,
-        "any_granted": any(d.outcome == DecisionOutcome.GRANTED for d in decisions),
+        "any_granted": any(d.is_granted for d in decisions),
         "payable": payable,
         "can_add_convention": can_manage
-        and status in {ApplicationStatus.DECIDED, ApplicationStatus.CONVENTION_SIGNED}
+        and status in services.CONVENTION_STATUSES
         and bool(uncommitted),
         "rows": rows,
         "ledger_link": bool(rows) and permissions.can_view_ledger(user, application),

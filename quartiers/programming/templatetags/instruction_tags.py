@@ -1,6 +1,6 @@
 """`{% instruction_panel application %}`: the instruction of an application, for its page.
 
-Per funder asked: amount asked, opinion, proposed amount, grid score, shared comment, and the
+Per funding request: amount requested, opinion, amount proposed, grid score, shared comment, and the
 private note only for that funder's instructors; the conseil citoyen's opinion; the comité
 technique's opinions; links to the opinion form for the reader's own funders. A constant number
 of queries; renders nothing for people who may see none of it (carriers).
@@ -10,33 +10,9 @@ from django import template
 from django.urls import reverse
 
 from quartiers.programming import exports, permissions
-from quartiers.programming.enums import DecisionOutcome, Opinion
 from quartiers.programming.models import Application, CouncilOpinion
 
 register = template.Library()
-
-OPINION_VARIANTS = {
-    Opinion.FAVOURABLE: "success",
-    Opinion.RESERVED: "warning",
-    Opinion.UNFAVOURABLE: "error",
-}
-OUTCOME_VARIANTS = {
-    DecisionOutcome.GRANTED: "success",
-    DecisionOutcome.ADJOURNED: "warning",
-    DecisionOutcome.REFUSED: "error",
-}
-
-
-@register.filter
-def opinion_variant(value) -> str:
-    """Badge variant of an opinion (favourable, réservé, défavorable)."""
-    return OPINION_VARIANTS.get(value, "")
-
-
-@register.filter
-def outcome_variant(value) -> str:
-    """Badge variant of a decision (accordé, ajourné, refusé)."""
-    return OUTCOME_VARIANTS.get(value, "")
 
 
 @register.inclusion_tag("programming/instruction/_panel.html", takes_context=True)
@@ -65,7 +41,7 @@ def instruction_panel(context, application):
     )
     row = consolidation.rows[0]
     own = permissions.instructed_funders(user, application)
-    for cell in row.asked_cells:
+    for cell in row.requested_cells:
         readable = cell.opinion is not None and permissions.can_read_private_note(
             user, cell.opinion
         )

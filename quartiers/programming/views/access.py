@@ -18,7 +18,7 @@ def application_page(check=None):
         def wrapper(request, uuid, **kwargs):
             application = get_object_or_404(
                 Application.objects.select_related(
-                    "call__contract", "carrier", "action", "pillar", "theme", "renewal_of__call"
+                    "contract", "call", "carrier", "action", "pillar", "theme", "renewal_of__call"
                 ),
                 uuid=uuid,
             )

@@ -17,26 +17,16 @@ from quartiers.access.enums import ContractRole
 from quartiers.access.models import RoleAssignment
 from quartiers.accounts.models import Organisation
 from quartiers.programming import permissions, services
-from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
-from quartiers.programming.forms import (
-    AGE_BANDS,
+from quartiers.programming.enums import BudgetSide, CallStatus
+from quartiers.programming.forms.applications import (
     ApplicationForm,
     AttachmentForm,
     BudgetForms,
     StartApplicationForm,
 )
-from quartiers.programming.models import Application, CallForProjects
-from quartiers.programming.templatetags import followup_tags, instruction_tags
+from quartiers.programming.models import AGE_BANDS, Application, CallForProjects
 from quartiers.programming.views.access import application_page
 from quartiers.programming.views.calls import breadcrumb, call_page
-
-FUNDED = {ApplicationStatus.CONVENTION_SIGNED, ApplicationStatus.PAID}
-
-
-def is_carrier(user, application) -> bool:
-    return application.carrier_id in permissions.carrier_organisations(
-        user, application.call.contract
-    )
 
 
 def _nav(application, current, can_edit):
@@ -84,12 +74,12 @@ def my_applications(request):
         user=user,
         role=ContractRole.CARRIER,
         organisation=OuterRef("carrier"),
-        contract=OuterRef("call__contract"),
+        contract=OuterRef("contract"),
     )
     applications = (
         Application.objects.filter(Exists(carried))
-        .select_related("call__contract", "carrier", "report")
-        .order_by("-call__year", "call__contract__name", "title")
+        .select_related("contract", "call", "carrier", "report")
+        .order_by("-call__year", "contract__name", "title")
     )
     carriers = Organisation.objects.filter(
         role_assignments__user=user, role_assignments__role=ContractRole.CARRIER
@@ -99,7 +89,7 @@ def my_applications(request):
         {
             "application": application,
             "report_due": services.report_due_on(application)
-            if application.status in FUNDED
+            if application.status in services.FUNDED_STATUSES
             else None,
             "overdue": application.pk in overdue,
         }
@@ -133,7 +123,7 @@ def application_create(request, call):
     )
     renewable = (
         Application.objects.filter(
-            call__contract=contract, call__year=call.year - 1, carrier__in=carriers
+            contract=contract, call__year=call.year - 1, carrier__in=carriers
         )
         .submitted()
         .select_related("carrier")
@@ -197,11 +187,8 @@ def _render_detail(request, application, submission_errors=None):
         missing=services.submission_errors(application)
         if context["can_edit"] and submission_errors is None
         else None,
-        can_withdraw=is_carrier(user, application)
-        and ApplicationStatus.WITHDRAWN in services.TRANSITIONS[application.status],
+        can_withdraw=permissions.can_withdraw_application(user, application),
         report_due=services.report_due_on(application),
-        show_instruction_panel="instruction_panel" in instruction_tags.register.tags,
-        show_followup_panel="followup_panel" in followup_tags.register.tags,
     )
     return render(request, "programming/applications/application_detail.html", context)
 
@@ -211,16 +198,24 @@ def application_detail(request, application):
     return _render_detail(request, application)
 
 
+def _save_draft(form, by):
+    services.save_draft(
+        application=form.save(commit=False),
+        qpvs=form.cleaned_data["qpvs"],
+        engagements=form.cleaned_data["engagements"],
+        by=by,
+    )
+
+
 @application_page(check=permissions.can_edit_application)
 def application_edit(request, application):
     form = ApplicationForm(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_draft(application=form.save(commit=False), by=request.user)
+            _save_draft(form, request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            form.save_m2m()
             messages.success(request, "Brouillon enregistré.")
             return redirect("programming:application-edit", uuid=application.uuid)
     return render(
@@ -231,7 +226,7 @@ def application_edit(request, application):
 
 
 @require_POST
-@application_page(check=is_carrier)
+@application_page(check=permissions.is_carrier)
 def application_autosave(request, application):
     """Save the draft as the carrier types (htmx); answers a fragment for the status region.
 
@@ -245,8 +240,7 @@ def application_autosave(request, application):
     try:
         services.ensure_editable(application)
         if form.is_valid():
-            services.save_draft(application=form.save(commit=False), by=request.user)
-            form.save_m2m()
+            _save_draft(form, request.user)
             context["saved_at"] = timezone.localtime()
         else:
             context["errors"] = [
@@ -346,7 +340,7 @@ def application_submit(request, application):
 
 
 @require_POST
-@application_page(check=is_carrier)
+@application_page(check=permissions.is_carrier)
 def application_withdraw(request, application):
     try:
         services.withdraw_application(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from quartiers.access.decorators import contract_page
 from quartiers.programming import permissions, services
 from quartiers.programming.enums import ApplicationStatus, CallStatus
-from quartiers.programming.forms import CallEditForms, CallForm
+from quartiers.programming.forms.calls import CallEditForms, CallForm
 from quartiers.programming.models import Application, CallForProjects
 
 
@@ -50,15 +50,12 @@ def call_page(check=permissions.can_view_call):
     return decorator
 
 
-def _manages(user, call) -> bool:
-    return permissions.can_manage_calls(user, call.contract)
-
-
 @contract_page()
 def call_list(request, contract):
-    not_submitted = [ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]
     calls = contract.calls.annotate(
-        submitted_count=Count("applications", filter=~Q(applications__status__in=not_submitted))
+        submitted_count=Count(
+            "applications", filter=~Q(applications__status__in=services.NOT_SUBMITTED)
+        )
     )
     can_manage = permissions.can_manage_calls(request.user, contract)
     if not can_manage:
@@ -102,7 +99,7 @@ def call_create(request, contract):
 def call_detail(request, call):
     user = request.user
     contract = call.contract
-    can_manage = _manages(user, call)
+    can_manage = permissions.can_manage_call(user, call)
     can_apply = permissions.can_apply(user, call)
     funders = call.funders.select_related("organisation")
     context = {
@@ -136,7 +133,7 @@ def call_detail(request, call):
         )
         context["can_renew"] = (
             Application.objects.filter(
-                call__contract=contract, call__year=call.year - 1, carrier__in=carriers
+                contract=contract, call__year=call.year - 1, carrier__in=carriers
             )
             .submitted()
             .exists()
@@ -144,7 +141,7 @@ def call_detail(request, call):
     return render(request, "programming/calls/call_detail.html", context)
 
 
-@call_page(check=_manages)
+@call_page(check=permissions.can_manage_call)
 def call_edit(request, call):
     forms = CallEditForms(call, request.POST or None)
     if request.method == "POST" and forms.is_valid():
@@ -179,7 +176,7 @@ def _lifecycle(request, call, operation, success):
 
 
 @require_POST
-@call_page(check=_manages)
+@call_page(check=permissions.can_manage_call)
 def call_copy(request, call):
     return _lifecycle(
         request,
@@ -193,7 +190,7 @@ def call_copy(request, call):
 
 
 @require_POST
-@call_page(check=_manages)
+@call_page(check=permissions.can_manage_call)
 def call_open(request, call):
     return _lifecycle(
         request, call, services.open_call, lambda _: "Appel ouvert : les porteurs peuvent déposer."
@@ -201,7 +198,7 @@ def call_open(request, call):
 
 
 @require_POST
-@call_page(check=_manages)
+@call_page(check=permissions.can_manage_call)
 def call_start_instruction(request, call):
     return _lifecycle(
         request,

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -13,51 +12,11 @@ from django.utils import timezone
 
 from quartiers.core.forms import BaseForm
 from quartiers.programming import exports, permissions, services
-from quartiers.programming.enums import CommitteeKind, DecisionOutcome, Opinion
+from quartiers.programming.enums import CommitteeKind
+from quartiers.programming.forms.committees import DecisionForm, SessionForm, TechnicalOpinionForm
 from quartiers.programming.models import CommitteeSession
 from quartiers.programming.views.calls import call_page
 from quartiers.programming.views.instruction import breadcrumb
-
-# --------------------------------------------------------------------------- forms
-
-CHOOSE = ("", "— choisir —")
-
-
-class SessionForm(BaseForm):
-    kind = forms.ChoiceField(label="Instance", choices=CommitteeKind.choices)
-    held_on = forms.DateField(
-        label="Date de la séance",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-
-
-class TechnicalOpinionForm(BaseForm):
-    opinion = forms.ChoiceField(
-        label="Avis du comité technique", choices=[CHOOSE, *Opinion.choices]
-    )
-    comment = forms.CharField(
-        label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-
-
-class DecisionForm(BaseForm):
-    outcome = forms.ChoiceField(label="Décision", choices=[CHOOSE, *DecisionOutcome.choices])
-    amount = forms.DecimalField(
-        label="Montant accordé (€)",
-        help_text="Requis pour une subvention accordée.",
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-    )
-    motivation = forms.CharField(
-        label="Motivation", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-
-    def __init__(self, *args, funder, **kwargs):
-        super().__init__(*args, **kwargs)
-        self["outcome"].label = f"Décision de {funder}"  # the bound field is already built
-
 
 # --------------------------------------------------------------------------- session page
 
@@ -105,7 +64,11 @@ def _technical_entry(session, row) -> Entry:
 def _decision_entry(session, row, cell) -> Entry:
     application, funder, decision = row.application, cell.funder, cell.decision
     initial = (
-        {"outcome": decision.outcome, "amount": decision.amount, "motivation": decision.motivation}
+        {
+            "outcome": decision.outcome,
+            "amount": cell.granted,
+            "motivation": decision.motivation,
+        }
         if decision
         else {"amount": cell.proposed}
     )
@@ -134,7 +97,7 @@ def _blocks(session, consolidation) -> list[Block]:
         elif technical:
             blocks.append(Block(row, [], f"Ce dossier n'est pas en instruction ({status})."))
         elif row.application.status in services.DECIDABLE:
-            entries = [_decision_entry(session, row, cell) for cell in row.asked_cells]
+            entries = [_decision_entry(session, row, cell) for cell in row.requested_cells]
             blocks.append(Block(row, entries))
         else:
             note = f"Ce dossier n'a pas encore été examiné en comité technique ({status})."
@@ -189,11 +152,7 @@ def session_detail(request, uuid):
     )
 
 
-def _runs_committees(user, call) -> bool:
-    return permissions.can_run_committees(user, call.contract)
-
-
-@call_page(check=_runs_committees)
+@call_page(check=permissions.can_hold_sessions)
 def session_create(request, call):
     if request.method == "POST":
         form = SessionForm(request.POST)

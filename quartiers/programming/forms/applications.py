@@ -1,205 +1,20 @@
-"""Forms of the calls for projects and of the applications (CERFA 12156)."""
+"""Forms of the applications (CERFA 12156): start, content, budget, attachments."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
 
-from quartiers.access.enums import ContractRole
 from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Theme
 from quartiers.core.forms import BaseForm, BaseModelForm
 from quartiers.programming import services
 from quartiers.programming.enums import BudgetSide
+from quartiers.programming.forms.base import DATE, TEXT, FieldsetsMixin
 from quartiers.programming.models import (
     ACCOUNTS,
+    AGE_BANDS,
     Application,
-    CallForProjects,
-    CallFunder,
-    GridCriterion,
     RequiredAttachment,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-TEXT = forms.Textarea(attrs={"rows": 4})
-
-
-def use_project_field_templates(form) -> None:
-    """Checkboxes and radios rendered by our components (DSFR's own need django-widget-tweaks)."""
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.template_name = "components/checkbox_field.html"
-        elif isinstance(field.widget, forms.RadioSelect):  # CheckboxSelectMultiple too
-            field.template_name = "components/choice_field.html"
-
-
-class FieldsetsMixin:
-    """`form.fieldsets`: (legend, [bound fields]) from the class's `FIELDSETS`; checkboxes and
-    radios rendered by our components."""
-
-    FIELDSETS: list[tuple[str, list[str]]] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_project_field_templates(self)
-
-    @property
-    def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
-
-
-# --------------------------------------------------------------------------- calls
-
-
-class CallForm(FieldsetsMixin, BaseModelForm):
-    """The call's own fields; `contract` limits priorities and engagements to its own."""
-
-    FIELDSETS = [
-        ("Présentation", ["year", "title", "description"]),
-        (
-            "Calendrier",
-            ["opens_on", "deadline", "technical_committee_on", "steering_committee_on"],
-        ),
-        ("Règles et orientations", ["min_qpv_share", "priorities", "engagements"]),
-    ]
-
-    class Meta:
-        model = CallForProjects
-        fields = [
-            "year",
-            "title",
-            "description",
-            "opens_on",
-            "deadline",
-            "technical_committee_on",
-            "steering_committee_on",
-            "min_qpv_share",
-            "priorities",
-            "engagements",
-        ]
-        widgets = {
-            "description": TEXT,
-            "opens_on": DATE,
-            "deadline": DATETIME,
-            "technical_committee_on": DATE,
-            "steering_committee_on": DATE,
-            "priorities": forms.CheckboxSelectMultiple,
-            "engagements": forms.CheckboxSelectMultiple,
-        }
-        help_texts = {
-            "min_qpv_share": "Un dossier dont le public compte moins d'habitants des quartiers "
-            "prioritaires ne peut pas être déposé.",
-        }
-
-    def __init__(self, *args, contract, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.contract = contract
-        self.fields["priorities"].queryset = contract.priorities.all()
-        self.fields["engagements"].queryset = contract.engagements.all()
-        if self.instance.pk:  # the year is the call's identity within its contract
-            del self.fields["year"]
-            self.FIELDSETS = [
-                (legend, [n for n in names if n != "year"]) for legend, names in self.FIELDSETS
-            ]
-
-    def clean(self):
-        cleaned = super().clean()
-        opens_on, deadline = cleaned.get("opens_on"), cleaned.get("deadline")
-        if opens_on and deadline and deadline.date() < opens_on:
-            self.add_error("deadline", "La date limite doit suivre l'ouverture.")
-        return cleaned
-
-    @transaction.atomic
-    def create(self, *, by) -> CallForProjects:
-        """A new call through `services.create_call` (which may raise ValidationError)."""
-        data = dict(self.cleaned_data)
-        priorities, engagements = data.pop("priorities"), data.pop("engagements")
-        call = services.create_call(contract=self.contract, by=by, **data)
-        call.priorities.set(priorities)
-        call.engagements.set(engagements)
-        return call
-
-
-def funder_choices(call):
-    """Organisations that may fund `call`: the contract's partners and funders' instructors."""
-    contract = call.contract
-    return Organisation.objects.filter(
-        Q(partnerships__contract=contract)
-        | Q(
-            role_assignments__contract=contract,
-            role_assignments__role=ContractRole.FUNDER_INSTRUCTOR,
-        )
-        | Q(pk__in=call.funders.values("organisation"))
-    ).distinct()
-
-
-class CallFunderForm(BaseModelForm):
-    class Meta:
-        model = CallFunder
-        fields = ["organisation", "envelope"]
-
-    def __init__(self, *args, choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = choices
-
-
-class RequiredAttachmentForm(BaseModelForm):
-    class Meta:
-        model = RequiredAttachment
-        fields = ["label", "mandatory"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_project_field_templates(self)
-
-
-class GridCriterionForm(BaseModelForm):
-    class Meta:
-        model = GridCriterion
-        fields = ["label", "weight", "max_score", "position"]
-
-
-FORMSET_OPTIONS = {"extra": 2, "can_delete": True}
-CallFunderFormSet = forms.inlineformset_factory(
-    CallForProjects, CallFunder, form=CallFunderForm, **FORMSET_OPTIONS
-)
-RequiredAttachmentFormSet = forms.inlineformset_factory(
-    CallForProjects, RequiredAttachment, form=RequiredAttachmentForm, **FORMSET_OPTIONS
-)
-GridCriterionFormSet = forms.inlineformset_factory(
-    CallForProjects, GridCriterion, form=GridCriterionForm, **FORMSET_OPTIONS
-)
-
-
-class CallEditForms:
-    """The call's form and its three formsets (funders, attachments, grid), saved together."""
-
-    def __init__(self, call, data=None):
-        self.form = CallForm(data, instance=call, contract=call.contract)
-        self.funders = CallFunderFormSet(
-            data, instance=call, prefix="financeurs", form_kwargs={"choices": funder_choices(call)}
-        )
-        self.attachments = RequiredAttachmentFormSet(data, instance=call, prefix="pieces")
-        self.criteria = GridCriterionFormSet(data, instance=call, prefix="criteres")
-
-    @property
-    def formsets(self):
-        return [self.funders, self.attachments, self.criteria]
-
-    def is_valid(self) -> bool:
-        return all([self.form.is_valid(), *(f.is_valid() for f in self.formsets)])
-
-    @transaction.atomic
-    def save(self, *, by=None) -> CallForProjects:
-        call = services.update_call(call=self.form.save(commit=False), by=by)
-        self.form.save_m2m()
-        for formset in self.formsets:
-            formset.save()
-        return call
-
-
-# --------------------------------------------------------------------------- applications
 
 
 class StartApplicationForm(BaseForm):
@@ -245,9 +60,6 @@ class StartApplicationForm(BaseForm):
         if renewal and carrier and renewal.carrier_id != carrier.pk:
             self.add_error("renewal_of", "Cette action est portée par une autre organisation.")
         return cleaned
-
-
-AGE_BANDS = ["0-5", "6-11", "12-17", "18-25", "26-64", "65+"]
 
 
 def _age_field(band):
@@ -471,28 +283,6 @@ class BudgetForms:
         ]
 
 
-# Magic numbers: a file must start like what it claims to be (a renamed .exe is refused).
-ZIP = (b"PK\x03\x04",)
-SIGNATURES = {
-    "application/pdf": (b"%PDF",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "application/vnd.oasis.opendocument.text": ZIP,
-    "application/vnd.oasis.opendocument.spreadsheet": ZIP,
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ZIP,
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ZIP,
-}
-
-
-def content_matches_type(upload, content_type: str) -> bool:
-    """Whether the upload's first bytes are those of `content_type`."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    signatures = SIGNATURES.get(content_type)
-    return bool(signatures) and head.startswith(signatures)
-
-
 class AttachmentForm(BaseForm):
     required = forms.ModelChoiceField(
         label="Pièce",
@@ -512,16 +302,11 @@ class AttachmentForm(BaseForm):
         self.fields["required"].queryset = application.call.required_attachments.all()
 
     def clean_file(self):
+        """The service's own check, shown next to the field (the service checks again)."""
         upload = self.cleaned_data["file"]
-        content_type = (upload.content_type or "").split(";")[0].strip()
-        error = services.attachment_error(
-            name=upload.name, content_type=content_type, size=upload.size
-        )
-        if error is None and not content_matches_type(upload, content_type):
-            error = f"« {upload.name} » ne contient pas ce que son nom annonce."
+        error = services.attachment_error(upload)
         if error:
             raise ValidationError(error)
-        upload.content_type = content_type
         return upload
 
     def save(self, *, by=None):

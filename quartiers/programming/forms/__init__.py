@@ -1,0 +1,1 @@
+"""Forms of the programming, by stage: calls, applications, instruction, committees, followup."""

@@ -1,0 +1,31 @@
+"""The application's life cycle in one place: allowed transitions and named status groups.
+
+Nothing else in the programming writes a set of statuses: models, services, permissions,
+views and template tags read these names (`services.status.change_status` applies them).
+"""
+
+from quartiers.programming.enums import ApplicationStatus as S
+
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.UNDER_INSTRUCTION, S.DRAFT, S.WITHDRAWN},
+    S.UNDER_INSTRUCTION: {S.EXAMINED, S.WITHDRAWN},
+    S.EXAMINED: {S.DECIDED, S.WITHDRAWN},
+    S.DECIDED: {S.CONVENTION_SIGNED, S.CLOSED},
+    S.CONVENTION_SIGNED: {S.PAID},
+    S.PAID: {S.REPORT_RECEIVED},
+    S.REPORT_RECEIVED: {S.CLOSED},
+    S.CLOSED: set(),
+    S.WITHDRAWN: set(),
+}
+
+EDITABLE = frozenset({S.DRAFT})  # the carrier edits the content, the budget, the attachments
+NOT_SUBMITTED = frozenset({S.DRAFT, S.WITHDRAWN})  # not in the call's programming
+INSTRUCTABLE = frozenset({S.SUBMITTED, S.UNDER_INSTRUCTION})  # funders give their opinion
+COUNCIL_OPINION_STATUSES = frozenset({S.SUBMITTED, S.UNDER_INSTRUCTION, S.EXAMINED})
+EXAMINABLE = frozenset({S.UNDER_INSTRUCTION, S.EXAMINED})  # by the comité technique
+DECIDABLE = frozenset({S.EXAMINED, S.DECIDED})  # by the comité de pilotage
+DECIDED_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED, S.CLOSED})
+CONVENTION_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED})  # a convention may be signed
+PAYABLE = frozenset({S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED})  # payments are recorded
+FUNDED_STATUSES = frozenset({S.CONVENTION_SIGNED, S.PAID})  # a bilan is expected
