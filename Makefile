@@ -29,7 +29,8 @@ pytest: install
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/djlint quartiers/templates --lint
+	$(BIN)/djlint quartiers/templates --lint --check
+	$(BIN)/lint-imports
 	DEBUG=true $(BIN)/quartiers makemigrations --check --dry-run
 	DEBUG=true STATIC_ROOT=$$(mktemp -d) $(BIN)/quartiers collectstatic --noinput -v0
 

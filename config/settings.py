@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quartiers.core.context_processors.site",
+                "quartiers.accounts.context_processors.navigation",
             ],
             "string_if_invalid": "",
         },
