@@ -220,8 +220,8 @@ def test_header_when_signed_in(client):
     assert form.find("input", attrs={"name": "csrfmiddlewaretoken"})
 
 
-def test_header_for_staff(client):
-    client.force_login(UserFactory(staff=True))
+def test_header_for_an_administrator(client):
+    client.force_login(UserFactory(admin=True))
     response = client.get("/")
     assert header_tools(response) == ["Administration", "Mon compte", "Se déconnecter"]
     assert soup(response).find("a", string="Administration")["href"] == "/admin/"
