@@ -27,12 +27,15 @@ def my_roles(request):
         .select_related("contract", "organisation")
         .order_by("contract__name", "role")
     )
+    contracts = {a.contract for a in assignments}
+    managed = {c.pk for c in contracts if permissions.can_manage_roles(request.user, c)}
     return render(
         request,
         "access/my_roles.html",
         {
             "breadcrumb": [("Mon compte", reverse("accounts:my-account"))],
             "assignments": assignments,
+            "managed": managed,
         },
     )
 
