@@ -342,3 +342,19 @@ def test_membership_alone_gives_access_to_the_organisation(as_user):
     response = as_user(membership.user).get(membership.organisation.get_absolute_url())
     assert response.status_code == 200
     assertContains(response, edit_url(membership.organisation))
+
+
+def test_related_organisations_are_links_only_where_they_open(as_user, contract):
+    state = OrganisationFactory(state=True)
+    service = OrganisationFactory(name="ARS Auvergne-Rhône-Alpes", parent=state)
+    instructor = RoleAssignmentFactory(
+        contract=contract, role=ContractRole.FUNDER_INSTRUCTOR, organisation=state
+    ).user
+    page = soup(as_user(instructor).get(state.get_absolute_url()))
+    assert service.name in text_of(page.find("main"))
+    assert not page.find("a", href=service.get_absolute_url())  # it would answer 404
+    assert as_user(instructor).get(service.get_absolute_url()).status_code == 404
+
+    lead = RoleAssignmentFactory(contract=contract, role=ContractRole.PROJECT_LEAD).user
+    page = soup(as_user(lead).get(service.get_absolute_url()))
+    assert page.find("a", href=state.get_absolute_url())

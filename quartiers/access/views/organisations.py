@@ -30,6 +30,12 @@ def organisation_list(request):
 def organisation_detail(request, pk):
     organisation = _visible_organisation(request.user, pk)
     can_edit = permissions.can_edit_organisation(request.user, organisation)
+    children = list(organisation.children.all())
+    linked = set(
+        permissions.visible_organisations(request.user)
+        .filter(pk__in=[o.pk for o in children] + [organisation.parent_id])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "access/organisation_detail.html",
@@ -38,7 +44,8 @@ def organisation_detail(request, pk):
             "breadcrumb": _breadcrumb_organisations(),
             "can_edit": can_edit,
             "members": organisation.members.all(),
-            "children": organisation.children.all(),
+            "children": children,
+            "linked": linked,  # the related organisations this person may open
             "entries": history.entries(organisation.history.all()) if can_edit else [],
         },
     )
