@@ -44,7 +44,7 @@ FUNDER_INSTRUCTOR_GRANTORS = (
 )
 
 
-def _check_grant(*, contract, role: str, organisation, by, to=None, email="") -> None:
+def check_grant(*, contract, role: str, organisation, by, to=None, email="") -> None:
     """Refuse a grant `by` may not make (`by=None`: the platform itself, e.g. the demo)."""
     if by is None or not by.is_authenticated:
         return
@@ -90,7 +90,7 @@ def grant_role(
     _check_role(role, organisation)
     if role not in ROLES_WITH_ORGANISATION:
         organisation = None
-    _check_grant(contract=contract, role=role, organisation=organisation, by=by, to=user)
+    check_grant(contract=contract, role=role, organisation=organisation, by=by, to=user)
     created_membership = False
     if organisation is not None:
         _, created_membership = Membership.objects.get_or_create(
@@ -190,7 +190,7 @@ def invite_to_contract(
     _check_role(role, organisation)
     if role not in ROLES_WITH_ORGANISATION:
         organisation = None
-    _check_grant(contract=contract, role=role, organisation=organisation, by=by, email=email)
+    check_grant(contract=contract, role=role, organisation=organisation, by=by, email=email)
     # The membership comes with the role (grant_role), so that revoking the role removes it.
     user = invite_user(email=email, by=by, first_name=first_name, last_name=last_name)
     record_event(
