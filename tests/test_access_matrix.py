@@ -40,8 +40,8 @@ CONTRACT_READERS = expect(200, anonymous=302, no_role=403)
 STEERING = expect(403, anonymous=302, project_lead=200, prefect_delegate=200, admin=200)
 PROJECT_LEAD = expect(403, anonymous=302, project_lead=200, admin=200)
 ADMIN_ONLY = expect(403, anonymous=302, admin=200)
-# Organisation of the carrier (an association): steering roles and admins see every
-# organisation; others only their own (404, not 403: no hint that it exists).
+# Organisation of the carrier (an association): admins see every organisation, steering
+# roles those of their contracts; others only their own (404, not 403: no hint that it exists).
 ORGANISATION_READERS = expect(
     404, anonymous=302, project_lead=200, prefect_delegate=200, carrier=200, admin=200
 )
@@ -127,7 +127,10 @@ EXPECTED = {
     "programming:application-create": expect(403, anonymous=302, carrier=200),
     # A carrier's application: 404 for those who may not know it exists.
     "programming:application-detail": APPLICATION_READERS,
-    "programming:attachment-download": APPLICATION_READERS,
+    # Attachments (the RIB) are personal data: not for the conseil citoyen nor observers.
+    "programming:attachment-download": expect(
+        200, anonymous=302, no_role=404, citizen_council=403, observer=403
+    ),
     "programming:application-edit": DRAFT_EDITOR,
     "programming:application-autosave": expect(405, anonymous=302),  # POST only
     "programming:application-budget": DRAFT_EDITOR,

@@ -2,14 +2,17 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from quartiers.access import services
+from quartiers.access import permissions, services
 from quartiers.access.enums import ROLES_WITH_ORGANISATION, ContractRole
 from quartiers.access.models import Event, RoleAssignment
 
 
 class RoleAssignmentForm(forms.ModelForm):
+    granted_by = None  # the person using the admin, set by `RoleAssignmentAdmin.get_form`
+
     class Meta:
         model = RoleAssignment
         fields = ["user", "contract", "role", "organisation"]
@@ -22,6 +25,19 @@ class RoleAssignmentForm(forms.ModelForm):
                 "organisation",
                 f"Le rôle « {ContractRole(role).label} » s'exerce pour une organisation.",
             )
+        elif self.instance.pk is None and role and cleaned.get("contract") and cleaned.get("user"):
+            try:
+                services.check_grant(
+                    contract=cleaned["contract"],
+                    role=role,
+                    organisation=cleaned.get("organisation")
+                    if role in ROLES_WITH_ORGANISATION
+                    else None,
+                    by=self.granted_by,
+                    to=cleaned["user"],
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return cleaned
 
 
@@ -35,6 +51,15 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
     list_select_related = ["user", "organisation", "contract", "granted_by"]
     search_fields = ["user__email", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "contract", "organisation"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.granted_by = request.user
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.can_revoke_role(request.user, obj))
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -59,7 +84,8 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
         services.revoke_role(assignment=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        for assignment in queryset.select_related("user", "contract"):
+        # `has_delete_permission` already refused the selection if any role is not ours.
+        for assignment in queryset.select_related("user", "contract", "organisation"):
             services.revoke_role(assignment=assignment, by=request.user)
 
 

@@ -16,15 +16,25 @@ class InviteForm(BaseForm):
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
     role = forms.ChoiceField(
         label="Rôle",
-        choices=[("", "Choisir un rôle"), *((r.value, capfirst(r.label)) for r in ContractRole)],
+        choices=[],
     )
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.all(),
         required=False,
         empty_label="Aucune",
-        help_text="Obligatoire pour un instructeur d'un financeur et pour un porteur de projet.",
+        help_text="Obligatoire pour un instructeur d'un financeur et pour un porteur de projet : "
+        "un partenaire du contrat ou une organisation qui y a déjà un rôle.",
     )
+
+    def __init__(self, *args, roles, organisations, **kwargs):
+        """`roles` and `organisations`: what the person inviting may give (permissions)."""
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            ("", "Choisir un rôle"),
+            *((r, capfirst(ContractRole(r).label)) for r in roles),
+        ]
+        self.fields["organisation"].queryset = organisations.order_by("name")
 
     def clean(self):
         cleaned = super().clean()

@@ -50,6 +50,8 @@ class RoleAssignment(models.Model):
         related_name="+",
     )
     granted_at = models.DateTimeField("attribué le", auto_now_add=True)
+    # The grant attached the person to the organisation: revoking the last such role detaches.
+    created_membership = models.BooleanField("a rattaché la personne", default=False)
     history = HistoricalRecords()
 
     objects = RoleAssignmentQuerySet.as_manager()
@@ -96,6 +98,8 @@ class Event(models.Model):
     verb = models.CharField("opération", max_length=60)
     summary = models.CharField("résumé", max_length=500)
     data = models.JSONField("détails", default=dict, blank=True)
+    # About a dossier still in draft: its carrier's business, kept out of the contract's journal.
+    about_draft = models.BooleanField("concerne un brouillon", default=False)
     at = models.DateTimeField("date", auto_now_add=True, db_index=True)
 
     class Meta:

@@ -58,24 +58,34 @@ def can_import_protocol(user, contract=None) -> bool:
     return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
 
 
-def can_manage_roles(user, contract) -> bool:
-    return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
-
-
 def can_view_history(user, contract) -> bool:
     return can_review_import(user, contract)
 
 
+def contract_organisations(contract):
+    """Organisations taking part in `contract`: its partners' and those holding a role on it.
+
+    A carrier of a dossier on the contract holds (or held) the carrier role on it; the
+    programming is above this layer, so the roles stand for the dossiers here.
+    """
+    return Organisation.objects.filter(
+        Q(partnerships__contract=contract) | Q(role_assignments__contract=contract)
+    ).distinct()
+
+
 def visible_organisations(user):
-    """Organisations a person may read: their own; all of them for steering roles and admins."""
-    if is_admin(user) or (
-        user.is_authenticated
-        and RoleAssignment.objects.filter(user=user, role__in=STEERING).exists()
-    ):
+    """Organisations a person may read: their own, and those of the contracts they steer;
+    every organisation of the platform for platform admins only."""
+    if is_admin(user):
         return Organisation.objects.all()
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.filter(members=user)
+    steered = RoleAssignment.objects.filter(user=user, role__in=STEERING).values("contract")
+    return Organisation.objects.filter(
+        Q(members=user)
+        | Q(partnerships__contract__in=steered)
+        | Q(role_assignments__contract__in=steered)
+    ).distinct()
 
 
 def can_view_organisation(user, organisation) -> bool:
@@ -85,6 +95,101 @@ def can_view_organisation(user, organisation) -> bool:
 def can_edit_organisation(user, organisation) -> bool:
     return is_admin(user) or (
         user.is_authenticated and organisation.members.filter(pk=user.pk).exists()
+    )
+
+
+def administered_funders(user, contract) -> set[int]:
+    """Ids of the partner organisations of `contract` whose instructors `user` appoints
+    (a membership marked funder admin), cached per request."""
+    if not user.is_authenticated:
+        return set()
+    cache = user.__dict__.setdefault("_administered_funders", {})
+    if contract.pk not in cache:
+        cache[contract.pk] = set(
+            Organisation.objects.filter(
+                partnerships__contract=contract,
+                membership__user=user,
+                membership__funder_admin=True,
+            ).values_list("pk", flat=True)
+        )
+    return cache[contract.pk]
+
+
+def can_manage_roles(user, contract) -> bool:
+    """Open the « Personnes et rôles » page: admins, the chef de projet, funder admins."""
+    return (
+        is_admin(user)
+        or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+        or bool(administered_funders(user, contract))
+    )
+
+
+def grantable_roles(user, contract) -> list[str]:
+    """The roles `user` may give on `contract`. A funder's instructors are appointed by that
+    funder (its funder admins) or by a platform admin, never by the chef de projet."""
+    if is_admin(user):
+        return list(ContractRole.values)
+    roles = []
+    if ContractRole.PROJECT_LEAD in contract_roles(user, contract):
+        roles = [r for r in ContractRole.values if r != ContractRole.FUNDER_INSTRUCTOR]
+    if administered_funders(user, contract):
+        roles.append(ContractRole.FUNDER_INSTRUCTOR)
+    return [r for r in ContractRole.values if r in roles]
+
+
+def grantable_organisations(user, contract):
+    """The organisations `user` may attach people to on `contract`: every one for admins,
+    those of the contract for its chef de projet, their own funders for funder admins."""
+    if is_admin(user):
+        return Organisation.objects.all()
+    ids = set(administered_funders(user, contract))
+    if ContractRole.PROJECT_LEAD in contract_roles(user, contract):
+        ids |= set(contract_organisations(contract).values_list("pk", flat=True))
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def can_grant_role(user, contract, role: str, organisation=None, *, to=None) -> bool:
+    """`user` gives `role` on `contract` (for `organisation`) to the person `to`.
+
+    Nobody gives themselves a role acting for an organisation. The instructor role of a
+    funder comes from that funder's admins or a platform admin; any other role from the
+    chef de projet of this contract, for an organisation of this contract only.
+    """
+    if to is not None and to == user and organisation is not None:
+        return False
+    if role == ContractRole.FUNDER_INSTRUCTOR:
+        return organisation is not None and (
+            is_admin(user) or organisation.pk in administered_funders(user, contract)
+        )
+    if is_admin(user):
+        return True
+    if ContractRole.PROJECT_LEAD not in contract_roles(user, contract):
+        return False
+    return organisation is None or (
+        contract_organisations(contract).filter(pk=organisation.pk).exists()
+    )
+
+
+def can_revoke_role(user, assignment) -> bool:
+    """Who may give a role may take it back (its organisation is, by the role itself, one of
+    the contract's); anyone may give up their own role."""
+    contract = assignment.contract
+    if assignment.user_id == user.pk or is_admin(user):
+        return True
+    if assignment.role == ContractRole.FUNDER_INSTRUCTOR:
+        return assignment.organisation_id in administered_funders(user, contract)
+    return ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+
+
+def managed_assignments(user, contract):
+    """The roles on `contract` the roles page shows `user`: all of them to admins and the chef
+    de projet, the instructors of their own funders to funder admins."""
+    assignments = RoleAssignment.objects.for_contract(contract)
+    if is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract):
+        return assignments
+    return assignments.filter(
+        role=ContractRole.FUNDER_INSTRUCTOR,
+        organisation__in=administered_funders(user, contract),
     )
 
 

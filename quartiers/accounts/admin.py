@@ -85,7 +85,8 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation"]
+    list_display = ["user", "organisation", "funder_admin"]
+    list_filter = ["funder_admin"]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__email", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]

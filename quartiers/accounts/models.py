@@ -103,6 +103,12 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name="organisation", on_delete=models.CASCADE
     )
+    funder_admin = models.BooleanField(
+        "habilite les instructeurs du financeur",
+        default=False,
+        help_text="Cette personne attribue (et retire) le rôle d'instructeur de cette "
+        "organisation sur les contrats dont elle est partenaire.",
+    )
 
     class Meta:
         verbose_name = "appartenance"

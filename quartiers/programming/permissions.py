@@ -77,6 +77,18 @@ def _blocked_by_missing_report(application) -> bool:
     return bool(missing_reports(application.carrier))
 
 
+def can_view_personal_data(user, application) -> bool:
+    """Attachments (the RIB among them) and the contact's e-mail and phone: the carrier, the
+    steering roles and the instructors of the funders asked; not the conseil citoyen nor
+    observers, who read the action, its budget and the opinions meant for them."""
+    return (
+        is_admin(user)
+        or is_carrier(user, application)
+        or bool(contract_roles(user, application.contract) & STEERING)
+        or bool(instructed_funders(user, application))
+    )
+
+
 def can_edit_application(user, application) -> bool:
     return application.status in EDITABLE and is_carrier(user, application)
 

@@ -3,13 +3,14 @@
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from quartiers.access.enums import ContractRole
 from quartiers.access.models import Event, RoleAssignment
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory, UserFactory
-from tests.contracts.factories import ContractFactory
+from tests.contracts.factories import ContractFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,50 @@ def test_events_are_read_only(admin_client):
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     event.refresh_from_db()
     assert event.verb == "test"
+
+
+@pytest.fixture
+def staff_lead(client):
+    """A chef de projet with the admin's rights on roles (as the demo's is staff)."""
+    lead = RoleAssignmentFactory().user
+    lead.is_staff = True
+    lead.save()
+    lead.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="access", codename__endswith="roleassignment"
+        )
+    )
+    client.force_login(lead)
+    return lead
+
+
+def test_the_admin_refuses_what_the_service_refuses(client, staff_lead):
+    contract = staff_lead.role_assignments.get().contract
+    caf = OrganisationFactory(funder=True)
+    PartnerFactory(contract=contract, organisation=caf)
+    response = client.post(
+        reverse("admin:access_roleassignment_add"),
+        {
+            "user": staff_lead.pk,
+            "contract": contract.pk,
+            "role": ContractRole.FUNDER_INSTRUCTOR,
+            "organisation": caf.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    assert not RoleAssignment.objects.filter(role=ContractRole.FUNDER_INSTRUCTOR).exists()
+    assert not caf.members.exists()
+
+
+def test_the_admin_refuses_to_revoke_a_role_of_another_contract(client, staff_lead):
+    elsewhere = RoleAssignmentFactory(observer=True)
+    url = reverse("admin:access_roleassignment_delete", args=[elsewhere.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    response = client.post(
+        reverse("admin:access_roleassignment_changelist"),
+        {"action": "delete_selected", "_selected_action": [elsewhere.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert RoleAssignment.objects.filter(pk=elsewhere.pk).exists()
+    assert not Event.objects.filter(verb="role_revoked").exists()

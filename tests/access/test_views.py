@@ -10,7 +10,7 @@ from quartiers.accounts.models import Organisation
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.conftest import soup, text_of
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.contracts.factories import ContractFactory
+from tests.contracts.factories import ContractFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,15 +67,28 @@ def test_a_carrier_lists_only_its_organisations(as_user, carrier):
     assert not page.find("a", href=other.get_absolute_url())
 
 
-def test_steering_roles_list_every_organisation(as_user, django_assert_max_num_queries):
-    delegate = RoleAssignmentFactory(prefect_delegate=True).user
+def test_steering_roles_list_the_organisations_of_their_contracts(
+    as_user, django_assert_max_num_queries
+):
+    delegate = RoleAssignmentFactory(prefect_delegate=True)
     parent = OrganisationFactory(state=True)
-    OrganisationFactory.create_batch(15, parent=parent)
-    client = as_user(delegate)
+    for organisation in OrganisationFactory.create_batch(15, parent=parent):
+        PartnerFactory(contract=delegate.contract, organisation=organisation)
+    elsewhere = RoleAssignmentFactory(carrier=True).organisation  # another contract's
+    client = as_user(delegate.user)
     with django_assert_max_num_queries(6):
         response = client.get("/organisations/")
     rows = soup(response).select("main table tbody tr")
-    assert len(rows) == Organisation.objects.count() == 16
+    assert len(rows) == 15
+    assert not soup(response).find("a", href=elsewhere.get_absolute_url())
+    assert client.get(elsewhere.get_absolute_url()).status_code == 404
+
+
+def test_administrators_list_every_organisation(as_user):
+    OrganisationFactory.create_batch(3)
+    response = as_user(UserFactory(admin=True)).get("/organisations/")
+    rows = soup(response).select("main table tbody tr")
+    assert len(rows) == Organisation.objects.count() == 3
 
 
 def test_a_carrier_sees_and_edits_its_own_organisation(as_user, carrier):
@@ -100,9 +113,10 @@ def test_unknown_organisation_is_404(as_user):
 
 
 def test_a_steering_role_reads_but_does_not_edit_other_organisations(as_user):
-    delegate = RoleAssignmentFactory(prefect_delegate=True).user
+    delegate = RoleAssignmentFactory(prefect_delegate=True)
     caf = OrganisationFactory(funder=True)
-    client = as_user(delegate)
+    PartnerFactory(contract=delegate.contract, organisation=caf)
+    client = as_user(delegate.user)
     response = client.get(caf.get_absolute_url())
     assert response.status_code == 200
     assertNotContains(response, edit_url(caf))
@@ -191,7 +205,9 @@ def test_a_project_lead_opens_the_roles_page(as_user, contract, lead):
     assert "Instructeur·rice d'un financeur" in text_of(row)
     assert str(instructor.organisation) in text_of(row)
     assert lead.get_full_name() in text_of(row)
-    assert row.find("form", action=revoke_url(instructor))
+    # A funder's instructors are the funder's business: no « Retirer » for the chef de projet.
+    assert not row.find("form", action=revoke_url(instructor))
+    assert "personne habilitée de ce financeur" in text_of(page.find("main"))
 
 
 @pytest.mark.parametrize(
@@ -239,13 +255,14 @@ def test_roles_page_queries(as_user, contract, lead, django_assert_max_num_queri
 
 def test_a_project_lead_invites_and_grants(as_user, contract, lead):
     caf = OrganisationFactory(funder=True)
+    PartnerFactory(contract=contract, organisation=caf)
     response = as_user(lead).post(
         roles_url(contract),
         {
             "email": "Instructrice@example.org",
             "first_name": "Inès",
             "last_name": "Roux",
-            "role": ContractRole.FUNDER_INSTRUCTOR,
+            "role": ContractRole.CARRIER,
             "organisation": caf.pk,
         },
         follow=True,
@@ -254,7 +271,7 @@ def test_a_project_lead_invites_and_grants(as_user, contract, lead):
     assignment = RoleAssignment.objects.get(user__email="instructrice@example.org")
     assert (assignment.contract, assignment.role, assignment.organisation) == (
         contract,
-        ContractRole.FUNDER_INSTRUCTOR,
+        ContractRole.CARRIER,
         caf,
     )
     assert assignment.granted_by == lead
@@ -266,7 +283,7 @@ def test_a_project_lead_invites_and_grants(as_user, contract, lead):
     assert set(Event.objects.values_list("verb", flat=True)) == {"user_invited", "role_granted"}
 
 
-@pytest.mark.parametrize("role", [ContractRole.FUNDER_INSTRUCTOR, ContractRole.CARRIER])
+@pytest.mark.parametrize("role", [ContractRole.CARRIER])
 def test_inviting_without_the_required_organisation_shows_the_error(as_user, contract, lead, role):
     response = as_user(lead).post(roles_url(contract), {"email": "a@example.org", "role": role})
     assert response.status_code == 200
@@ -329,12 +346,121 @@ def test_revoking_a_role_of_another_contract_is_404(as_user, contract, lead):
     assert RoleAssignment.objects.filter(pk=elsewhere.pk).exists()
 
 
-def test_organisation_choices_are_all_organisations(as_user, contract, lead):
-    organisations = OrganisationFactory.create_batch(3)
+def test_organisation_choices_are_the_contracts_organisations(as_user, contract, lead):
+    partner = PartnerFactory(contract=contract, organisation=OrganisationFactory()).organisation
+    carrier = RoleAssignmentFactory(contract=contract, carrier=True).organisation
+    RoleAssignmentFactory(carrier=True)  # an association of another contract
+    OrganisationFactory.create_batch(3)
     form = as_user(lead).get(roles_url(contract)).context["form"]
-    choices = set(form.fields["organisation"].queryset)
-    assert set(organisations) <= choices
-    assert choices == set(Organisation.objects.all())
+    assert set(form.fields["organisation"].queryset) == {partner, carrier}
+    assert ContractRole.FUNDER_INSTRUCTOR not in dict(form.fields["role"].choices)
+
+
+def test_an_administrator_chooses_among_every_organisation(as_user, contract):
+    OrganisationFactory.create_batch(3)
+    form = as_user(UserFactory(admin=True)).get(roles_url(contract)).context["form"]
+    assert set(form.fields["organisation"].queryset) == set(Organisation.objects.all())
+
+
+# Audit findings: each one reproduced, now refused
+
+
+def test_a_lead_cannot_attach_someone_to_an_association_of_another_contract(
+    as_user, contract, lead
+):
+    elsewhere = RoleAssignmentFactory(carrier=True)
+    for email in [lead.email, "complice@example.org"]:
+        response = as_user(lead).post(
+            roles_url(contract),
+            {
+                "email": email,
+                "role": ContractRole.CARRIER,
+                "organisation": elsewhere.organisation.pk,
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["organisation"]
+    assert list(elsewhere.organisation.members.all()) == [elsewhere.user]
+    assert as_user(lead).get(edit_url(elsewhere.organisation)).status_code == 404
+    assert mail.outbox == []
+
+
+def test_a_lead_cannot_grant_on_another_contract(as_user, contract, lead):
+    other = ContractFactory()
+    client = as_user(lead)
+    assert client.get(roles_url(other)).status_code == 403
+    response = client.post(roles_url(other), {"email": lead.email, "role": "project_lead"})
+    assert response.status_code == 403
+    victim = RoleAssignmentFactory(contract=other, observer=True)
+    assert client.post(revoke_url(victim)).status_code == 403
+    assert RoleAssignment.objects.filter(pk=victim.pk).exists()
+
+
+def test_a_lead_cannot_make_herself_instructor_of_a_funder(as_user, contract, lead):
+    caf = OrganisationFactory(funder=True)
+    PartnerFactory(contract=contract, organisation=caf)
+    response = as_user(lead).post(
+        roles_url(contract),
+        {"email": lead.email, "role": ContractRole.FUNDER_INSTRUCTOR, "organisation": caf.pk},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["role"]
+    assert not RoleAssignment.objects.filter(role=ContractRole.FUNDER_INSTRUCTOR).exists()
+    assert not caf.members.exists()
+
+
+def test_a_lead_cannot_revoke_a_funders_instructor(as_user, contract, lead):
+    instructor = RoleAssignmentFactory(contract=contract, funder_instructor=True)
+    response = as_user(lead).post(revoke_url(instructor), follow=True)
+    assertContains(response, "personne habilitée de ce financeur")
+    assert RoleAssignment.objects.filter(pk=instructor.pk).exists()
+
+
+def test_a_funder_admin_appoints_an_instructor_of_her_funder_only(as_user, contract):
+    caf = OrganisationFactory(funder=True)
+    PartnerFactory(contract=contract, organisation=caf)
+    funder_admin = MembershipFactory(organisation=caf, funder_admin=True).user
+    RoleAssignmentFactory(contract=contract, observer=True)
+    client = as_user(funder_admin)
+    page = client.get(roles_url(contract))
+    assert page.status_code == 200
+    assert len(soup(page).select("main table tbody tr")) == 0  # nobody else's roles
+    form = page.context["form"]
+    assert [r for r, _ in form.fields["role"].choices if r] == [ContractRole.FUNDER_INSTRUCTOR]
+    assert set(form.fields["organisation"].queryset) == {caf}
+    response = client.post(
+        roles_url(contract),
+        {
+            "email": "ines@example.org",
+            "role": ContractRole.FUNDER_INSTRUCTOR,
+            "organisation": caf.pk,
+        },
+    )
+    assertRedirects(response, roles_url(contract), fetch_redirect_response=False)
+    instructor = RoleAssignment.objects.get(user__email="ines@example.org")
+    assert instructor.granted_by == funder_admin
+    assert client.post(revoke_url(instructor)).status_code == 302
+    assert set(Event.objects.values_list("verb", flat=True)) >= {"role_granted", "role_revoked"}
+
+
+def test_a_revoked_carrier_loses_membership_edit_and_access(as_user, contract, lead):
+    association = OrganisationFactory(association=True)
+    PartnerFactory(contract=contract, organisation=association)
+    client = as_user(lead)
+    client.post(
+        roles_url(contract),
+        {"email": "porteur@example.org", "role": "carrier", "organisation": association.pk},
+    )
+    assignment = RoleAssignment.objects.get(user__email="porteur@example.org")
+    carrier = as_user(assignment.user)
+    assert carrier.get(edit_url(association)).status_code == 200
+    assert as_user(lead).post(revoke_url(assignment)).status_code == 302
+    assert not association.members.filter(pk=assignment.user.pk).exists()
+    carrier = as_user(assignment.user)
+    assert carrier.get(edit_url(association)).status_code == 404
+    assert carrier.post(edit_url(association), {"name": "Piratée"}).status_code == 404
+    assert carrier.get(association.get_absolute_url()).status_code == 404
+    assert Event.objects.filter(verb="role_revoked", contract=contract).exists()
 
 
 def test_membership_alone_gives_access_to_the_organisation(as_user):

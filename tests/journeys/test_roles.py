@@ -1,4 +1,5 @@
-"""Journey: a chef de projet invites an instructor, who sets a password and sees the contract."""
+"""Journey: a platform admin invites a funder's instructor (a chef de projet may not), who sets a
+password and sees the contract."""
 
 import re
 from urllib.parse import urlsplit
@@ -9,7 +10,6 @@ from playwright.sync_api import expect
 
 from quartiers.access.enums import ContractRole
 from quartiers.contracts.models import Partner
-from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,12 +30,16 @@ def test_invite_a_funder_instructor(live_server, page, loriol):
     loriol.is_published = False
     loriol.save(update_fields=["is_published"])
     caf = Partner.objects.get(contract=loriol, code="CAF").organisation
-    lead = UserFactory(email="cheffe@example.org", first_name="Claire", last_name="Dumas")
-    RoleAssignmentFactory(user=lead, contract=loriol, role=ContractRole.PROJECT_LEAD)
+    admin = UserFactory(
+        email="admin@example.org", first_name="Alex", last_name="Martin", admin=True
+    )
 
-    sign_in(page, live_server.url, lead.email, PASSWORD)
-    page.get_by_role("link", name="Voir mes rôles sur les contrats").click()
-    page.get_by_role("link", name="Gérer les personnes et les rôles").click()
+    sign_in(page, live_server.url, admin.email, PASSWORD)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Contrats"
+    ).click()
+    page.get_by_role("main").get_by_role("link", name=loriol.name).click()
+    page.get_by_role("link", name="Rôles", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Personnes et rôles")
     expect(page).to_have_title(re.compile(re.escape(loriol.name)))
 

@@ -46,7 +46,11 @@ ROLE_ORDER = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(Cont
 
 @contract_page(check=permissions.can_manage_roles)
 def contract_roles(request, contract):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(
+        request.POST or None,
+        roles=permissions.grantable_roles(request.user, contract),
+        organisations=permissions.grantable_organisations(request.user, contract),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -61,8 +65,8 @@ def contract_roles(request, contract):
             )
             return redirect("access:contract-roles", slug=contract.slug)
     assignments = (
-        RoleAssignment.objects.for_contract(contract)
-        .select_related("user", "organisation", "granted_by")
+        permissions.managed_assignments(request.user, contract)
+        .select_related("user", "contract", "organisation", "granted_by")
         .order_by(ROLE_ORDER, "user__last_name", "user__first_name", "user__email")
     )
     return render(
@@ -71,8 +75,14 @@ def contract_roles(request, contract):
         {
             "contract": contract,
             "breadcrumb": _breadcrumb(contract),
-            "assignments": assignments,
+            "assignments": [
+                (assignment, permissions.can_revoke_role(request.user, assignment))
+                for assignment in assignments
+            ],
             "form": form,
+            "can_grant_instructors": ContractRole.FUNDER_INSTRUCTOR
+            in permissions.grantable_roles(request.user, contract),
+            "instructor_grantors": services.FUNDER_INSTRUCTOR_GRANTORS,
         },
     )
 
@@ -81,9 +91,16 @@ def contract_roles(request, contract):
 @contract_page(check=permissions.can_manage_roles)
 def revoke_role(request, contract, pk):
     assignment = get_object_or_404(
-        RoleAssignment.objects.for_contract(contract).select_related("user"), pk=pk
+        permissions.managed_assignments(request.user, contract).select_related(
+            "user", "organisation"
+        ),
+        pk=pk,
     )
-    services.revoke_role(assignment=assignment, by=request.user)
+    try:
+        services.revoke_role(assignment=assignment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("access:contract-roles", slug=contract.slug)
     messages.success(
         request,
         f"Rôle « {assignment.get_role_display()} » retiré à "

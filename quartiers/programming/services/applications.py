@@ -159,6 +159,7 @@ def start_application(
         summary=f"Dossier « {application.title} » commencé par {carrier}",
         contract=call.contract,
         actor=by,
+        about_draft=True,
     )
     return application
 

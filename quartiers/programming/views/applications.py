@@ -167,7 +167,9 @@ def _render_detail(request, application, submission_errors=None):
     context = _context(request, application, "application-detail")
     totals = application.budget_totals()
     lines = list(application.budget_lines.select_related("funder"))
+    personal_data = permissions.can_view_personal_data(user, application)
     context.update(
+        can_view_personal_data=personal_data,
         budget=[
             {
                 "label": BudgetSide(side).label,
@@ -180,7 +182,7 @@ def _render_detail(request, application, submission_errors=None):
         age_bands=[(band, (application.public_age_bands or {}).get(band)) for band in AGE_BANDS],
         qpvs=application.qpvs.all(),
         engagements=application.engagements.all(),
-        attachments=application.attachments.select_related("required"),
+        attachments=application.attachments.select_related("required") if personal_data else [],
         versions=application.versions.select_related("submitted_by"),
         status_changes=application.status_changes.select_related("by"),
         submission_errors=submission_errors,
@@ -313,7 +315,7 @@ def application_attachments(request, application):
     )
 
 
-@application_page()
+@application_page(check=permissions.can_view_personal_data)
 def attachment_download(request, application, pk):
     """Attachments are served through the application's permission, never as public media."""
     attachment = get_object_or_404(application.attachments, pk=pk)
