@@ -481,6 +481,7 @@ def test_related_organisations_are_links_only_where_they_open(as_user, contract)
     assert not page.find("a", href=service.get_absolute_url())  # it would answer 404
     assert as_user(instructor).get(service.get_absolute_url()).status_code == 404
 
+    PartnerFactory(contract=contract, organisation=service, code="ARS")
     lead = RoleAssignmentFactory(contract=contract, role=ContractRole.PROJECT_LEAD).user
     page = soup(as_user(lead).get(service.get_absolute_url()))
-    assert page.find("a", href=state.get_absolute_url())
+    assert page.find("a", href=state.get_absolute_url())  # both take part in the contract
