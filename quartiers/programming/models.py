@@ -321,6 +321,13 @@ class Application(models.Model):
         verbose_name = "dossier de demande"
         verbose_name_plural = "dossiers de demande"
         ordering = ["call", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "renewal_of"],
+                condition=Q(renewal_of__isnull=False),
+                name="one_renewal_per_call",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -516,6 +523,15 @@ class FundingRequest(models.Model):
     granted = models.DecimalField("accordé", **MONEY, default=ZERO)
     committed = models.DecimalField("engagé", **MONEY, default=ZERO)
     paid = models.DecimalField("versé", **MONEY, default=ZERO)
+    convention = models.ForeignKey(
+        "Convention",
+        verbose_name="convention",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        help_text="La convention qui engage ce financement (une seule par demande).",
+    )
     history = HistoricalRecords()
 
     objects = FundingRequestQuerySet.as_manager()
@@ -534,6 +550,10 @@ class FundingRequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(paid__lte=F("committed")), name="paid_within_committed"
+            ),
+            models.CheckConstraint(
+                condition=Q(committed=0) | Q(convention__isnull=False),
+                name="committed_by_a_convention",
             ),
         ]
 
@@ -623,6 +643,9 @@ class CommitteeSession(models.Model):
         verbose_name = "séance de comité"
         verbose_name_plural = "séances de comité"
         ordering = ["held_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "kind", "held_on"], name="one_session_a_day")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
@@ -695,13 +718,15 @@ class Decision(models.Model):
 
 
 class Convention(models.Model):
+    """Commits the amounts granted by one or more funders of an application; its funders are
+    those of its `requests` (each funding request has at most one convention)."""
+
     application = models.ForeignKey(
         Application,
         verbose_name="dossier",
         on_delete=models.CASCADE,
         related_name="conventions",
     )
-    funders = models.ManyToManyField("accounts.Organisation", verbose_name="financeurs")
     years = models.PositiveSmallIntegerField(
         "durée (années)", default=1, help_text="Plus d'un an : convention pluriannuelle (CPO)."
     )

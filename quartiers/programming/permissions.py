@@ -199,7 +199,7 @@ def can_view_call_ledger(user, call) -> bool:
 def payable_funders(user, convention) -> set[int]:
     """The funders of `convention` for which `user` may record a payment."""
     return {
-        funder.pk
-        for funder in convention.funders.all()
-        if can_record_payment(user, convention, funder)
+        request.funder_id
+        for request in convention.requests.all()
+        if can_record_payment(user, convention, request.funder)
     }

@@ -125,7 +125,7 @@ def test_convention_amount_is_what_the_funders_granted(caf, etat, carrier):
         application=application, funders=[caf, etat], signed_on=TODAY, years=3
     )
     assert convention.amount == Decimal("9500")  # 2 500 granted by the CAF + 7 000 by the État
-    assert set(convention.funders.all()) == {caf, etat}
+    assert {request.funder for request in convention.requests.all()} == {caf, etat}
     application.refresh_from_db()
     assert application.status == S.CONVENTION_SIGNED
     assert application.status_changes.last().to_status == S.CONVENTION_SIGNED
@@ -185,7 +185,7 @@ def test_payments_never_exceed_what_a_funder_granted(caf, etat, carrier):
             amount=Decimal("1000.01"),
             paid_on=TODAY,
         )
-    assert "dépasserait les 3\u00a0000,00\u00a0€ engagés" in refused.value.messages[0]
+    assert "il reste 1\u00a0000,00\u00a0€ à verser" in refused.value.messages[0]
     # The État's 7 000 € are not the CAF's: per funder.
     with pytest.raises(ValidationError):
         services.record_payment(

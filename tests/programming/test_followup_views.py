@@ -267,7 +267,7 @@ def test_payment_above_the_grant_is_refused(client, world):
         url, {"funder": world.caf.pk, "kind": "single", "amount": "3000.01", "paid_on": "2026-4-1"}
     )
     assert response.status_code == 200
-    assert "dépasserait" in response.content.decode()
+    assert "il reste 3\u00a0000,00\u00a0€ à verser" in response.content.decode()
     assert not Payment.objects.exists()
 
 

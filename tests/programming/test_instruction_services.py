@@ -20,7 +20,13 @@ from quartiers.programming.enums import (
     DecisionOutcome,
     Opinion,
 )
-from quartiers.programming.models import CouncilOpinion, Decision, FunderOpinion, TechnicalOpinion
+from quartiers.programming.models import (
+    Application,
+    CouncilOpinion,
+    Decision,
+    FunderOpinion,
+    TechnicalOpinion,
+)
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import ContractFactory
@@ -217,7 +223,7 @@ def test_council_opinion_is_given_then_replaced(world):
 
 
 def test_council_opinion_comes_before_the_decision(world):
-    world.youth.status = ApplicationStatus.DECIDED
+    Application.objects.filter(pk=world.youth.pk).update(status=ApplicationStatus.DECIDED)
     with pytest.raises(ValidationError, match="avant la décision"):
         services.give_council_opinion(
             application=world.youth, opinion=Opinion.FAVOURABLE, by=world.council

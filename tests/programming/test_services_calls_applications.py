@@ -12,7 +12,7 @@ from quartiers.core.formats import euros
 from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
 from quartiers.programming.forms.applications import AttachmentForm
-from quartiers.programming.models import Application, FunderOpinion, StatusChange
+from quartiers.programming.models import Action, Application, FunderOpinion, StatusChange
 from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import EngagementFactory
 from tests.programming.factories import (
@@ -390,12 +390,56 @@ def test_a_new_application_starts_a_new_action(call):
     assert application.action.contract == call.contract
 
 
+def test_starting_the_same_draft_twice_returns_the_first(call):
+    """A double-submitted « Nouveau dossier » form: one draft, one action."""
+    carrier = OrganisationFactory(association=True)
+    first = services.start_application(call=call, carrier=carrier, title="Jardin partagé")
+    again = services.start_application(call=call, carrier=carrier, title="Jardin partagé")
+    assert again == first
+    other = services.start_application(call=call, carrier=carrier, title="Repair café")
+    assert other != first
+    assert Action.objects.filter(carrier=carrier).count() == 2
+
+
+def test_an_action_is_renewed_once_per_call(call):
+    last = ApplicationFactory(call=CallForProjectsFactory(contract=call.contract, year=2000))
+    renewal = services.start_application(call=call, carrier=last.carrier, title="", renewal_of=last)
+    assert (
+        services.start_application(call=call, carrier=last.carrier, title="", renewal_of=last)
+        == renewal
+    )
+    services.withdraw_application(application=renewal)
+    with pytest.raises(ValidationError, match="déjà renouvelée dans cet appel"):
+        services.start_application(call=call, carrier=last.carrier, title="", renewal_of=last)
+
+
 def test_only_the_organisation_s_own_actions_can_be_renewed(call):
     last = ApplicationFactory(call=CallForProjectsFactory(contract=call.contract, year=2000))
     with pytest.raises(ValidationError, match="son organisation"):
         services.start_application(
             call=call, carrier=OrganisationFactory(), title="", renewal_of=last
         )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda stale: services.set_budget(application=stale, lines=[]),
+        lambda stale: services.save_draft(application=stale),
+        lambda stale: services.remove_attachment(attachment=stale.attachments.first()),
+    ],
+    ids=["budget", "form", "attachment"],
+)
+def test_a_page_opened_before_the_submission_cannot_change_the_dossier(call, write):
+    """The status is re-read under the lock, not taken from the caller's copy."""
+    application = ApplicationFactory(call=call, complete=True)
+    AttachmentFactory(application=application)
+    stale = Application.objects.get(pk=application.pk)
+    version = services.submit_application(application=application)
+    assert stale.status == ApplicationStatus.DRAFT  # what the page opened before still says
+    with pytest.raises(ValidationError, match="plus modifiable"):
+        write(stale)
+    assert services.snapshot(Application.objects.get(pk=application.pk)) == version.data
 
 
 # --------------------------------------------------------------------------- budget

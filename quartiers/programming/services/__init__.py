@@ -70,4 +70,5 @@ from quartiers.programming.services.status import (  # noqa: F401
     PAYABLE,
     TRANSITIONS,
     change_status,
+    lock_application,
 )

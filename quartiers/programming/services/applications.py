@@ -30,7 +30,12 @@ from quartiers.programming.models import (
     FundingRequest,
 )
 from quartiers.programming.services.calls import is_open_for_submission, shift_year
-from quartiers.programming.services.status import EDITABLE, FUNDED_STATUSES, change_status
+from quartiers.programming.services.status import (
+    EDITABLE,
+    FUNDED_STATUSES,
+    change_status,
+    lock_application,
+)
 
 REPORT_DELAY_MONTHS = 6
 
@@ -91,10 +96,22 @@ def start_application(
     by=None,
     renewal_of: Application | None = None,
 ) -> Application:
-    """A new draft; a renewal keeps the action's identity and copies last year's content."""
+    """A new draft; a renewal keeps the action's identity and copies last year's content.
+
+    Idempotent: the call is locked, and a draft of this carrier that this call already holds
+    with the same title (or renewing the same action) is returned instead of a duplicate.
+    """
+    CallForProjects.objects.select_for_update().get(pk=call.pk)  # one creation at a time
     if renewal_of is not None:
         if renewal_of.carrier_id != carrier.pk:
             raise ValidationError("On ne peut renouveler que les actions de son organisation.")
+        existing = Application.objects.filter(call=call, renewal_of=renewal_of).first()
+        if existing is not None and existing.status in EDITABLE:
+            return existing
+        if existing is not None:
+            raise ValidationError(
+                f"« {renewal_of.title} » est déjà renouvelée dans cet appel à projets."
+            )
         action = renewal_of.action
         values = model_to_dict(
             renewal_of,
@@ -121,6 +138,11 @@ def start_application(
         )
         values["title"] = title or renewal_of.title
     else:
+        existing = Application.objects.filter(
+            call=call, carrier=carrier, title=title, renewal_of=None, status__in=EDITABLE
+        ).first()
+        if existing is not None:
+            return existing
         action = Action.objects.create(contract=call.contract, carrier=carrier, title=title)
         values = {"title": title}
     application = Application.objects.create(
@@ -173,9 +195,9 @@ def _same_required(call, required):
 @transaction.atomic
 def save_draft(*, application: Application, qpvs=None, engagements=None, by=None) -> Application:
     """Save the carrier's edits of a draft (the form already validated the fields) and, if
-    given, its QPV and engagements."""
-    stored = Application.objects.select_for_update().get(pk=application.pk)
-    ensure_editable(stored)
+    given, its QPV and engagements; refused once the dossier is submitted (re-read under the
+    lock, so a save racing the submission cannot land after the freeze)."""
+    ensure_editable(lock_application(application))
     application._history_user = by
     application.save()
     if qpvs is not None:
@@ -187,8 +209,8 @@ def save_draft(*, application: Application, qpvs=None, engagements=None, by=None
 
 @transaction.atomic
 def add_attachment(*, application: Application, upload, required=None, by=None):
-    """Attach a checked file (type, size and content, see `attachment_error`)."""
-    ensure_editable(application)
+    """Attach a checked file (type, size and content, see `attachment_error`) to a draft."""
+    ensure_editable(lock_application(application))
     error = attachment_error(upload)
     if error:
         raise ValidationError(error)
@@ -205,11 +227,13 @@ def add_attachment(*, application: Application, upload, required=None, by=None):
 @transaction.atomic
 def remove_attachment(*, attachment, by=None) -> None:
     """Detach a file from a draft; the stored file stays (a renewal may share it)."""
-    ensure_editable(attachment.application)
+    ensure_editable(lock_application(attachment.application))
     attachment.delete()
 
 
 def ensure_editable(application: Application) -> None:
+    """Refuse a write to a dossier that is no longer a draft (the writing services call it on
+    the status re-read by `lock_application`)."""
     if application.status not in EDITABLE:
         raise ValidationError("Ce dossier est déposé : il n'est plus modifiable.")
 
@@ -242,7 +266,7 @@ def validate_budget_line(line: BudgetLineData) -> None:
 @transaction.atomic
 def set_budget(*, application: Application, lines: list[BudgetLineData]) -> None:
     """Replace the draft's budget (the balance is checked at submission)."""
-    ensure_editable(application)
+    ensure_editable(lock_application(application))
     for line in lines:
         validate_budget_line(line)
     application.budget_lines.all().delete()
@@ -357,7 +381,11 @@ def snapshot(application: Application) -> dict:
 
 @transaction.atomic
 def submit_application(*, application: Application, by=None) -> ApplicationVersion:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    """Freeze the draft into a new `ApplicationVersion`. The row is locked first, so a budget,
+    form or attachment save racing the submission lands before the freeze (and is in the
+    version) or is refused after it."""
+    lock_application(application)
+    application.refresh_from_db()
     ensure_editable(application)
     errors = submission_errors(application)
     if errors:
@@ -382,6 +410,7 @@ def submit_application(*, application: Application, by=None) -> ApplicationVersi
 
 @transaction.atomic
 def withdraw_application(*, application: Application, by=None, comment="") -> None:
+    lock_application(application)
     change_status(application=application, to=S.WITHDRAWN, by=by, comment=comment)
 
 
@@ -390,6 +419,7 @@ def override_report_block(*, application: Application, reason: str, by) -> None:
     """The chef de projet lifts the missing-bilan block for this application (recorded)."""
     if not reason.strip():
         raise ValidationError("Indiquez le motif de la dérogation.")
+    lock_application(application)
     application.report_override = reason.strip()
     application.save(update_fields=["report_override", "updated_at"])
     record_event(

@@ -37,6 +37,7 @@ from quartiers.programming.services.status import (
     FUNDED_STATUSES,
     PAYABLE,
     change_status,
+    lock_application,
 )
 
 REMINDER_INTERVAL_DAYS = 30  # at most one bilan reminder per application in this many days
@@ -110,6 +111,14 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
 def sign_convention(
     *, application: Application, funders: list, signed_on, years: int = 1, by=None
 ) -> Convention:
+    """Commit what `funders` granted: one convention, multi-year (CPO) when `years` > 1.
+
+    A funding request has at most one convention (`FundingRequest.convention`): its year is
+    the call's, and a CPO covering several years is still one convention. The application and
+    the requests are locked first, so a form submitted twice signs once; the second submission
+    is refused.
+    """
+    lock_application(application)
     if application.status not in CONVENTION_STATUSES:
         raise ValidationError("Une convention suit une décision du comité de pilotage.")
     if not 1 <= years <= 4:
@@ -119,25 +128,28 @@ def sign_convention(
         raise ValidationError("Une convention engage au moins un financeur.")
     requests = {
         request.funder_id: request
-        for request in FundingRequest.objects.select_for_update().filter(
-            application=application, funder__in=funders
-        )
+        for request in FundingRequest.objects.select_for_update()
+        .filter(application=application, funder__in=funders)
+        .order_by("pk")  # no join: lock the requests only
     }
     for funder in funders:
         request = requests.get(funder.pk)
         if request is None or request.granted <= 0:
             raise ValidationError(f"{funder} n'a rien accordé à ce dossier.")
-        if request.committed > 0:
-            raise ValidationError(f"{funder} a déjà signé une convention pour ce dossier.")
+        if request.convention is not None:
+            raise ValidationError(
+                f"{funder} a déjà signé une convention pour ce dossier (convention du "
+                f"{request.convention.signed_on:%d/%m/%Y}) : elle n'est pas enregistrée deux fois."
+            )
     amount = sum((request.granted for request in requests.values()), ZERO)
     convention = Convention.objects.create(
         application=application, years=years, amount=amount, signed_on=signed_on
     )
-    convention.funders.set(funders)
     for request in requests.values():
+        request.convention = convention
         request.committed = request.granted
         request._history_user = by
-        request.save(update_fields=["committed"])
+        request.save(update_fields=["convention", "committed"])
     if application.status == S.DECIDED:
         change_status(application=application, to=S.CONVENTION_SIGNED, by=by)
     record_event(
@@ -154,21 +166,30 @@ def sign_convention(
 def record_payment(
     *, convention: Convention, funder, kind: str, amount: Decimal, paid_on, by=None
 ) -> Payment:
-    convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    application = convention.application
+    """A payment of `funder` under `convention`, within what remains to pay (committed − paid).
+
+    The application and the funding request are locked, so two payments recorded at once are
+    checked one after the other against the amount left.
+    """
+    application = lock_application(convention.application)
     if application.status not in PAYABLE:
         raise ValidationError("Ce dossier n'attend plus de paiement.")
     if kind not in PaymentKind.values:
         raise ValidationError("Nature de paiement inconnue.")
     if amount is None or amount <= 0:
         raise ValidationError("Un paiement a un montant positif.")
-    if not convention.funders.filter(pk=funder.pk).exists():
+    request = (
+        FundingRequest.objects.select_for_update()
+        .filter(convention=convention, funder=funder)
+        .order_by("pk")  # no join: lock the request only
+        .first()
+    )
+    if request is None:
         raise ValidationError(f"{funder} n'est pas partie à cette convention.")
-    request = FundingRequest.objects.select_for_update().get(application=application, funder=funder)
-    if request.paid + amount > request.committed:
+    if amount > request.remaining:
         raise ValidationError(
-            f"Paiement refusé : {euros(request.paid + amount)} dépasserait les "
-            f"{euros(request.committed)} engagés."
+            f"Paiement refusé : il reste {euros(request.remaining)} à verser par {funder} "
+            f"({euros(request.committed)} engagés, {euros(request.paid)} déjà versés)."
         )
     payment = Payment.objects.create(
         convention=convention, request=request, kind=kind, amount=amount, paid_on=paid_on
@@ -190,6 +211,9 @@ def record_payment(
 
 @transaction.atomic
 def submit_report(*, application: Application, by=None, **values) -> FinalReport:
+    lock_application(application)
+    if FinalReport.objects.filter(application=application).exists():
+        raise ValidationError("Le bilan de ce dossier est déjà déposé.")
     if application.status not in FUNDED_STATUSES:
         raise ValidationError("Le bilan se dépose une fois l'action financée.")
     total = values["participants_total"]

@@ -32,6 +32,7 @@ from quartiers.programming.services.status import (
     EXAMINABLE,
     INSTRUCTABLE,
     change_status,
+    lock_application,
 )
 
 
@@ -42,6 +43,7 @@ class StaleOpinion(ValidationError):
 @transaction.atomic
 def give_council_opinion(*, application: Application, opinion: str, comment: str = "", by):
     """The conseil citoyen's opinion, before the comité de pilotage decides (replaceable)."""
+    lock_application(application)
     if application.status not in COUNCIL_OPINION_STATUSES:
         raise ValidationError("Le conseil citoyen donne son avis avant la décision.")
     record, _ = CouncilOpinion.objects.update_or_create(
@@ -61,8 +63,15 @@ def give_council_opinion(*, application: Application, opinion: str, comment: str
 def create_committee_session(
     *, call: CallForProjects, kind: str, held_on, by=None
 ) -> CommitteeSession:
+    """A session of the call's comité technique or de pilotage; idempotent: the call is locked
+    and the session this committee already holds that day is returned (one a day, a unique
+    constraint)."""
     if kind not in CommitteeKind.values:
         raise ValidationError("Instance inconnue.")
+    CallForProjects.objects.select_for_update().get(pk=call.pk)  # one creation at a time
+    existing = CommitteeSession.objects.filter(call=call, kind=kind, held_on=held_on).first()
+    if existing is not None:
+        return existing
     session = CommitteeSession.objects.create(call=call, kind=kind, held_on=held_on)
     record_event(
         verb="committee_session_created",
@@ -91,7 +100,7 @@ def save_funder_opinion(
     """
     if verdict is not None:
         values["opinion"] = verdict
-    if opinion.application.status not in INSTRUCTABLE:
+    if lock_application(opinion.application).status not in INSTRUCTABLE:
         raise ValidationError("Ce dossier n'est plus en instruction.")
     if proposed is not None and proposed < 0:
         raise ValidationError("Un montant proposé est positif.")
@@ -141,6 +150,7 @@ def record_technical_opinion(
     if session.kind != CommitteeKind.TECHNICAL:
         raise ValidationError("Les avis sont rendus en comité technique.")
     _ensure_same_call(session, application)
+    lock_application(application)
     if application.status not in EXAMINABLE:
         raise ValidationError("Le comité technique examine les dossiers en instruction.")
     record, _ = TechnicalOpinion.objects.update_or_create(
@@ -167,6 +177,7 @@ def record_decision(
     if session.kind != CommitteeKind.STEERING:
         raise ValidationError("Les décisions sont prises en comité de pilotage.")
     _ensure_same_call(session, application)
+    lock_application(application)
     if application.status not in DECIDABLE:
         raise ValidationError("Le dossier doit avoir été examiné en comité technique.")
     if outcome == DecisionOutcome.GRANTED and (amount is None or amount <= 0):
@@ -176,6 +187,7 @@ def record_decision(
     request = (
         FundingRequest.objects.select_for_update()
         .filter(application=application, funder=funder)
+        .order_by("pk")  # no join: lock the request only
         .first()
     )
     if request is None:

@@ -1,4 +1,5 @@
-"""The one place where a status changes (the transitions and groups are in `workflow`)."""
+"""The one place where a status changes (the transitions and groups are in `workflow`), and
+the lock every write to an application takes first."""
 
 from django.core.exceptions import ValidationError
 
@@ -33,3 +34,21 @@ def change_status(*, application: Application, to: str, by=None, comment: str = 
     StatusChange.objects.create(
         application=application, from_status=current, to_status=to, by=by, comment=comment
     )
+
+
+def lock_application(application: Application) -> Application:
+    """Lock the application's row until the end of the transaction and re-read its status
+    under the lock; returns `application`, its `status` now current.
+
+    Every service that writes to an application or its money calls this first, inside
+    `transaction.atomic` and before locking anything else (the application, then its funding
+    requests), so two writers of one dossier take their turns and the second sees what the
+    first did (a submission, a convention, a payment). On SQLite, where `select_for_update`
+    does nothing, the `IMMEDIATE` transactions of the settings serialise the writers.
+    """
+    application.status = (
+        Application.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=application.pk)
+    )
+    return application

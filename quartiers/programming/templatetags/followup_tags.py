@@ -31,7 +31,7 @@ def followup_panel(context, application):
     if decided:
         conventions = list(
             application.conventions.order_by("signed_on", "pk").prefetch_related(
-                "funders",
+                "requests__funder",
                 Prefetch("payments", queryset=Payment.objects.select_related("request__funder")),
             )
         )

@@ -40,7 +40,7 @@ def _uncommitted_grants(application) -> dict:
     """{funder: granted amount} of the funders that granted money and signed no convention."""
     return {
         request.funder: request.granted
-        for request in application.funding_requests.filter(granted__gt=0, committed=0)
+        for request in application.funding_requests.filter(granted__gt=0, convention__isnull=True)
         .select_related("funder")
         .order_by("funder__name")
     }
@@ -149,7 +149,7 @@ def application_ledger(request, application):
             "totals": _with_remaining(application.funding_requests.totals()),
             "show_proposed": permissions.can_see_proposed_amounts(request.user, application),
             "conventions": application.conventions.prefetch_related(
-                "funders", "payments__request__funder"
+                "requests__funder", "payments__request__funder"
             ),
         },
     )

@@ -1,0 +1,245 @@
+"""The audit's attacks, replayed with real threads released together against the test database
+(PostgreSQL or a SQLite file): a double-submitted form, two payments at once, a save racing the
+submission. Each thread has its own connection, so the database's locks decide, as in
+production; `transaction=True` commits the set-up so that the threads see it."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from quartiers.programming import services
+from quartiers.programming.enums import ApplicationStatus as S
+from quartiers.programming.enums import BudgetSide, CommitteeKind, PaymentKind
+from quartiers.programming.models import (
+    SUBSIDY_ACCOUNT,
+    Application,
+    CommitteeSession,
+    Convention,
+    FundingRequest,
+    Payment,
+)
+from tests.access.factories import RoleAssignmentFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.contracts.factories import ContractFactory
+from tests.programming.factories import ApplicationFactory, CallForProjectsFactory
+from tests.programming.followup_helpers import TODAY, decided_application, funded_application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(*tasks):
+    """Run each task in its own thread, all released at once by a barrier; returns what each
+    returned, or the exception it raised, in order."""
+    barrier = threading.Barrier(len(tasks))
+    outcomes = [None] * len(tasks)
+
+    def run(index, task):
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = task()
+        except Exception as error:
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(tasks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
+    return outcomes
+
+
+def refusals(outcomes) -> list[str]:
+    """The messages of the refused tasks; any other exception fails the test."""
+    for outcome in outcomes:
+        if isinstance(outcome, Exception) and not isinstance(outcome, ValidationError):
+            raise outcome
+    return [" ".join(o.messages) for o in outcomes if isinstance(o, ValidationError)]
+
+
+# --------------------------------------------------------------------------- conventions
+
+
+def test_a_convention_form_submitted_twice_signs_one_convention():
+    """The audit: the État paid 4 200 € on a 2 100 € grant after a double submit."""
+    contract = ContractFactory()
+    etat = OrganisationFactory(state=True)
+    lead = RoleAssignmentFactory(contract=contract).user
+    application = decided_application(contract=contract, funders=[etat], amounts=[2100])
+    url = reverse("programming:convention-create", kwargs={"uuid": application.uuid})
+    form = {"funders": [etat.pk], "years": "1", "signed_on": TODAY.isoformat()}
+
+    def submit():
+        browser = Client()
+        browser.force_login(lead)
+        return browser.post(url, form).status_code
+
+    statuses = race(submit, submit)
+    assert sorted(statuses) == [200, 302]  # one redirected, the other shows the refusal
+    assert Convention.objects.filter(application=application).count() == 1
+    request = FundingRequest.objects.get(application=application, funder=etat)
+    assert (request.committed, request.convention.amount) == (Decimal("2100"), Decimal("2100"))
+
+
+def test_two_conventions_at_once_for_one_funder_one_is_refused():
+    caf, etat = OrganisationFactory(funder=True), OrganisationFactory(state=True)
+    application = decided_application(funders=[caf, etat], amounts=[3000, 2100])
+
+    def sign(funders):
+        def task():
+            return services.sign_convention(
+                application=Application.objects.get(pk=application.pk),
+                funders=funders,
+                signed_on=TODAY,
+                years=3,
+            )
+
+        return task
+
+    outcomes = race(sign([etat]), sign([caf, etat]))
+    messages = refusals(outcomes)
+    assert len(messages) == 1
+    assert "a déjà signé une convention pour ce dossier" in messages[0]
+    convention = Convention.objects.get(application=application)
+    requests = FundingRequest.objects.filter(application=application, convention=convention)
+    assert sum(r.committed for r in requests) == convention.amount
+    etat_request = FundingRequest.objects.get(application=application, funder=etat)
+    assert (etat_request.convention, etat_request.committed) == (convention, Decimal("2100"))
+
+
+# --------------------------------------------------------------------------- payments
+
+
+def test_two_payments_at_once_never_exceed_what_is_committed():
+    etat = OrganisationFactory(state=True)
+    application = funded_application(paid=False, funders=[etat], amounts=[2100])
+    convention = Convention.objects.get(application=application)
+
+    def pay():
+        return services.record_payment(
+            convention=Convention.objects.get(pk=convention.pk),
+            funder=etat,
+            kind=PaymentKind.SINGLE,
+            amount=Decimal("2100"),
+            paid_on=TODAY,
+        )
+
+    messages = refusals(race(pay, pay))
+    assert messages == [
+        "Paiement refusé : il reste 0,00\u00a0€ à verser par "
+        f"{etat} (2\u00a0100,00\u00a0€ engagés, 2\u00a0100,00\u00a0€ déjà versés)."
+    ]
+    request = FundingRequest.objects.get(application=application, funder=etat)
+    assert request.paid == request.committed == Decimal("2100")
+    assert Payment.objects.filter(request=request).count() == 1
+
+
+# --------------------------------------------------------------------------- the freeze
+
+
+def _other_budget(funder) -> list:
+    """A balanced budget other than the factory's (6 000 € asked instead of 5 000 €)."""
+    return [
+        services.BudgetLineData(
+            side=BudgetSide.CHARGE, account="64", label="Salaires", amount=Decimal("6000")
+        ),
+        services.BudgetLineData(
+            side=BudgetSide.PRODUCT,
+            account=SUBSIDY_ACCOUNT,
+            label="Subvention",
+            amount=Decimal("6000"),
+            funder=funder,
+        ),
+    ]
+
+
+def _budget(application) -> list[tuple]:
+    return sorted(
+        (line.account, str(line.amount)) for line in application.budget_lines.order_by("pk")
+    )
+
+
+def _frozen_budget(version) -> list[tuple]:
+    return sorted((line["account"], line["amount"]) for line in version.data["budget"])
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_budget_saved_during_the_submission_is_frozen_or_refused(attempt):
+    funder = OrganisationFactory(funder=True)
+    application = ApplicationFactory(complete=True, funders=[funder])
+
+    def submit():
+        return services.submit_application(application=Application.objects.get(pk=application.pk))
+
+    def save_budget():
+        return services.set_budget(
+            application=Application.objects.get(pk=application.pk), lines=_other_budget(funder)
+        )
+
+    outcomes = race(submit, save_budget) if attempt % 2 else race(save_budget, submit)
+    messages = refusals(outcomes)
+    assert set(messages) <= {"Ce dossier est déposé : il n'est plus modifiable."}
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    version = application.versions.get()
+    assert _budget(application) == _frozen_budget(version)
+    expected = "5000.00" if messages else "6000.00"  # refused: the factory's budget stays
+    assert ("74", expected) in _budget(application)
+    request = application.funding_requests.get()
+    assert str(request.requested) == expected
+
+
+def test_a_form_saved_during_the_submission_is_frozen_or_refused():
+    application = ApplicationFactory(complete=True)
+
+    def submit():
+        return services.submit_application(application=Application.objects.get(pk=application.pk))
+
+    def autosave():
+        draft = Application.objects.get(pk=application.pk)
+        draft.objectives = "Objectifs réécrits au dernier moment."
+        return services.save_draft(application=draft)
+
+    messages = refusals(race(autosave, submit))
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    frozen = application.versions.get().data["objectives"]
+    assert frozen == application.objectives
+    if messages:
+        assert messages == ["Ce dossier est déposé : il n'est plus modifiable."]
+        assert application.objectives != "Objectifs réécrits au dernier moment."
+
+
+# --------------------------------------------------------------------------- idempotent creations
+
+
+def test_a_start_form_submitted_twice_creates_one_draft():
+    call = CallForProjectsFactory()
+    carrier = OrganisationFactory(association=True)
+
+    def start():
+        return services.start_application(call=call, carrier=carrier, title="Jardin partagé")
+
+    first, second = race(start, start)
+    assert first == second
+    assert Application.objects.filter(call=call).count() == 1
+
+
+def test_a_session_form_submitted_twice_creates_one_session():
+    call = CallForProjectsFactory()
+
+    def create():
+        return services.create_committee_session(
+            call=call, kind=CommitteeKind.TECHNICAL, held_on=TODAY
+        )
+
+    first, second = race(create, create)
+    assert first == second
+    assert CommitteeSession.objects.filter(call=call).count() == 1
