@@ -32,7 +32,7 @@ def run_one(name: str) -> dict:
     from quartiers.protocol_import.services import extract_content
     from tests.protocol_import import hostile
 
-    file_name, build = {**hostile.REFUSED, **hostile.ACCEPTED}[name]
+    file_name, build = {**hostile.REFUSED, **hostile.ACCEPTED, **hostile.AT_THE_BOUNDS}[name]
     data = build()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
@@ -72,7 +72,7 @@ def main() -> None:
     sys.path.insert(0, os.getcwd())
     from tests.protocol_import import hostile
 
-    names = args.names or [*hostile.REFUSED, *hostile.ACCEPTED]
+    names = args.names or [*hostile.REFUSED, *hostile.ACCEPTED, *hostile.AT_THE_BOUNDS]
     print(f"{'input':<24}{'size':>10}{'time':>10}{'peak':>10}  outcome")
     for name in names:
         try:

@@ -55,6 +55,11 @@ class Document:
     lines: list[str]
     blocks: list[Paragraph | Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # reader-level remarks, become warnings
+    # The time budget of reading and extracting this document, started when it is created.
+    deadline: limits.Deadline = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.deadline = limits.Deadline(self.name, limits.IMPORT_SECONDS)
 
 
 def clean_text(value: str) -> str:
@@ -337,12 +342,13 @@ def _read_html(doc: Document, data: bytes) -> None:
     cells = CellCounter(doc.name)
     wanted = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table"]
     for element in soup.find_all(wanted):
-        if element.name != "table" and element.find_parent(["table", "li"]):
+        doc.deadline.check()
+        if element.name != "table" and _nearest(element, {"table", "li"}):
             continue
-        if element.name == "p" and element.find_parent("li"):
+        if element.name == "p" and _nearest(element, {"li"}):
             continue
         if element.name == "table":
-            if element.find_parent("table"):
+            if _nearest(element, {"table"}):
                 continue
             grid = [
                 [
@@ -375,7 +381,7 @@ _START_TAG = re.compile(r"<[a-zA-Z]")
 
 
 def _check_html_depth(name: str, soup) -> None:
-    """Walk the tree without recursion; the passes' `find_parent` calls cost its depth."""
+    """Walk the tree without recursion; each `_nearest` call costs up to its depth."""
     from bs4 import Tag
 
     stack = [(soup, 0)]
@@ -389,7 +395,16 @@ def _check_html_depth(name: str, soup) -> None:
 
 
 def _own_rows(table):
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return [tr for tr in table.find_all("tr") if _nearest(tr, {"table"}) is table]
+
+
+def _nearest(element, names: set[str]):
+    """The closest ancestor named in `names` (bs4's `find_parent` builds a filter per call,
+    which made it the cost of a large page)."""
+    parent = element.parent
+    while parent is not None and parent.name not in names:
+        parent = parent.parent
+    return parent
 
 
 def _span(cell, attribute: str) -> int:
@@ -443,7 +458,9 @@ def _read_docx(doc: Document, data: bytes) -> None:
     except Exception as exc:
         raise DocumentError(f"« {doc.name} » : document Word illisible ({exc}).") from exc
     counter = CellCounter(doc.name)
+    style_names: dict[str | None, str] = {}  # python-docx resolves a style with XPath, each time
     for item in word.iter_inner_content():
+        doc.deadline.check()
         if isinstance(item, DocxTable):
             table = Table(rows=[])
             counter.new_table()
@@ -463,7 +480,10 @@ def _read_docx(doc: Document, data: bytes) -> None:
         text = clean_text(item.text).replace("\n", " ")
         if not text:
             continue
-        style = (item.style.name or "").lower() if item.style is not None else ""
+        style_id = item._p.style
+        if style_id not in style_names:
+            style_names[style_id] = (item.style.name or "").lower() if item.style else ""
+        style = style_names[style_id]
         heading = True if style.startswith(("heading", "titre", "title")) else None
         if "list" in style or "liste" in style:
             text = f"- {text}"
@@ -530,6 +550,7 @@ def _read_odt(doc: Document, data: bytes) -> None:
         doc.blocks.append(table)
 
     def walk(node, in_list=False):
+        doc.deadline.check()
         for child in node.childNodes:
             if child.nodeType != child.ELEMENT_NODE:
                 continue

@@ -31,7 +31,7 @@ MAX_COMPRESSION_RATIO = 200  # per entry larger than RATIO_CHECK_FROM_BYTES
 RATIO_CHECK_FROM_BYTES = 1 * MiB
 
 # The XML inside an archive, scanned with counters before python-docx or odfpy build a tree.
-MAX_XML_ELEMENTS = 300_000  # per XML entry
+MAX_XML_ELEMENTS = 200_000  # per XML entry (odfpy holds about 1 KB per element)
 MAX_XML_DEPTH = 200
 
 # HTML, counted before BeautifulSoup builds its tree (elements) and on the tree (depth).
@@ -46,8 +46,9 @@ MAX_TOTAL_CELLS = 100_000
 MAX_LINE_CHARS = 20_000
 MAX_LINES = 100_000
 
-# Wall time of the extraction, checked between passes and inside the passes' long loops.
-EXTRACTION_SECONDS = 20.0
+# Wall time of reading and extracting one document, from the moment the reader starts:
+# checked in the readers' loops, between the extraction passes and inside their long loops.
+IMPORT_SECONDS = 20.0
 
 
 def too_big(name: str, what: str, limit: int | str) -> DocumentError:
@@ -94,7 +95,7 @@ class CellCounter:
 
 @dataclass
 class Deadline:
-    """The extraction's time budget; `check()` raises once it is spent."""
+    """A document's time budget; `check()` raises once it is spent."""
 
     name: str
     seconds: float

@@ -225,3 +225,70 @@ ACCEPTED = {
     "md_separator": ("separateur.md", lambda: _lines_of("|--" + " " * 19_000 + "x")),
     "md_heading": ("titre.md", lambda: _lines_of("# " + " " * 19_000 + "x")),
 }
+
+
+def _numbered(template: str, count: int) -> str:
+    return "".join(template.format(i) for i in range(count))
+
+
+# Right under the bounds, for the bench only (too slow for the suite): what a file that is
+# accepted can cost at most.
+AT_THE_BOUNDS = {
+    "odt_elements_at_bound": (
+        "elements.odt",
+        lambda: odt(_numbered("<text:p>{}</text:p>", limits.MAX_XML_ELEMENTS - 10)),
+    ),
+    "docx_elements_at_bound": (
+        "elements.docx",
+        lambda: docx(
+            _numbered("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", limits.MAX_XML_ELEMENTS // 3 - 10)
+        ),
+    ),
+    "docx_cells_at_bound": (
+        "cellules.docx",
+        lambda: docx(
+            "<w:tbl>"
+            + "".join(
+                "<w:tr>"
+                + "".join(f'<w:tc><w:p w:id="{r}.{c}"/></w:tc>' for c in range(100))
+                + "</w:tr>"
+                for r in range(limits.MAX_TABLE_CELLS // 100)
+            )
+            + "</w:tbl>"
+        ),
+    ),
+    "odt_cells_at_bound": (
+        "cellules.odt",
+        lambda: odt(
+            "<table:table>"
+            + "".join(
+                "<table:table-row>"
+                + "".join(
+                    f"<table:table-cell><text:p>{r}.{c}</text:p></table:table-cell>"
+                    for c in range(100)
+                )
+                + "</table:table-row>"
+                for r in range(limits.MAX_TABLE_CELLS // 100)
+            )
+            + "</table:table>"
+        ),
+    ),
+    "html_elements_at_bound": (
+        "balises.html",
+        lambda: (
+            "<html><body>\n" + ("<p>x</p>" * 10 + "\n") * (limits.MAX_HTML_ELEMENTS // 10 - 5)
+        ).encode(),
+    ),
+    "html_cells_at_bound": (
+        "cellules.html",
+        lambda: (
+            "<table>"
+            + ("<tr>" + "<td>x</td>" * 100 + "</tr>\n") * (limits.MAX_TABLE_CELLS // 100)
+            + "</table>"
+        ).encode(),
+    ),
+    "txt_lines_at_bound": (
+        "lignes.txt",
+        lambda: b"Le contrat engage ses partenaires.\n" * (limits.MAX_LINES - 1),
+    ),
+}

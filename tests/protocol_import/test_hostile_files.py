@@ -127,7 +127,7 @@ def test_truncated_odt_is_refused_not_read_in_part():
 
 @pytest.mark.django_db
 def test_extraction_past_its_time_budget_is_refused(monkeypatch):
-    monkeypatch.setattr(limits, "EXTRACTION_SECONDS", -1.0)
+    monkeypatch.setattr(limits, "IMPORT_SECONDS", -1.0)
     with pytest.raises(DocumentError) as excinfo:
         apply_import(name=SEED.name, data=SEED.read_bytes())
     message = " ".join(excinfo.value.messages)

@@ -23,7 +23,6 @@ from quartiers.contracts.content import (
 )
 from quartiers.contracts.enums import AmendmentKind, Generation
 from quartiers.core.enums import OrganisationKind
-from quartiers.protocol_import import limits
 from quartiers.protocol_import.documents import Document, Paragraph, Table
 
 CV_2024_FROM = date(2023, 1, 1)  # contracts signed from then on are « Quartiers 2030 »
@@ -62,14 +61,10 @@ class Draft:
     contributions: list[ContributionData] = field(default_factory=list)
     engagements: list[EngagementData] = field(default_factory=list)
     warnings: list[WarningData] = field(default_factory=list)
-    deadline: limits.Deadline = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.deadline = limits.Deadline(self.document.name, limits.EXTRACTION_SECONDS)
 
     def check_time(self) -> None:
-        """Raise `DocumentError` once the extraction's time budget is spent."""
-        self.deadline.check()
+        """Raise `DocumentError` once the document's time budget is spent."""
+        self.document.deadline.check()
 
     def warn(self, code: str, message: str, line: int | None = None) -> None:
         warning = WarningData(code, message, line)
