@@ -242,10 +242,12 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "quartiers" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 
-# Uploads: protocols are small documents; larger bodies are refused.
+# Request bodies: protocols are small documents (5 MB, protocol_import/limits.py). A form body
+# past DATA_UPLOAD_MAX_MEMORY_SIZE is refused (400, RequestDataTooBig) before it is parsed; an
+# uploaded file past FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file, not memory.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
-FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", MAX_UPLOAD_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", MAX_UPLOAD_BYTES)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

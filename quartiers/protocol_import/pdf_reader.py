@@ -30,7 +30,8 @@ _SAME_EDGE = 3.0  # points: two table fragments with edges this close are one ta
 _BULLETS = "•◦▪■●▸►‣⁃\uf0b7\uf0a7\uf0d8"
 _HYPHENATED = r"[^\W\d_][\u00ad\u2010]$"  # a soft hyphen or the one a word processor adds
 _PAGE_NUMBER = re.compile(
-    r"(?:page\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:/|sur|of)\s*\d{1,4})?\s*[-–—]?", re.IGNORECASE
+    r"(?:page\s*(?:[-–—]\s*)?|[-–—]\s*|\s*)\d{1,4}(?:\s*(?:/|sur|of)\s*\d{1,4})?\s*[-–—]?",
+    re.IGNORECASE,
 )
 _ENCRYPTED = (
     "« {name} » : ce PDF est protégé (chiffré) ; enregistrez-le sans protection puis "

@@ -268,6 +268,28 @@ def test_too_large_bodies_are_refused(name):
 
 
 @pytest.mark.django_db
+def test_a_20_mb_post_to_the_login_page_is_refused():
+    client = Client()
+    body = "username=a&password=" + "x" * (20 * 1024 * 1024)
+    response = client.post(reverse("accounts:login"), body, "application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert SESSION_KEY not in client.session
+
+
+def test_request_body_caps_come_from_the_environment(tmp_path):
+    env = production_env(tmp_path)
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.FILE_UPLOAD_MAX_MEMORY_SIZE)"
+    )
+    assert run_python(code, env).stdout.split() == ["5242880", "5242880"]
+    caps = {"DATA_UPLOAD_MAX_MEMORY_SIZE": "1000", "FILE_UPLOAD_MAX_MEMORY_SIZE": "2000"}
+    assert run_python(code, {**env, **caps}).stdout.split() == ["1000", "2000"]
+    malformed = run_python(code, {**env, "DATA_UPLOAD_MAX_MEMORY_SIZE": "5 Mo"})
+    assert "is not a whole number" in malformed.stderr
+
+
+@pytest.mark.django_db
 def test_api_refuses_writes_before_reading_the_body(admin_client):
     # The API is read-only: a write is refused (403) before its body is read.
     assert _post_big_form(admin_client, reverse("api:contract-list")).status_code == 403

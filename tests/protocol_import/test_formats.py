@@ -324,7 +324,7 @@ def test_file_over_size_limit_is_refused():
 
 
 def test_file_at_size_limit_is_read():
-    line = "Un paragraphe de texte.\n"
+    line = "Un paragraphe de texte, assez long pour rester sous le nombre de lignes permis.\n"
     data = (line * (documents.MAX_DOCUMENT_BYTES // len(line))).encode()
     assert len(data) <= documents.MAX_DOCUMENT_BYTES
     assert read_document("limite.txt", data).blocks

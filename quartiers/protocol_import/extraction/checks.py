@@ -16,7 +16,8 @@ def check_names(draft: Draft) -> None:
     spellings: dict[str, str] = {}
     reference_name = fold(draft.territory)
     for text, line in texts:
-        for match in re.finditer(r"«\s*(.+?)\s*»", text):
+        draft.check_time()
+        for match in re.finditer(r"«\s*([^«»\n]+?)\s*»", text):
             candidate = match.group(1)
             key = fold(candidate)
             ratio = difflib.SequenceMatcher(None, key, reference_name).ratio()
@@ -39,13 +40,14 @@ def check_names(draft: Draft) -> None:
     )
     reference_words = set(reference_name.split())
     for key in others:
+        draft.check_time()
         for word in set(key.split()) - reference_words:
             original = next(w for w in words(spellings[key]) if fold(w) == word)
             lines = [
                 line
                 for text, line in texts
                 if re.search(rf"\b{re.escape(original)}\b", text, re.IGNORECASE)
-                and not re.search(r"«[^»]*" + re.escape(original), text, re.IGNORECASE)
+                and not re.search(r"«[^«»]*" + re.escape(original), text, re.IGNORECASE)
             ]
             if lines:
                 draft.warn(

@@ -71,6 +71,7 @@ def read_contributions(draft: Draft) -> None:
         current = None
 
     for index, block in enumerate(draft.blocks):
+        draft.check_time()
         if isinstance(block, Table):
             close()
             partner, pending_title = None, None
@@ -111,7 +112,7 @@ def _join(text: str, more: str) -> str:
 
 def services_in_text(draft: Draft, contribution: ContributionData) -> None:
     """« les services de l'État (Direccte, ARS…) »: services hang under the partner."""
-    for match in re.finditer(r"services[^().]{0,60}\(([^)]+)\)", contribution.text):
+    for match in re.finditer(r"services[^().]{0,60}\(([^()]+)\)", contribution.text):
         for token in re.split(r"[,;]|\.\.\.|…", match.group(1)):
             token = token.strip()
             if (re.fullmatch(r"[A-ZÉ][A-Za-zÉ]{1,11}", token) and token[1:2].isupper()) or (

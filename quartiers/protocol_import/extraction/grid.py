@@ -105,6 +105,7 @@ def read_table(draft: Draft, table: Table, section: str | None) -> None:
     layout: Layout | None = None
     theme: str | None = None
     for row in rows:
+        draft.check_time()
         is_legend = bool(legend_pairs(" ".join(row.cells)))
         if (
             is_header_row(row) or (layout is None and header and _completes_header(header, row))

@@ -15,11 +15,13 @@ def read_identity(draft: Draft) -> None:
     draft.title = paragraphs[0].text
     folded_title = fold(draft.title)
     draft.is_amendment = any(word in folded_title for word in ("protocole", "avenant", "prolong"))
-    quoted = re.search(r"«\s*(.+?)\s*»", draft.title) or next(
+    quoted = re.search(r"«\s*([^«»\n]+?)\s*»", draft.title) or next(
         (
             match
             for p in paragraphs
-            if (match := re.search(r"contrat de ville\s+«\s*(.+?)\s*»", p.text, re.IGNORECASE))
+            if (
+                match := re.search(r"contrat de ville\s+«\s*([^«»\n]+?)\s*»", p.text, re.IGNORECASE)
+            )
         ),
         None,
     )

@@ -22,6 +22,7 @@ def theme_label(draft: Draft, value: str, line: int) -> str:
     if not (is_letter_spaced(value) or value.isupper()):
         return capitalise(value)
     letters = re.sub(r"[^\w]", "", fold(value))
+    draft.check_time()  # each theme cell reads every paragraph's words
     found = find_letters(letters, draft.paragraphs)
     if found:
         return capitalise(found)

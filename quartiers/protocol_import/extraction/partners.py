@@ -17,6 +17,7 @@ def expand_acronyms(draft: Draft) -> None:
             continue
         if code in reference.STATE_SERVICES or " " in code:
             continue
+        draft.check_time()
         expansion = find_expansion(code, draft.paragraphs)
         if expansion:
             partner.name = expansion

@@ -11,7 +11,7 @@ from quartiers.protocol_import.extraction.text import capitalise, fold, strip_ar
 
 _NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 _ANNOUNCE = re.compile(
-    r"\b(\d|deux|trois|quatre|cinq|six)\s+piliers?\b[^.:]*?(?:que sont|:)\s*([^.]+)",
+    r"\b(\d|deux|trois|quatre|cinq|six)\s+piliers?\b[^.:]{0,300}?(?:que sont|:)\s*([^.]+)",
     re.IGNORECASE,
 )
 

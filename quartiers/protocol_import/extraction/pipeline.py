@@ -41,5 +41,6 @@ PASSES: list[Callable[[Draft], None]] = [
 def extract(document: Document) -> ImportedContent:
     draft = Draft(document=document)
     for run in PASSES:
+        draft.check_time()
         run(draft)
     return draft.freeze()

@@ -62,6 +62,10 @@ class Draft:
     engagements: list[EngagementData] = field(default_factory=list)
     warnings: list[WarningData] = field(default_factory=list)
 
+    def check_time(self) -> None:
+        """Raise `DocumentError` once the document's time budget is spent."""
+        self.document.deadline.check()
+
     def warn(self, code: str, message: str, line: int | None = None) -> None:
         warning = WarningData(code, message, line)
         if warning not in self.warnings:

@@ -22,8 +22,12 @@ def read_structure(draft: Draft) -> None:
 
 
 def merge_broken_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """Join a paragraph cut in two by a stray blank line (next one starts in lowercase)."""
+    """Join a paragraph cut in two by a stray blank line (next one starts in lowercase).
+
+    The pieces are joined once at the end: adding each to a growing string was quadratic.
+    """
     merged: list[Paragraph] = []
+    pieces: list[list[str]] = []
     for paragraph in paragraphs:
         previous = merged[-1] if merged else None
         if (
@@ -31,9 +35,12 @@ def merge_broken_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
             and paragraph.text[:1].islower()
             and paragraph.heading is not True
             and previous.heading is not True
-            and previous.text[-1:] not in ".:;!?"
+            and pieces[-1][-1][-1:] not in ".:;!?"
         ):
-            previous.text = f"{previous.text} {paragraph.text}"
+            pieces[-1].append(paragraph.text)
             continue
         merged.append(Paragraph(paragraph.text, paragraph.line, paragraph.heading))
+        pieces.append([paragraph.text])
+    for paragraph, parts in zip(merged, pieces, strict=True):
+        paragraph.text = " ".join(parts)
     return merged

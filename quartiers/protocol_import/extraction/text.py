@@ -9,7 +9,7 @@ from quartiers.protocol_import.documents import Paragraph
 LONG_TEXT = 60  # characters: a grid cell longer than this is commitment text, not a label
 MARK = re.compile(r"^[Xx✓✔]$")
 _LEGEND_PAIR = re.compile(
-    r"(?:^|;)\s*(?P<acronym>[A-ZÉ][A-Za-zÉ0-9]{1,15})\s*:\s*(?P<meaning>[^;:]{3,200}?)\s*\.?\s*(?=;|$)"
+    r"(?:^|;)\s*(?P<acronym>[A-ZÉ][A-Za-zÉ0-9]{1,15})\s*:\s*(?P<meaning>[^;:]{3,200}?)\s*(?:\.\s*)?(?=;|$)"
 )
 
 
