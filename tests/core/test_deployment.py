@@ -82,7 +82,7 @@ def sign_in(base, email, password):
     browser = opener(jar)
     _, _, page = fetch(browser, base + "/connexion/")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    status, headers, _ = fetch(
+    status, _, _ = fetch(
         browser,
         base + "/connexion/",
         {"csrfmiddlewaretoken": token, "username": email, "password": password},
