@@ -18,6 +18,7 @@ import io
 import json
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -26,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 FORMAT = 1
@@ -97,12 +98,28 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes, hashes: dict[str, str]) -
     hashes[name] = hashlib.sha256(data).hexdigest()
 
 
-@transaction.atomic  # one consistent snapshot of the database
 def write_backup(*, path: Path) -> Backup:
     """Write the archive at `path` (refused if it exists)."""
     path = Path(path)
     if path.exists():
         raise ValidationError(f"{path} existe déjà.")
+    with _snapshot():
+        return _write(path)
+
+
+@contextmanager
+def _snapshot():
+    """One transaction, so the dump is consistent; on PostgreSQL in REPEATABLE READ (its
+    default, READ COMMITTED, would let rows written meanwhile in)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _write(path: Path) -> Backup:
     backup = plan_backup()
     hashes: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -154,10 +171,13 @@ def read_backup(*, path: Path) -> tuple[Backup, dict]:
         names = {member.name for member in members}
         if MANIFEST not in names:
             raise ValidationError("L'archive n'a pas de manifeste.")
-        manifest = json.loads(_read(tar, MANIFEST))
-        if manifest.get("format") != FORMAT:
-            raise ValidationError(f"Format d'archive inconnu : {manifest.get('format')!r}.")
-        expected = manifest["files"]
+        try:
+            manifest = json.loads(_read(tar, MANIFEST))
+            version, expected = manifest.get("format"), manifest["files"]
+        except (ValueError, KeyError, AttributeError) as error:
+            raise ValidationError("Le manifeste de l'archive est illisible.") from error
+        if version != FORMAT:
+            raise ValidationError(f"Format d'archive inconnu : {version!r}.")
         if names - {MANIFEST} != set(expected) or DATABASE not in expected:
             raise ValidationError("Le contenu de l'archive ne correspond pas à son manifeste.")
         for name, digest in expected.items():
@@ -185,10 +205,13 @@ def restore_backup(*, path: Path, force: bool = False) -> Backup:
         dump = Path(folder) / DATABASE
         dump.write_bytes(_read(tar, DATABASE))
         call_command("loaddata", str(dump), verbosity=0)
-        for name in backup.files:
+        for member in tar:  # in the archive's order: a .tar.gz is read forwards
+            if not member.name.startswith(MEDIA):
+                continue
+            name = member.name.removeprefix(MEDIA)
             if default_storage.exists(name):
                 default_storage.delete(name)
-            saved = default_storage.save(name, ContentFile(_read(tar, MEDIA + name)))
+            saved = default_storage.save(name, ContentFile(tar.extractfile(member).read()))
             if saved != name:
                 raise ValidationError(f"{name} a été enregistré sous {saved}.")
     return backup

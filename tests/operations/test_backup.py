@@ -16,6 +16,9 @@ from quartiers.programming.models import Attachment
 from tests.programming.factories import AttachmentFactory
 
 pytestmark = pytest.mark.django_db
+# Flushing in the middle of a test: on PostgreSQL, TRUNCATE refuses rows written earlier in
+# the same transaction, so those tests commit.
+flushing = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -35,6 +38,7 @@ def test_backup_is_a_dry_run_by_default(tmp_path, capsys):
     assert not path.exists()
 
 
+@flushing
 def test_round_trip_of_the_demo(demo, tmp_path, capsys):
     rib = b"%PDF-1.4 RIB de l'association"
     attachment = AttachmentFactory(
@@ -74,6 +78,7 @@ def test_round_trip_of_the_demo(demo, tmp_path, capsys):
         assert stored.read() == rib
 
 
+@flushing
 def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
     AttachmentFactory()
     path = tmp_path / "sauvegarde.tar.gz"
@@ -119,7 +124,8 @@ def escaping(name, data):
     ("change", "error"),
     [(tampered, "SHA-256"), (renamed, "ne correspond pas"), (escaping, "Nom de fichier refusé")],
 )
-def test_restore_checks_the_manifest(db, tmp_path, change, error):
+@flushing
+def test_restore_checks_the_manifest(tmp_path, change, error):
     AttachmentFactory(name="rib.pdf")
     good, bad = tmp_path / "good.tar.gz", tmp_path / "bad.tar.gz"
     services.write_backup(path=good)
@@ -128,3 +134,27 @@ def test_restore_checks_the_manifest(db, tmp_path, change, error):
     with pytest.raises(CommandError, match=error):
         call_command("restore", str(bad), "--apply")
     assert Attachment.objects.count() == 0
+
+
+def test_a_missing_file_is_reported_not_hidden(tmp_path, capsys):
+    attachment = AttachmentFactory()
+    default_storage.delete(attachment.file.name)
+    call_command("backup", str(tmp_path / "sauvegarde.tar.gz"))
+    captured = capsys.readouterr()
+    assert "0 fichiers déposés" in captured.out
+    assert f"Fichier introuvable, non sauvegardé : {attachment.file.name}" in captured.err
+
+
+def test_an_archive_without_a_readable_manifest_is_refused(db, tmp_path):
+    path = tmp_path / "sauvegarde.tar.gz"
+    write_archive(path, {"manifest.json": b"{pas du json"})
+    with pytest.raises(CommandError, match="manifeste de l'archive est illisible"):
+        call_command("restore", str(path))
+
+
+def write_archive(path, members):
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
