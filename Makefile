@@ -32,7 +32,7 @@ quality: install
 	$(BIN)/djlint quartiers/templates --lint --check
 	$(BIN)/lint-imports
 	DEBUG=true $(BIN)/quartiers makemigrations --check --dry-run
-	DEBUG=true STATIC_ROOT=$$(mktemp -d) $(BIN)/quartiers collectstatic --noinput -v0
+	DEBUG=true STATIC_PRECOMPRESS=false STATIC_ROOT=$$(mktemp -d) $(BIN)/quartiers collectstatic --noinput -v0
 
 # Browser and PDF tests use Debian's Chromium and poppler (root installs them; CI runs as root).
 system-deps:

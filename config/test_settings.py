@@ -18,3 +18,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not pytest-django's in-memory database, so that the threads of the concurrency
     # tests share it; one per test process, so that two runs do not delete each other's.
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / f".test-db-{os.getpid()}.sqlite3"}  # noqa: F405
+# No collectstatic before the tests: WhiteNoise looks files up per request.
+WHITENOISE_AUTOREFRESH = True

@@ -50,11 +50,20 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 # --- (a) and (d): production settings ---------------------------------------------------
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path):
+# docs/deployment.md: behind nginx, which sets X-Forwarded-Proto and sends the uploads.
+DOCUMENTED_BEHIND_NGINX = {
+    "SECURE_PROXY_SSL_HEADER": "true",
+    "MEDIA_ACCEL_REDIRECT_PREFIX": "/media-privees/",
+    "CSRF_TRUSTED_ORIGINS": "https://quartiers.example.org",
+}
+
+
+@pytest.mark.parametrize("extra", [{}, DOCUMENTED_BEHIND_NGINX], ids=["alone", "behind-nginx"])
+def test_check_deploy_is_clean_with_production_settings(tmp_path, extra):
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=production_env(tmp_path),
+        env={**production_env(tmp_path), **extra},
         capture_output=True,
         text=True,
         timeout=120,
@@ -62,6 +71,76 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_catches_media_inside_the_static_files(tmp_path):
+    env = {**production_env(tmp_path), "STATIC_ROOT": str(tmp_path / "static")}
+    env["MEDIA_ROOT"] = str(tmp_path / "static" / "media")
+    result = run_python(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', '--deploy')",
+        env,
+    )
+    assert result.returncode != 0
+    assert "quartiers.E001" in result.stderr
+
+
+SETTINGS_OF = """
+import json
+import django
+django.setup()
+from django.conf import settings
+print(json.dumps({name: getattr(settings, name, None) for name in [
+    "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_AGE",
+]}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            {},
+            {
+                "SECURE_SSL_REDIRECT": True,
+                "SECURE_HSTS_SECONDS": 31536000,
+                "SECURE_PROXY_SSL_HEADER": None,
+                "SESSION_COOKIE_AGE": 8 * 3600,
+            },
+        ),
+        (
+            {"SECURE_SSL_REDIRECT": "false", "SECURE_PROXY_SSL_HEADER": "true"},
+            {
+                "SECURE_SSL_REDIRECT": False,
+                "SECURE_HSTS_SECONDS": 31536000,  # HSTS no longer follows the redirect
+                "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+                "SESSION_COOKIE_AGE": 8 * 3600,
+            },
+        ),
+        (
+            {"SECURE_HSTS": "false", "SESSION_COOKIE_AGE": "3600"},
+            {
+                "SECURE_SSL_REDIRECT": True,
+                "SECURE_HSTS_SECONDS": 0,
+                "SECURE_PROXY_SSL_HEADER": None,
+                "SESSION_COOKIE_AGE": 3600,
+            },
+        ),
+    ],
+    ids=["defaults", "proxy-redirects", "hsts-off"],
+)
+def test_https_settings_from_the_environment(tmp_path, extra, expected):
+    result = run_python(SETTINGS_OF, {**production_env(tmp_path), **extra})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
+
+
+@pytest.mark.parametrize("prefix", ["media-privees/", "/media-privees"])
+def test_a_malformed_accel_redirect_prefix_is_refused(tmp_path, prefix):
+    env = {**production_env(tmp_path), "MEDIA_ACCEL_REDIRECT_PREFIX": prefix}
+    result = run_python("import django; django.setup()", env)
+    assert result.returncode != 0
+    assert "must start and end with /" in result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
@@ -77,8 +156,13 @@ import json
 import django
 django.setup()
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
+# No collectstatic here (tests/core/test_deployment.py serves the collected files).
+override_settings(STORAGES={
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}).enable()
 client = Client(HTTP_HOST="quartiers.example.org")
 plain = client.get("/connexion/")
 page = client.get("/connexion/", secure=True)
@@ -134,6 +218,8 @@ def test_security_headers_and_cookies_in_production(tmp_path):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "same-origin"
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in headers["Permissions-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert data["csrf_cookie"]["secure"] is True
     assert data["csrf_cookie"]["samesite"] == "Lax"

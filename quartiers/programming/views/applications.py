@@ -7,7 +7,6 @@ when `permissions.can_view_application` says no.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from quartiers.access.enums import ContractRole
 from quartiers.access.models import RoleAssignment
 from quartiers.accounts.models import Organisation
+from quartiers.core.files import private_file_response
 from quartiers.programming import permissions, services
 from quartiers.programming.enums import BudgetSide, CallStatus
 from quartiers.programming.forms.applications import (
@@ -319,11 +319,8 @@ def application_attachments(request, application):
 def attachment_download(request, application, pk):
     """Attachments are served through the application's permission, never as public media."""
     attachment = get_object_or_404(application.attachments, pk=pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.name, content_type=attachment.content_type
     )
 
 
