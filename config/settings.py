@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI assets served from our own static files (CSP)
     "django_filters",
     "mozilla_django_oidc",
+    "django_tasks",
+    "django_tasks_db",
     "quartiers.core",
     "quartiers.accounts",
     "quartiers.contracts",
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "quartiers.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "quartiers.core.middleware.PermissionsPolicyMiddleware",
@@ -143,6 +146,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (django-tasks, the backport of Django 6's `django.tasks`): e-mails and
+# protocol imports. `database` (django-tasks-db) keeps the queue in the database above, on
+# SQLite or PostgreSQL, and `quartiers db_worker` runs it; `immediate` runs each task inside
+# the request that enqueues it (tests, or an instance without a worker).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND") or "database"
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+# A failed e-mail is tried again after MAIL_RETRY_DELAY seconds × the attempt number, up to
+# MAIL_MAX_ATTEMPTS attempts in all (the database backend only: `immediate` cannot defer).
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 5)
+MAIL_RETRY_DELAY = env_int("MAIL_RETRY_DELAY", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -272,6 +294,21 @@ if MEDIA_ACCEL_REDIRECT_PREFIX and not (
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", MAX_UPLOAD_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", MAX_UPLOAD_BYTES)
+# Every request body, file uploads included, is capped before it is read: past
+# MAX_REQUEST_BODY_SIZE (by its Content-Length, or as a body without one is read) the answer
+# is 413; one uploaded file past MAX_UPLOAD_FILE_SIZE too (quartiers/core/middleware.py). The
+# reverse proxy's `client_max_body_size` matches the first (docs/deployment.md).
+MAX_REQUEST_BODY_SIZE = env_int("MAX_REQUEST_BODY_SIZE", 30 * 1024 * 1024)
+MAX_UPLOAD_FILE_SIZE = env_int("MAX_UPLOAD_FILE_SIZE", 20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "quartiers.core.middleware.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# An import's preview (its stored document and its job) can be applied for this many seconds;
+# then `quartiers purge_imports` (cron, and each new import) deletes it.
+IMPORT_PREVIEW_TTL = env_int("IMPORT_PREVIEW_TTL", 24 * 3600)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -20,3 +20,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / f".test-db-{os.getpid()}.sqlite3"}  # noqa: F405
 # No collectstatic before the tests: WhiteNoise looks files up per request.
 WHITENOISE_AUTOREFRESH = True
+# Tasks run inside the request that enqueues them, so a test sees their effect at once;
+# tests/core/test_tasks.py runs the database backend and its worker.
+TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"], "QUEUES": ["default"]}}  # noqa: F405

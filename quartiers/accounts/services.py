@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tasks import task
 
 from quartiers.accounts.models import Membership, Organisation, User
 from quartiers.core.enums import OrganisationKind
@@ -47,6 +48,26 @@ def invite_user(
         },
     )
     return user
+
+
+def request_password_reset(*, email: str) -> None:
+    """Queue the reset e-mail of `email`: the request costs the same, known address or not."""
+    send_password_reset.enqueue(email=email)
+
+
+@task()
+def send_password_reset(*, email: str) -> None:
+    """E-mail a reset link to each active account of `email` (none: nothing, and no trace).
+
+    Invited people have no password yet: a reset is also how they get a new link when their
+    invitation has expired. Inactive accounts get nothing.
+    """
+    for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
+        send_templated_mail(
+            template="accounts/emails/password_reset",
+            to=[user.email],
+            context={"user": user, "link": set_password_link(user)},
+        )
 
 
 @transaction.atomic

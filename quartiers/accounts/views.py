@@ -41,13 +41,7 @@ class LogoutView(auth_views.LogoutView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    subject_template_name = "accounts/emails/password_reset_subject.txt"
-    email_template_name = "accounts/emails/password_reset_body.txt"
-    success_url = reverse_lazy("accounts:password-reset-done")
-
-    @property
-    def extra_email_context(self):
-        return {"site_name": settings.SITE_NAME}
+    success_url = reverse_lazy("accounts:password-reset-done")  # the form queues the e-mail
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -1,76 +1,95 @@
-"""Import a protocol from the browser: upload, preview what changes, then apply."""
+"""Import a protocol from the browser: upload, follow the analysis, preview, then apply.
+
+The upload page keeps the document and queues its analysis (`services.start_import_job`);
+the job page shows its progress, polled by htmx (or reloaded by the browser without
+JavaScript), then the preview and the « Appliquer » button.
+"""
+
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRefresh
 
 from quartiers.access import permissions
 from quartiers.access.decorators import contract_page
 from quartiers.protocol_import import services
 from quartiers.protocol_import.forms import ProtocolUploadForm
+from quartiers.protocol_import.models import ImportJob
+from quartiers.protocol_import.permissions import can_apply_import_job, can_view_import_job
 
-SESSION_KEY = "staged_protocol"
+POLL_SECONDS = 2
 
 
 @contract_page(check=permissions.can_import_protocol)
 def import_into_contract(request, contract):
-    return _import_page(request, contract=contract)
+    return _upload_page(request, contract=contract)
 
 
 def import_new_contract(request):
     if not permissions.can_import_protocol(request.user):
         raise PermissionDenied
-    return _import_page(request, contract=None)
+    return _upload_page(request, contract=None)
 
 
-def _import_page(request, *, contract):
-    if request.method == "POST" and "apply" in request.POST:
-        return _apply(request)
+def _upload_page(request, *, contract):
     posted = request.method == "POST"
     form = ProtocolUploadForm(request.POST, request.FILES) if posted else ProtocolUploadForm()
-    context = {"contract": contract, "form": form}
     if posted and form.is_valid():
         upload = form.cleaned_data["document"]
-        data = upload.read()
-        try:
-            report = services.preview_import(
-                name=upload.name,
-                data=data,
-                slug=contract.slug if contract else None,
-                create_only=contract is None,
-            )
-        except ValidationError as exc:
-            form.add_error("document", exc)
-        else:
-            request.session[SESSION_KEY] = {
-                "token": services.stage_upload(name=upload.name, data=data),
-                "name": upload.name,
-                "slug": report.slug,
-                "create_only": contract is None,
-            }
-            context["report"] = report
-    context["cancel_url"] = (
-        contract.get_absolute_url() if contract else reverse("contracts:contract-list")
-    )
-    return render(request, "protocol_import/import.html", context)
-
-
-def _apply(request):
-    staged = request.session.get(SESSION_KEY) or {}
-    try:
-        report = services.apply_import(
-            name=staged.get("name", ""),
-            data=services.read_staged(staged.get("token", "")),
-            slug=staged.get("slug"),
-            create_only=staged.get("create_only", False),
-            by=request.user,
+        job = services.start_import_job(
+            name=upload.name, data=upload.read(), contract=contract, by=request.user
         )
+        return redirect(job)
+    cancel_url = contract.get_absolute_url() if contract else reverse("contracts:contract-list")
+    return render(
+        request,
+        "protocol_import/import.html",
+        {"contract": contract, "form": form, "cancel_url": cancel_url},
+    )
+
+
+def import_job(request, uuid):
+    job = get_object_or_404(ImportJob.objects.select_related("contract"), uuid=uuid)
+    if not can_view_import_job(request.user, job):
+        raise Http404
+    if request.method == "POST":
+        return _apply(request, job)
+    if request.htmx:
+        if not job.is_unfinished:
+            return HttpResponseClientRefresh()  # the whole page: title, preview, messages
+        return render(request, "protocol_import/_job_progress.html", _job_context(job))
+    return render(request, "protocol_import/job.html", _job_context(job))
+
+
+def _job_context(job):
+    result = job.result or {}
+    return {
+        "job": job,
+        "result": result,
+        "signed_on": _date(result.get("signed_on")),
+        "ends_on": _date(result.get("ends_on")),
+        "contract": job.contract,
+        "poll_seconds": POLL_SECONDS,
+        "can_apply": not job.is_expired,
+    }
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _apply(request, job):
+    if not can_apply_import_job(request.user, job):
+        raise PermissionDenied
+    try:
+        report = services.apply_import_job(job=job, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(request.path)
-    services.discard_staged(staged["token"])
-    del request.session[SESSION_KEY]
+        return redirect(job)
     if report.applied:
         messages.success(request, f"Import enregistré : {len(report.changes)} changement(s).")
     else:

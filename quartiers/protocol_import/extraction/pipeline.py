@@ -38,9 +38,14 @@ PASSES: list[Callable[[Draft], None]] = [
 ]
 
 
-def extract(document: Document) -> ImportedContent:
+def extract(
+    document: Document, *, progress: Callable[[int], None] | None = None
+) -> ImportedContent:
+    """Run the passes; `progress(n)` is told before the n-th pass (from 1) starts."""
     draft = Draft(document=document)
-    for run in PASSES:
+    for number, run in enumerate(PASSES, start=1):
         draft.check_time()
+        if progress:
+            progress(number)
         run(draft)
     return draft.freeze()
