@@ -15,9 +15,12 @@ $(BIN)/quartiers: pyproject.toml
 install: $(BIN)/quartiers
 
 ## make demo: install, migrate SQLite, load the Loriol protocol and demo data, serve on :8000
+## with the background worker (e-mails, imports) beside it, stopped when the server stops
 demo: install
 	DEBUG=true $(BIN)/quartiers migrate --noinput
 	DEBUG=true $(BIN)/quartiers load_demo --apply
+	DEBUG=true $(BIN)/quartiers db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/quartiers runserver 127.0.0.1:8000
 
 ## make test: install what the tests need, check quality, run the whole suite

@@ -79,6 +79,8 @@ EXPECTED = {
     "contracts:warning-review": expect(405),  # POST only, see below
     "protocol_import:import": PROJECT_LEAD,
     "protocol_import:import-new": ADMIN_ONLY,
+    # An import job is its author's (the project lead's here) and the admins'; 404 for others.
+    "protocol_import:job": expect(404, anonymous=302, project_lead=200, admin=200),
     "access:contract-roles": PROJECT_LEAD,
     "access:contract-role-revoke": expect(405),  # POST only, see below
     "accounts:login": expect(302, anonymous=200),  # signed-in people go to their account
@@ -235,8 +237,27 @@ def world(db, loriol):
         "uidb64": "MQ",
         "token": "invalid-token",
         "warning": loriol.import_warnings.first().pk,
+        "import_job": import_job(loriol, people["project_lead"]).uuid,
     }
     return people, kwargs, assignment
+
+
+def import_job(contract, author):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quartiers.protocol_import.models import ImportJob
+
+    return ImportJob.objects.create(
+        created_by=author,
+        contract=contract,
+        document_name="protocole.txt",
+        token="0" * 32 + ".txt",
+        status="failed",
+        error="Refusé.",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
 
 
 def programming_world(contract, carrier, funder, people):
@@ -353,6 +374,8 @@ def _reverse(name, kwargs, assignment):
     """A URL for `name`, trying the keyword sets our routes use (most specific first)."""
     if name == "access:contract-role-revoke":
         return reverse(name, kwargs={"slug": kwargs["slug"], "pk": assignment.pk})
+    if name == "protocol_import:job":
+        return reverse(name, kwargs={"uuid": kwargs["import_job"]})
     if name == "contracts:warning-review":
         return reverse(name, kwargs={"slug": kwargs["slug"], "pk": kwargs["warning"]})
     if name in PROGRAMMING_URL_KWARGS:

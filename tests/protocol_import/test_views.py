@@ -14,7 +14,7 @@ from tests.conftest import SEED
 pytestmark = pytest.mark.django_db
 
 
-def _changed_seed(seed_bytes: bytes) -> tuple[bytes, int]:
+def changed_seed(seed_bytes: bytes) -> tuple[bytes, int]:
     lines = seed_bytes.decode().split("\n")
     target = next(i for i, line in enumerate(lines) if line.startswith("Poursuivre la gestion"))
     cells = lines[target].split("\t")
@@ -26,7 +26,7 @@ def _changed_seed(seed_bytes: bytes) -> tuple[bytes, int]:
 def test_preview_then_apply(client, loriol, project_lead, seed_bytes):
     client.force_login(project_lead)
     url = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
-    data, line = _changed_seed(seed_bytes)
+    data, line = changed_seed(seed_bytes)
     engagement = Engagement.objects.get(contract=loriol, source_line=line)
 
     upload = SimpleUploadedFile(SEED.name, data, content_type="text/plain")
