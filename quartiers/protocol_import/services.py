@@ -1,6 +1,9 @@
 """Import a protocol: read, extract, compare with what is stored, and write on request.
 
-The command line and the browser both call `preview_import` then `apply_import`.
+The command line calls `preview_import` then `apply_import` directly. The browser goes
+through an `ImportJob`: `start_import_job` stores the document and queues
+`analyse_import_job` (the preview, step by step), `apply_import_job` applies it once, and
+`purge_expired_imports` deletes what expired.
 """
 
 import logging

@@ -200,3 +200,16 @@ def test_the_database_worker_analyses_an_uploaded_document(client, loriol, proje
     assert job.status == "done" and job.result["changes"]
     assert client.post(job.get_absolute_url()).status_code == 302
     assert Event.objects.filter(verb="import_applied", actor=project_lead).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the threads see the committed job
+def test_two_applies_at_once_write_the_import_once(loriol, project_lead):
+    from tests.programming.test_concurrency import race, refusals
+
+    job = services.start_import_job(
+        name=SEED.name, data=changed_seed(SEED.read_bytes())[0], contract=loriol, by=project_lead
+    )
+    assert ImportJob.objects.get(pk=job.pk).status == "done"
+    outcomes = race(*[lambda: services.apply_import_job(job=job, by=project_lead)] * 2)
+    assert refusals(outcomes) == ["Cet import est déjà appliqué."]
+    assert Event.objects.filter(verb="import_applied", actor=project_lead).count() == 1
