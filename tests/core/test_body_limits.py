@@ -63,6 +63,21 @@ def test_a_200_mb_multipart_post_to_the_login_page_is_refused_unread():
 
 
 @pytest.mark.django_db
+def test_a_chunked_200_mb_post_under_wsgi_is_not_read_at_all():
+    body = GuardedInput(size=200 * MiB, allowed=0)
+    status, _content = call_wsgi(
+        reverse("accounts:login"),
+        body=body,
+        headers={
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "HTTP_TRANSFER_ENCODING": "chunked",
+        },
+    )
+    assert status.startswith("403")  # an empty body: no CSRF token, refused; nothing read
+    assert body.position == 0
+
+
+@pytest.mark.django_db
 @override_settings(MAX_REQUEST_BODY_SIZE=1000)
 def test_a_body_without_content_length_is_read_no_further_than_the_cap(rf):
     from quartiers.core.middleware import RequestBodyLimitMiddleware
