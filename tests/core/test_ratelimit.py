@@ -1,6 +1,7 @@
 """The rate limiter on the shared (database) cache: counts, refusals, the sliding window,
 racing workers, and the rate settings."""
 
+import importlib.util
 import os
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.settings import env_rate
 from quartiers.core import ratelimit
 from quartiers.core.ratelimit import RateLimit, RateLimited
+from tests.core.test_security import production_env, run_python
 from tests.programming.test_concurrency import race
 
 RULE = RateLimit(name="test", setting="TEST_RATE", message="Trop d'essais.")
@@ -106,3 +108,33 @@ def test_malformed_rates_are_refused(monkeypatch, raw):
 def test_an_unset_rate_takes_its_default():
     assert "SOME_RATE" not in os.environ
     assert env_rate("SOME_RATE", "20/15m") == (20, 900)
+
+
+CACHE_OF = """
+import django; django.setup()
+from django.conf import settings
+print(settings.CACHES["default"]["BACKEND"], settings.TRUSTED_PROXY_COUNT)
+"""
+
+
+def test_production_defaults_a_database_cache_and_no_trusted_proxy(tmp_path):
+    result = run_python(CACHE_OF, production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.cache.backends.db.DatabaseCache", "0"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "cannot be negative"),
+        ({"TRUSTED_PROXY_COUNT": "un"}, "is not a whole number"),
+        ({"PASSWORD_RESETS_PER_EMAIL": "3 par heure"}, "is not a rate"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "install quartiers[redis]"),
+    ],
+)
+def test_malformed_identity_settings_stop_the_start_up(tmp_path, extra, message):
+    if "REDIS_URL" in extra and importlib.util.find_spec("redis") is not None:
+        pytest.skip("redis-py is installed here")
+    result = run_python("import django; django.setup()", {**production_env(tmp_path), **extra})
+    assert result.returncode != 0
+    assert message in result.stderr
