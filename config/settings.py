@@ -1,6 +1,8 @@
 """Settings for quartiers, read from environment variables (see docs/configuration.md)."""
 
+import importlib.util
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +43,20 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
+
+
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """`20/15m`: 20 events per 15 minutes, as (events, seconds); units s, m, h, d."""
+    raw = os.environ.get(name) or default
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", raw)
+    if not match or int(match[1]) < 1 or int(match[2] or 1) < 1:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: write events/period, e.g. 20/15m, 5/1h or 50/1d."
+        )
+    return int(match[1]), int(match[2] or 1) * RATE_UNITS[match[3]]
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -198,7 +214,41 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "quartiers <ne-pas-repondre@localhost>"
 
-# Login throttling (django-axes): lock an account/IP pair after repeated failures.
+# The reverse proxies in front of gunicorn that append the client's address to
+# X-Forwarded-For (nginx: 1). With 0 the header is ignored: a client could forge it.
+# quartiers.core.clients.client_address reads it, for django-axes and the rate limits alike.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} cannot be negative.")
+
+# The cache holds the rate-limit counters, so it must be shared by every worker: Redis when
+# REDIS_URL is set, otherwise a table of the database (created by `migrate`, see
+# quartiers/core/apps.py). Large enough never to drop live counters.
+REDIS_URL = env_str("REDIS_URL") or ""
+if REDIS_URL:
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured("REDIS_URL is set: install quartiers[redis] (redis-py).")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "quartiers_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+# Rate limits (quartiers/core/ratelimit.py), as events per period.
+LOGIN_FAILURES_PER_ADDRESS = env_rate("LOGIN_FAILURES_PER_ADDRESS", "20/15m")
+PASSWORD_RESETS_PER_ADDRESS = env_rate("PASSWORD_RESETS_PER_ADDRESS", "10/1h")
+PASSWORD_RESETS_PER_EMAIL = env_rate("PASSWORD_RESETS_PER_EMAIL", "3/1h")
+INVITATIONS_PER_USER = env_rate("INVITATIONS_PER_USER", "50/1h")
+
+# Login throttling (django-axes): lock an account/IP pair after repeated failures; the
+# address is the client's behind the trusted proxies.
+AXES_CLIENT_IP_CALLABLE = "quartiers.core.clients.client_address"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

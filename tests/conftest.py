@@ -11,6 +11,19 @@ SEED = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request, django_db_blocker):
+    """Rate-limit counters live in the database cache, which rolls back with each test but
+    survives the flush of transactional ones (not a model's table): clear it after those."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
+        from django.core.cache import cache
+
+        with django_db_blocker.unblock():
+            cache.clear()
+
+
 @pytest.fixture
 def seed_bytes() -> bytes:
     return SEED.read_bytes()

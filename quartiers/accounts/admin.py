@@ -6,7 +6,11 @@ from django.contrib.auth import forms as auth_forms
 from simple_history.admin import SimpleHistoryAdmin
 
 from quartiers.accounts import services
+from quartiers.accounts.forms import AdminLoginForm
 from quartiers.accounts.models import Membership, Organisation, User
+
+# The admin's sign-in page is throttled per address like ours (django-axes covers both).
+admin.site.login_form = AdminLoginForm
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):

@@ -1,15 +1,37 @@
 """Forms of sign-in, account and organisations (DSFR rendering via the base forms)."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 
 from quartiers.accounts import services
 from quartiers.accounts.models import Organisation, User
 from quartiers.accounts.validators import normalise_number
+from quartiers.core.clients import client_address
 from quartiers.core.forms import BaseForm, BaseModelForm
 
 
-class LoginForm(BaseForm, auth_forms.AuthenticationForm):
+class ThrottledLoginMixin:
+    """Before checking a password: refuse an address that failed too many sign-ins lately,
+    over any accounts (services.SIGN_IN_FAILURES); each wrong password counts for it."""
+
+    def clean(self):
+        address = client_address(self.request)
+        services.check_sign_in_allowed(address=address)
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login":
+                services.record_sign_in_failure(address=address)
+            raise
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's sign-in page counts and refuses like ours (see accounts/admin.py)."""
+
+
+class LoginForm(ThrottledLoginMixin, BaseForm, auth_forms.AuthenticationForm):
     """E-mail and password; Django's form passes `request` to `authenticate` (django-axes)."""
 
     username = forms.EmailField(

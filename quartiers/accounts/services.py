@@ -9,8 +9,54 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from quartiers.accounts.models import Membership, Organisation, User
+from quartiers.core import ratelimit
 from quartiers.core.enums import OrganisationKind
 from quartiers.core.mail import absolute_url, send_templated_mail
+from quartiers.core.ratelimit import RateLimit
+
+# Sign-in failures per address, over any accounts: django-axes locks one account for one
+# address after a few failures; this stops an address trying many accounts, without locking
+# those accounts for anyone else.
+SIGN_IN_FAILURES = RateLimit(
+    name="sign-in-failures",
+    setting="LOGIN_FAILURES_PER_ADDRESS",
+    message="Trop de tentatives de connexion ont échoué depuis votre adresse.",
+)
+PASSWORD_RESETS_BY_ADDRESS = RateLimit(
+    name="password-resets-by-address",
+    setting="PASSWORD_RESETS_PER_ADDRESS",
+    message="Trop de demandes de nouveau mot de passe depuis votre adresse.",
+)
+PASSWORD_RESETS_BY_EMAIL = RateLimit(
+    name="password-resets-by-email",
+    setting="PASSWORD_RESETS_PER_EMAIL",
+    message="Trop de demandes de nouveau mot de passe pour cette adresse électronique.",
+)
+INVITATIONS = RateLimit(
+    name="invitations",
+    setting="INVITATIONS_PER_USER",
+    message="Vous avez envoyé trop d'invitations en peu de temps.",
+)
+
+
+def _address_key(address: str | None) -> str:
+    return address or "inconnue"
+
+
+def check_sign_in_allowed(*, address: str | None) -> None:
+    """Raise RateLimited when `address` failed too many sign-ins lately (any accounts)."""
+    ratelimit.check(SIGN_IN_FAILURES, _address_key(address))
+
+
+def record_sign_in_failure(*, address: str | None) -> None:
+    ratelimit.record(SIGN_IN_FAILURES, _address_key(address))
+
+
+def allow_password_reset(*, email: str, address: str | None) -> None:
+    """Count a password-reset request, or raise RateLimited: per client address and per
+    e-mail address, whether an account has it or not (the answer must not tell)."""
+    ratelimit.hit(PASSWORD_RESETS_BY_ADDRESS, _address_key(address))
+    ratelimit.hit(PASSWORD_RESETS_BY_EMAIL, email.strip().lower())
 
 
 def set_password_link(user: User) -> str:
@@ -25,10 +71,16 @@ def set_password_link(user: User) -> str:
 def invite_user(
     *, email: str, by, first_name="", last_name="", organisation: Organisation | None = None
 ) -> User:
-    """Create (or find) a person, attach the organisation, e-mail a link to set a password."""
+    """Create (or find) a person, attach the organisation, e-mail a link to set a password.
+
+    Each person sends at most INVITATIONS_PER_USER invitations per period (RateLimited past
+    it, nothing created or sent); `by=None` is the platform itself (commands, demo).
+    """
     email = User.objects.normalize_email(email).strip().lower()
     if not email:
         raise ValidationError("L'adresse électronique est obligatoire.")
+    if by is not None:
+        ratelimit.hit(INVITATIONS, str(by.pk))
     user, created = User.objects.get_or_create(
         email=email, defaults={"first_name": first_name, "last_name": last_name}
     )

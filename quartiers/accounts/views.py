@@ -18,6 +18,8 @@ from quartiers.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
 )
+from quartiers.core import ratelimit
+from quartiers.core.clients import client_address
 
 # Sign-in and passwords: Django's views, our forms and templates.
 
@@ -31,6 +33,12 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(oidc_enabled=settings.OIDC_ENABLED, **kwargs)
 
+    def form_invalid(self, form):
+        for error in form.errors.as_data().get("__all__", []):
+            if isinstance(error, ratelimit.RateLimited):
+                return ratelimit.refusal(self.request, error)
+        return super().form_invalid(form)
+
 
 @method_decorator(login_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):
@@ -42,6 +50,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password-reset-done")  # the form queues the e-mail
+
+    def form_valid(self, form):
+        try:
+            services.allow_password_reset(
+                email=form.cleaned_data["email"], address=client_address(self.request)
+            )
+        except ratelimit.RateLimited as error:
+            return ratelimit.refusal(self.request, error)
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -3,6 +3,7 @@
 import json
 import os
 import secrets
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,7 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 # docs/deployment.md: behind nginx, which sets X-Forwarded-Proto and sends the uploads.
 DOCUMENTED_BEHIND_NGINX = {
     "SECURE_PROXY_SSL_HEADER": "true",
+    "TRUSTED_PROXY_COUNT": "1",
     "MEDIA_ACCEL_REDIRECT_PREFIX": "/media-privees/",
     "CSRF_TRUSTED_ORIGINS": "https://quartiers.example.org",
 }
@@ -195,6 +197,10 @@ def test_security_headers_and_cookies_in_production(tmp_path):
         check=False,
     )
     assert migrate.returncode == 0, migrate.stderr
+    # `migrate` also created the table of the rate-limit counters (quartiers/core/apps.py).
+    with sqlite3.connect(tmp_path / "production.sqlite3") as database:
+        tables = {row[0] for row in database.execute("SELECT name FROM sqlite_master")}
+    assert "quartiers_cache" in tables
     result = run_python(PRODUCTION_RESPONSES, env)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout.strip().splitlines()[-1])

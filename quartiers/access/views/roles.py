@@ -12,6 +12,7 @@ from quartiers.access.decorators import contract_page
 from quartiers.access.enums import ContractRole
 from quartiers.access.forms import InviteForm
 from quartiers.access.models import RoleAssignment
+from quartiers.core import ratelimit
 
 
 def _breadcrumb(contract):
@@ -55,6 +56,8 @@ def contract_roles(request, contract):
         data = form.cleaned_data
         try:
             assignment = services.invite_to_contract(contract=contract, by=request.user, **data)
+        except ratelimit.RateLimited as error:
+            return ratelimit.refusal(request, error)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
