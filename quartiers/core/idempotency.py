@@ -111,17 +111,26 @@ def claimed_url(*, token: str, user) -> str | None:
 
 def replays_submissions(view):
     """Decorate a creating view (under its permission check): a form sent again with a used
-    token is redirected to what the first one created, before the form is validated against
-    a state that this first submission has already changed."""
+    token is redirected to what the first one created. Checked before the view, and again when
+    the view shows the form anew: a twin request that committed meanwhile has changed what the
+    form is validated against (a funder that signed is no longer offered), and its object is
+    the answer, not an error."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method == "POST" and request.POST.get(TOKEN_FIELD):
-            url = claimed_url(token=request.POST[TOKEN_FIELD], user=request.user)
-            if url is not None:
-                messages.info(request, ALREADY_RECORDED)
-                return redirect(url)
-        return view(request, *args, **kwargs)
+        token = request.POST.get(TOKEN_FIELD) if request.method == "POST" else None
+        if not token:
+            return view(request, *args, **kwargs)
+        url = claimed_url(token=token, user=request.user)
+        if url is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            url = claimed_url(token=token, user=request.user)
+            if url is None:
+                return response
+        messages.info(request, ALREADY_RECORDED)
+        return redirect(url)
 
     return wrapper
 
