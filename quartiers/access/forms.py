@@ -5,10 +5,10 @@ from django.utils.text import capfirst
 
 from quartiers.access.enums import ROLES_WITH_ORGANISATION, ContractRole
 from quartiers.accounts.models import Organisation
-from quartiers.core.forms import BaseForm
+from quartiers.core.forms import BaseForm, IdempotentForm
 
 
-class InviteForm(BaseForm):
+class InviteForm(IdempotentForm, BaseForm):
     """Invite a person (or find them by e-mail) and give them a role on a contract."""
 
     email = forms.EmailField(label="Adresse électronique")

@@ -3,6 +3,8 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from quartiers.core import idempotency
+
 
 class BaseForm(DsfrBaseForm):
     """Every form of the project inherits this one (see STYLE.md, Templates and DSFR)."""
@@ -22,3 +24,36 @@ class BaseForm(DsfrBaseForm):
 
 class BaseModelForm(BaseForm, forms.ModelForm):
     """The ModelForm counterpart of `BaseForm`: same DSFR rendering, same context."""
+
+
+class IdempotentForm(forms.Form):
+    """A creating form: carries the one-time token that `core.idempotency.once` claims.
+
+    Put it first among the bases (`class PaymentForm(IdempotentForm, BaseForm)`). The token is
+    a hidden field, read into `submission_token` and kept out of `cleaned_data` (services take
+    the cleaned data as keyword arguments). A form shown again after an error carries a fresh
+    token: the failed attempt claimed nothing, and an expired or foreign token must not stick.
+    """
+
+    submission_token = forms.CharField(
+        widget=forms.HiddenInput, required=False, initial=idempotency.new_token
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submission_token = (
+            str(self.data.get(self.add_prefix(idempotency.TOKEN_FIELD), ""))
+            if self.is_bound
+            else ""
+        )
+
+    def full_clean(self):
+        super().full_clean()
+        getattr(self, "cleaned_data", {}).pop(idempotency.TOKEN_FIELD, None)
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if self.is_bound:
+            data = self.data.copy()
+            data[self.add_prefix(idempotency.TOKEN_FIELD)] = idempotency.new_token()
+            self.data = data

@@ -4,6 +4,7 @@ submission. Each thread has its own connection, so the database's locks decide, 
 production; `transaction=True` commits the set-up so that the threads see it."""
 
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,13 +12,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from quartiers.core.models import FormSubmission
 from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus as S
 from quartiers.programming.enums import BudgetSide, CommitteeKind, PaymentKind
 from quartiers.programming.models import (
     SUBSIDY_ACCOUNT,
     Application,
+    CallForProjects,
     CommitteeSession,
     Convention,
     FundingRequest,
@@ -28,6 +32,7 @@ from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import ContractFactory
 from tests.programming.factories import ApplicationFactory, CallForProjectsFactory
 from tests.programming.followup_helpers import TODAY, decided_application, funded_application
+from tests.programming.idempotency_helpers import FORMS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -243,3 +248,44 @@ def test_a_session_form_submitted_twice_creates_one_session():
     first, second = race(create, create)
     assert first == second
     assert CommitteeSession.objects.filter(call=call).count() == 1
+
+
+# --------------------------------------------------------------------------- form tokens
+
+
+@pytest.mark.parametrize(
+    "name", ["payment", "convention", "call", "start", "session", "attachment", "invitation"]
+)
+def test_a_creating_form_sent_twice_at_once_creates_one_object(name):
+    """Both requests carry the token of one rendering (a double click): the second waits for
+    the first's claim, then lands on what it created."""
+    form = FORMS[name]()
+    token = form.token()
+
+    def submit():
+        response = form.post(token)
+        return response.status_code, response.get("Location")
+
+    first, second = race(submit, submit)
+    assert first[0] == second[0] == 302
+    assert first[1] == second[1]
+    assert form.count() == 1
+    assert FormSubmission.objects.get().url == first[1]
+
+
+def test_two_calls_of_one_year_at_once_one_is_refused_with_a_message():
+    """Two tabs (two tokens) racing for the same year: a clear refusal, not a 500."""
+    contract = ContractFactory()
+
+    def create():
+        return services.create_call(
+            contract=contract,
+            year=2031,
+            title="Appel à projets 2031",
+            opens_on=TODAY,
+            deadline=timezone.now() + timedelta(days=30),
+        )
+
+    messages = refusals(race(create, create))
+    assert messages == ["Un appel à projets 2031 existe déjà pour ce contrat."]
+    assert CallForProjects.objects.filter(contract=contract).count() == 1

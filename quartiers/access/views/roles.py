@@ -12,7 +12,7 @@ from quartiers.access.decorators import contract_page
 from quartiers.access.enums import ContractRole
 from quartiers.access.forms import InviteForm
 from quartiers.access.models import RoleAssignment
-from quartiers.core import ratelimit
+from quartiers.core import idempotency, ratelimit
 
 
 def _breadcrumb(contract):
@@ -46,6 +46,7 @@ ROLE_ORDER = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(Cont
 
 
 @contract_page(check=permissions.can_manage_roles)
+@idempotency.replays_submissions
 def contract_roles(request, contract):
     form = InviteForm(
         request.POST or None,
@@ -55,18 +56,28 @@ def contract_roles(request, contract):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            assignment = services.invite_to_contract(contract=contract, by=request.user, **data)
+            outcome = idempotency.once(
+                token=form.submission_token,
+                user=request.user,
+                create=lambda: services.invite_to_contract(
+                    contract=contract, by=request.user, **data
+                ),
+                url=lambda _: reverse("access:contract-roles", kwargs={"slug": contract.slug}),
+            )
         except ratelimit.RateLimited as error:
             return ratelimit.refusal(request, error)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
+            return idempotency.redirect_after(
                 request,
-                f"Invitation envoyée à {assignment.user.email} : {assignment.get_role_display()}"
-                + (f" pour {assignment.organisation}." if assignment.organisation else "."),
+                outcome,
+                lambda assignment: (
+                    f"Invitation envoyée à {assignment.user.email} : "
+                    f"{assignment.get_role_display()}"
+                    + (f" pour {assignment.organisation}." if assignment.organisation else ".")
+                ),
             )
-            return redirect("access:contract-roles", slug=contract.slug)
     assignments = (
         permissions.managed_assignments(request.user, contract)
         .select_related("user", "contract", "organisation", "granted_by")

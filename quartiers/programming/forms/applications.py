@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Theme
-from quartiers.core.forms import BaseForm, BaseModelForm
+from quartiers.core.forms import BaseForm, BaseModelForm, IdempotentForm
 from quartiers.programming import services
 from quartiers.programming.enums import BudgetSide
 from quartiers.programming.forms.base import DATE, TEXT, FieldsetsMixin
@@ -17,7 +17,7 @@ from quartiers.programming.models import (
 )
 
 
-class StartApplicationForm(BaseForm):
+class StartApplicationForm(IdempotentForm, BaseForm):
     """A new draft: for which organisation, and optionally renewing last year's action."""
 
     carrier = forms.ModelChoiceField(
@@ -283,7 +283,7 @@ class BudgetForms:
         ]
 
 
-class AttachmentForm(BaseForm):
+class AttachmentForm(IdempotentForm, BaseForm):
     required = forms.ModelChoiceField(
         label="Pièce",
         queryset=RequiredAttachment.objects.none(),

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from quartiers.access.enums import ContractRole
 from quartiers.accounts.models import Organisation
-from quartiers.core.forms import BaseModelForm
+from quartiers.core.forms import BaseModelForm, IdempotentForm
 from quartiers.programming import services
 from quartiers.programming.forms.base import (
     DATE,
@@ -23,7 +23,7 @@ from quartiers.programming.models import (
 )
 
 
-class CallForm(FieldsetsMixin, BaseModelForm):
+class CallForm(IdempotentForm, FieldsetsMixin, BaseModelForm):
     """The call's own fields; `contract` limits priorities and engagements to its own."""
 
     FIELDSETS = [

@@ -2,13 +2,13 @@
 
 from django import forms
 
-from quartiers.core.forms import BaseForm
+from quartiers.core.forms import BaseForm, IdempotentForm
 from quartiers.programming.enums import CommitteeKind, DecisionOutcome, Opinion
 
 CHOOSE = ("", "— choisir —")
 
 
-class SessionForm(BaseForm):
+class SessionForm(IdempotentForm, BaseForm):
     kind = forms.ChoiceField(label="Instance", choices=CommitteeKind.choices)
     held_on = forms.DateField(
         label="Date de la séance",

@@ -6,7 +6,7 @@ from django import forms
 
 from quartiers.accounts.models import Organisation
 from quartiers.core.formats import euros
-from quartiers.core.forms import BaseForm
+from quartiers.core.forms import BaseForm, IdempotentForm
 from quartiers.programming.enums import PaymentKind
 from quartiers.programming.forms.base import use_project_field_templates
 from quartiers.programming.models import AGE_BANDS
@@ -21,7 +21,7 @@ def _age_label(band: str) -> str:
     return f"de {low} à {high} ans"
 
 
-class ConventionForm(BaseForm):
+class ConventionForm(IdempotentForm, BaseForm):
     funders = forms.ModelMultipleChoiceField(
         label="Financeurs signataires",
         help_text="Cochez plusieurs financeurs pour une convention multi-financeurs.",
@@ -51,7 +51,7 @@ class ConventionForm(BaseForm):
         use_project_field_templates(self)
 
 
-class PaymentForm(BaseForm):
+class PaymentForm(IdempotentForm, BaseForm):
     funder = forms.ModelChoiceField(label="Financeur", queryset=Organisation.objects.none())
     kind = forms.ChoiceField(label="Nature du versement", choices=PaymentKind.choices)
     amount = forms.DecimalField(
@@ -66,7 +66,7 @@ class PaymentForm(BaseForm):
             self.fields["funder"].initial = funders[0].pk
 
 
-class ReportForm(BaseForm):
+class ReportForm(IdempotentForm, BaseForm):
     """The bilan, shaped like CERFA 15059*02; one field per age band and per QPV."""
 
     summary = forms.CharField(

@@ -1,7 +1,7 @@
 """Calls for projects: creation, yearly copy, opening, start of instruction."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quartiers.access.services import record_event
@@ -33,13 +33,23 @@ def create_call(
     by=None,
     **fields,
 ) -> CallForProjects:
+    taken = ValidationError(f"Un appel à projets {year} existe déjà pour ce contrat.")
     if CallForProjects.objects.filter(contract=contract, year=year).exists():
-        raise ValidationError(f"Un appel à projets {year} existe déjà pour ce contrat.")
+        raise taken
     if deadline.date() < opens_on:
         raise ValidationError("La date limite doit suivre l'ouverture.")
-    call = CallForProjects.objects.create(
-        contract=contract, year=year, title=title, opens_on=opens_on, deadline=deadline, **fields
-    )
+    try:
+        with transaction.atomic():  # a concurrent creation of that year wins the unique index
+            call = CallForProjects.objects.create(
+                contract=contract,
+                year=year,
+                title=title,
+                opens_on=opens_on,
+                deadline=deadline,
+                **fields,
+            )
+    except IntegrityError:
+        raise taken from None
     call.priorities.set(priorities)
     call.engagements.set(engagements)
     record_event(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from quartiers.access.enums import ContractRole
 from quartiers.access.models import RoleAssignment
 from quartiers.accounts.models import Organisation
+from quartiers.core import idempotency
 from quartiers.core.files import private_file_response
 from quartiers.programming import permissions, services
 from quartiers.programming.enums import BudgetSide, CallStatus
@@ -116,6 +117,7 @@ def my_applications(request):
 
 
 @call_page(check=permissions.can_apply)
+@idempotency.replays_submissions
 def application_create(request, call):
     contract = call.contract
     carriers = Organisation.objects.filter(
@@ -131,21 +133,31 @@ def application_create(request, call):
     form = StartApplicationForm(request.POST or None, carriers=carriers, renewable=renewable)
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.start_application(
-                call=call,
-                carrier=form.cleaned_data["carrier"],
-                title=form.cleaned_data["title"],
-                renewal_of=form.cleaned_data.get("renewal_of"),
-                by=request.user,
+            outcome = idempotency.once(
+                token=form.submission_token,
+                user=request.user,
+                create=lambda: services.start_application(
+                    call=call,
+                    carrier=form.cleaned_data["carrier"],
+                    title=form.cleaned_data["title"],
+                    renewal_of=form.cleaned_data.get("renewal_of"),
+                    by=request.user,
+                ),
+                url=lambda application: reverse(
+                    "programming:application-edit", kwargs={"uuid": application.uuid}
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
+            return idempotency.redirect_after(
                 request,
-                "Brouillon créé : complétez le formulaire, le budget et les pièces, puis déposez.",
+                outcome,
+                lambda _: (
+                    "Brouillon créé : complétez le formulaire, le budget et les pièces, "
+                    "puis déposez."
+                ),
             )
-            return redirect("programming:application-edit", uuid=application.uuid)
     return render(
         request,
         "programming/applications/application_create.html",
@@ -282,20 +294,33 @@ def application_budget(request, application):
 
 
 @application_page(check=permissions.can_edit_application)
+@idempotency.replays_submissions
 def application_attachments(request, application):
     form = AttachmentForm(application=application)
     if request.method == "POST" and "delete" in request.POST:
         pk = request.POST["delete"]
-        attachment = get_object_or_404(application.attachments, pk=pk if pk.isdigit() else None)
+        attachment = get_object_or_404(application.attachments, pk=pk if pk.isdecimal() else None)
         services.remove_attachment(attachment=attachment, by=request.user)
         messages.success(request, f"Pièce « {attachment.name} » retirée du dossier.")
         return redirect("programming:application-attachments", uuid=application.uuid)
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES, application=application)
         if form.is_valid():
-            attachment = form.save(by=request.user)
-            messages.success(request, f"Pièce « {attachment.name} » ajoutée.")
-            return redirect("programming:application-attachments", uuid=application.uuid)
+            try:
+                outcome = idempotency.once(
+                    token=form.submission_token,
+                    user=request.user,
+                    create=lambda: form.save(by=request.user),
+                    url=lambda _: reverse(
+                        "programming:application-attachments", kwargs={"uuid": application.uuid}
+                    ),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return idempotency.redirect_after(
+                    request, outcome, lambda attachment: f"Pièce « {attachment.name} » ajoutée."
+                )
     attachments = list(application.attachments.select_related("required"))
     provided = {a.required_id for a in attachments}
     return render(

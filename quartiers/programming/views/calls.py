@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quartiers.access.decorators import contract_page
+from quartiers.core import idempotency
 from quartiers.programming import permissions, services
 from quartiers.programming.enums import ApplicationStatus, CallStatus
 from quartiers.programming.forms.calls import CallEditForms, CallForm
@@ -73,21 +74,29 @@ def call_list(request, contract):
 
 
 @contract_page(check=permissions.can_manage_calls)
+@idempotency.replays_submissions
 def call_create(request, contract):
     latest = contract.calls.order_by("-year").first()
     year = latest.year + 1 if latest else timezone.localdate().year
     form = CallForm(request.POST or None, contract=contract, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         try:
-            call = form.create(by=request.user)
+            outcome = idempotency.once(
+                token=form.submission_token,
+                user=request.user,
+                create=lambda: form.create(by=request.user),
+                url=lambda call: reverse("programming:call-edit", kwargs={"uuid": call.uuid}),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
+            return idempotency.redirect_after(
                 request,
-                f"Appel « {call} » créé : ajoutez ses financeurs, pièces demandées et critères.",
+                outcome,
+                lambda call: (
+                    f"Appel « {call} » créé : ajoutez ses financeurs, pièces demandées et critères."
+                ),
             )
-            return redirect("programming:call-edit", uuid=call.uuid)
     return render(
         request,
         "programming/calls/call_create.html",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
 
+from quartiers.core import idempotency
 from quartiers.core.forms import BaseForm
 from quartiers.programming import exports, permissions, services
 from quartiers.programming.enums import CommitteeKind
@@ -153,19 +154,28 @@ def session_detail(request, uuid):
 
 
 @call_page(check=permissions.can_hold_sessions)
+@idempotency.replays_submissions
 def session_create(request, call):
     if request.method == "POST":
         form = SessionForm(request.POST)
         if form.is_valid():
             try:
-                session = services.create_committee_session(
-                    call=call, by=request.user, **form.cleaned_data
+                outcome = idempotency.once(
+                    token=form.submission_token,
+                    user=request.user,
+                    create=lambda: services.create_committee_session(
+                        call=call, by=request.user, **form.cleaned_data
+                    ),
+                    url=lambda session: reverse(
+                        "programming:session-detail", kwargs={"uuid": session.uuid}
+                    ),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Séance « {session} » créée.")
-                return redirect("programming:session-detail", uuid=session.uuid)
+                return idempotency.redirect_after(
+                    request, outcome, lambda session: f"Séance « {session} » créée."
+                )
     else:
         form = SessionForm()
     return render(

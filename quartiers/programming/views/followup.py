@@ -14,6 +14,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from quartiers.accounts.models import Organisation
+from quartiers.core import idempotency
 from quartiers.core.formats import euros
 from quartiers.programming import letters, permissions, services
 from quartiers.programming.forms.followup import (
@@ -64,6 +65,7 @@ def decision_letter(request, application):
 
 
 @application_page(permissions.can_sign_conventions)
+@idempotency.replays_submissions
 def convention_create(request, application):
     granted = _uncommitted_grants(application)
     open_for_conventions = application.status in services.CONVENTION_STATUSES
@@ -72,16 +74,24 @@ def convention_create(request, application):
         form = ConventionForm(request.POST or None, granted=granted)
         if request.method == "POST" and form.is_valid():
             try:
-                convention = services.sign_convention(
-                    application=application, by=request.user, **form.cleaned_data
+                outcome = idempotency.once(
+                    token=form.submission_token,
+                    user=request.user,
+                    create=lambda: services.sign_convention(
+                        application=application, by=request.user, **form.cleaned_data
+                    ),
+                    url=lambda _: application.get_absolute_url(),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request, f"Convention du {convention.signed_on:%d/%m/%Y} enregistrée."
+                return idempotency.redirect_after(
+                    request,
+                    outcome,
+                    lambda convention: (
+                        f"Convention du {convention.signed_on:%d/%m/%Y} enregistrée."
+                    ),
                 )
-                return redirect(application)
     return render(
         request,
         "programming/followup/convention_form.html",
@@ -95,6 +105,7 @@ def convention_create(request, application):
     )
 
 
+@idempotency.replays_submissions
 def payment_create(request, pk):
     convention = get_object_or_404(
         Convention.objects.select_related("application__contract", "application__carrier"),
@@ -110,18 +121,25 @@ def payment_create(request, pk):
     form = PaymentForm(request.POST or None, funders=funders)
     if request.method == "POST" and form.is_valid():
         try:
-            payment = services.record_payment(
-                convention=convention, by=request.user, **form.cleaned_data
+            outcome = idempotency.once(
+                token=form.submission_token,
+                user=request.user,
+                create=lambda: services.record_payment(
+                    convention=convention, by=request.user, **form.cleaned_data
+                ),
+                url=lambda _: application.get_absolute_url(),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
+            return idempotency.redirect_after(
                 request,
-                f"{payment.get_kind_display().capitalize()} de {euros(payment.amount)} "
-                f"enregistré pour {payment.funder}.",
+                outcome,
+                lambda payment: (
+                    f"{payment.get_kind_display().capitalize()} de "
+                    f"{euros(payment.amount)} enregistré pour {payment.funder}."
+                ),
             )
-            return redirect(application)
     rows = [row for row in services.ledger(application) if row.funder.pk in payable]
     return render(
         request,
@@ -179,6 +197,7 @@ def _with_remaining(totals: dict, **extra) -> dict:
 
 
 @application_page(permissions.can_file_report)
+@idempotency.replays_submissions
 def report_create(request, application):
     report = FinalReport.objects.filter(application=application).first()
     can_file = report is None and application.status in services.FUNDED_STATUSES
@@ -192,12 +211,20 @@ def report_create(request, application):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                services.submit_report(application=application, by=request.user, **form.values())
+                outcome = idempotency.once(
+                    token=form.submission_token,
+                    user=request.user,
+                    create=lambda: services.submit_report(
+                        application=application, by=request.user, **form.values()
+                    ),
+                    url=lambda _: application.get_absolute_url(),
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Bilan déposé : merci !")
-                return redirect(application)
+                return idempotency.redirect_after(
+                    request, outcome, lambda _: "Bilan déposé : merci !"
+                )
     return render(
         request,
         "programming/followup/report_form.html",
