@@ -5,6 +5,7 @@ from django.db.models import Q
 from quartiers.access.enums import ContractRole
 from quartiers.access.models import RoleAssignment
 from quartiers.accounts.models import Organisation
+from quartiers.accounts.permissions import is_admin
 from quartiers.contracts.models import Contract
 
 STEERING = {ContractRole.PROJECT_LEAD, ContractRole.PREFECT_DELEGATE}
@@ -22,10 +23,6 @@ def contract_roles(user, contract) -> set[str]:
             )
         )
     return cache[contract.pk]
-
-
-def is_admin(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_superuser
 
 
 def can_view_contract(user, contract) -> bool:

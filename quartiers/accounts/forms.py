@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from quartiers.accounts import permissions
 from quartiers.accounts.models import Organisation, User
 from quartiers.accounts.validators import normalise_number
 from quartiers.core.forms import BaseForm, BaseModelForm
@@ -71,6 +72,17 @@ class OrganisationForm(BaseModelForm):
         }
         help_texts = {"rna": "Pour une association : W suivi de 9 caractères."}
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        previous = self.instance.kind if self.instance.pk else None
+        field = self.fields["kind"]
+        field.choices = [
+            (value, label)
+            for value, label in field.choices
+            if permissions.can_set_kind(user, value, previous)
+        ]
+        field.disabled = len(field.choices) == 1  # a public institution's, for its members
 
     def clean_siret(self):
         return normalise_number(self.cleaned_data["siret"])
