@@ -25,6 +25,7 @@ from quartiers.programming.services.applications import (  # noqa: F401
     withdraw_application,
 )
 from quartiers.programming.services.calls import (  # noqa: F401
+    accepts_new_applications,
     copy_call_to_next_year,
     create_call,
     is_open_for_submission,

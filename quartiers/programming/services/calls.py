@@ -118,6 +118,12 @@ def open_call(*, call: CallForProjects, by=None) -> None:
     record_event(verb="call_opened", summary=f"{call} ouvert", contract=call.contract, actor=by)
 
 
+def accepts_new_applications(call: CallForProjects) -> bool:
+    """Carriers start dossiers on an open call only: not on one still in preparation (its
+    managers' business), nor on a closed one. The dates bound the submission, not the draft."""
+    return call.status == CallStatus.OPEN
+
+
 def is_open_for_submission(call: CallForProjects) -> bool:
     now = timezone.now()
     return call.status == CallStatus.OPEN and call.opens_on <= now.date() and now <= call.deadline

@@ -7,6 +7,7 @@ when `permissions.can_view_application` says no.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -117,6 +118,8 @@ def my_applications(request):
 
 @call_page(check=permissions.can_apply)
 def application_create(request, call):
+    if not permissions.can_view_call(request.user, call):
+        raise Http404  # a call in preparation: its existence is not the carriers' business
     contract = call.contract
     carriers = Organisation.objects.filter(
         pk__in=permissions.carrier_organisations(request.user, contract)
@@ -154,6 +157,7 @@ def application_create(request, call):
             "contract": contract,
             "breadcrumb": breadcrumb(contract, call),
             "form": form,
+            "accepts_new": services.accepts_new_applications(call),
             "is_open": services.is_open_for_submission(call),
         },
     )
