@@ -22,6 +22,7 @@ from quartiers.programming.enums import BudgetSide, CallStatus
 from quartiers.programming.forms.applications import (
     ApplicationForm,
     AttachmentForm,
+    RemoveAttachmentForm,
     BudgetForms,
     StartApplicationForm,
 )
@@ -289,8 +290,10 @@ def application_budget(request, application):
 def application_attachments(request, application):
     form = AttachmentForm(application=application)
     if request.method == "POST" and "delete" in request.POST:
-        pk = request.POST["delete"]
-        attachment = get_object_or_404(application.attachments, pk=pk if pk.isdigit() else None)
+        removal = RemoveAttachmentForm(request.POST, application=application)
+        if not removal.is_valid():
+            raise Http404("Cette pièce n'est pas dans le dossier.")
+        attachment = removal.cleaned_data["delete"]
         services.remove_attachment(attachment=attachment, by=request.user)
         messages.success(request, f"Pièce « {attachment.name} » retirée du dossier.")
         return redirect("programming:application-attachments", uuid=application.uuid)
