@@ -22,8 +22,8 @@ from quartiers.programming.enums import BudgetSide, CallStatus
 from quartiers.programming.forms.applications import (
     ApplicationForm,
     AttachmentForm,
-    RemoveAttachmentForm,
     BudgetForms,
+    RemoveAttachmentForm,
     StartApplicationForm,
 )
 from quartiers.programming.models import AGE_BANDS, Application, CallForProjects
