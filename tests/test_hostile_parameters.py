@@ -179,3 +179,18 @@ def test_hostile_query_and_form_parameters(client, world, role):
             check(client, "get", url, failures, **dict.fromkeys(PARAMETERS, value))
             check(client, "post", url, failures, **dict.fromkeys(PARAMETERS, value))
     assert not failures, "\n".join(failures)
+
+
+def test_an_archived_contract_answers_every_route_without_a_server_error(client, world, loriol):
+    """Every write service refuses an archived contract: its pages say so, never a 500."""
+    people, valid, uuids, pks, organisation = world
+    access.archive_contract(contract=loriol, by=None)
+    client.force_login(people["admin"])
+    failures = []
+    for name, route in routes():
+        if name in {"accounts:logout", "programming:contract-delete"}:
+            continue
+        url = url_of(route, name, valid, uuids, pks, organisation)
+        check(client, "get", url, failures)
+        check(client, "post", url, failures)
+    assert not failures, "\n".join(failures)

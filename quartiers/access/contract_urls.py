@@ -61,4 +61,6 @@ urlpatterns = [
         name="warning-review",
     ),
     path("contrats/<slug:slug>/document/", views.source_document, name="source-document"),
+    path("contrats/<slug:slug>/archiver/", views.contract_archive, name="contract-archive"),
+    path("contrats/<slug:slug>/desarchiver/", views.contract_unarchive, name="contract-unarchive"),
 ]

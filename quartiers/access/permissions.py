@@ -55,6 +55,20 @@ def can_import_protocol(user, contract=None) -> bool:
     return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
 
 
+def can_archive_contract(user, contract) -> bool:
+    """Make a contract read-only: its project lead or a platform admin."""
+    return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+
+
+def can_unarchive_contract(user, contract) -> bool:
+    return is_admin(user)
+
+
+def can_delete_contract(user, contract) -> bool:
+    """Delete a contract and every row it owns: platform admins only."""
+    return is_admin(user)
+
+
 def can_view_history(user, contract) -> bool:
     return can_review_import(user, contract)
 

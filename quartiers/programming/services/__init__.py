@@ -34,6 +34,7 @@ from quartiers.programming.services.calls import (  # noqa: F401
     start_instruction,
     update_call,
 )
+from quartiers.programming.services.deletion import delete_contract  # noqa: F401
 from quartiers.programming.services.followup import (  # noqa: F401
     REMINDER_INTERVAL_DAYS,
     REMINDER_NOTICE_DAYS,

@@ -11,6 +11,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from quartiers.access.services import record_event
+from quartiers.contracts import services as contract_services
 from quartiers.core.formats import euros
 from quartiers.programming.enums import (
     ApplicationStatus as S,
@@ -106,6 +107,7 @@ def start_application(
     Idempotent: the call is locked, and a draft of this carrier that this call already holds
     with the same title (or renewing the same action) is returned instead of a duplicate.
     """
+    contract_services.ensure_not_archived(call.contract)
     locked = CallForProjects.objects.select_for_update().get(pk=call.pk)  # one at a time
     if not accepts_new_applications(locked):
         raise ValidationError(

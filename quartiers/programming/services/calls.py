@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from quartiers.access.services import record_event
+from quartiers.contracts import services as contract_services
 from quartiers.programming.enums import (
     ApplicationStatus as S,
 )
@@ -33,6 +34,7 @@ def create_call(
     by=None,
     **fields,
 ) -> CallForProjects:
+    contract_services.ensure_not_archived(contract)
     if CallForProjects.objects.filter(contract=contract, year=year).exists():
         raise ValidationError(f"Un appel à projets {year} existe déjà pour ce contrat.")
     if deadline.date() < opens_on:
@@ -60,6 +62,7 @@ def shift_year(value, years: int):
 @transaction.atomic
 def copy_call_to_next_year(*, call: CallForProjects, by=None) -> CallForProjects:
     """« Ouvrir l'appel de l'an prochain » : same funders, attachments, grid and dates + 1 year."""
+    contract_services.ensure_not_archived(call.contract)
     new = create_call(
         contract=call.contract,
         year=call.year + 1,
@@ -98,6 +101,7 @@ def update_call(
 ) -> CallForProjects:
     """Save a call's edited fields and, if given, its priorities and engagements (its funders,
     attachments and grid are saved alongside)."""
+    contract_services.ensure_not_archived(call.contract)
     if call.deadline.date() < call.opens_on:
         raise ValidationError("La date limite doit suivre l'ouverture.")
     call.save()
@@ -111,6 +115,7 @@ def update_call(
 
 def open_call(*, call: CallForProjects, by=None) -> None:
     """Open a call in preparation, or reopen a closed one for late applications (logged)."""
+    contract_services.ensure_not_archived(call.contract)
     if call.status == CallStatus.OPEN:
         raise ValidationError("Cet appel à projets est déjà ouvert.")
     call.status = CallStatus.OPEN
@@ -132,6 +137,7 @@ def is_open_for_submission(call: CallForProjects) -> bool:
 @transaction.atomic
 def start_instruction(*, call: CallForProjects, by=None) -> int:
     """After the deadline: every submitted application goes to instruction."""
+    contract_services.ensure_not_archived(call.contract)
     if timezone.now() <= call.deadline:
         raise ValidationError(
             "L'instruction commence après la date limite de dépôt "
