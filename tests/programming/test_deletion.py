@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from quartiers.access import services as access
 from quartiers.access.enums import ContractRole
 from quartiers.access.models import Event, RoleAssignment
+from quartiers.contracts import services as contract_services
 from quartiers.contracts.models import Contract, Engagement, SourceDocument
 from quartiers.programming import services
 from quartiers.programming.models import (
@@ -20,7 +21,9 @@ from quartiers.programming.models import (
     FundingRequest,
     Payment,
 )
+from quartiers.protocol_import import services as import_services
 from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.conftest import SEED
 from tests.contracts.factories import ContractFactory
 from tests.programming.factories import ApplicationFactory, AttachmentFactory
 from tests.programming.followup_helpers import funded_application
@@ -100,6 +103,8 @@ def test_every_write_to_an_archived_contract_is_refused(loriol, lead, paid):
         ),
         lambda: access.revoke_role(assignment=loriol.role_assignments.first(), by=None),
         lambda: access.review_import_warning(warning=loriol.import_warnings.first(), by=lead),
+        lambda: contract_services.publish_contract(contract=loriol, published=False),
+        lambda: import_services.apply_import(name=SEED.name, data=SEED.read_bytes()),
     ]
     for write in writes:
         with pytest.raises(ValidationError, match=read_only):
