@@ -118,6 +118,7 @@ def test_an_archived_contract_is_still_read_and_labelled(client, loriol, lead):
     assertContains(page, "Contrat archivé")
     assertContains(page, "Désarchiver", count=0)  # the lead does not unarchive
     assertContains(client.get(reverse("contracts:contract-list")), "archivé")
+    assertContains(client.get(reverse("access:my-roles")), "archivé")
 
 
 @pytest.mark.parametrize(
