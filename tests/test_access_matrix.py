@@ -75,6 +75,9 @@ EXPECTED = {
     "contracts:partner-detail": CONTRACT_READERS,
     "contracts:glossary": CONTRACT_READERS,
     "contracts:source-document": CONTRACT_READERS,
+    "contracts:contract-archive": expect(405),  # POST only (tests/programming/test_deletion.py)
+    "contracts:contract-unarchive": expect(405),  # POST only
+    "programming:contract-delete": ADMIN_ONLY,  # a confirmation page
     "access:events": STEERING,
     "contracts:warning-review": expect(405),  # POST only, see below
     "protocol_import:import": PROJECT_LEAD,
@@ -330,6 +333,7 @@ PROGRAMMING_URL_KWARGS = {
     "programming:call-list": lambda k: {"slug": k["slug"]},
     "programming:call-create": lambda k: {"slug": k["slug"]},
     "programming:my-applications": lambda k: {},
+    "programming:contract-delete": lambda k: {"slug": k["slug"]},
     "programming:application-edit": lambda k: {"uuid": k["draft"]},
     "programming:application-budget": lambda k: {"uuid": k["draft"]},
     "programming:application-attachments": lambda k: {"uuid": k["draft"]},

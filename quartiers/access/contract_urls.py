@@ -17,7 +17,22 @@ class ExportFormatConverter:
         return value
 
 
+class PartnerCodeConverter:
+    """A partner's code (« CAF », « CONSEIL CITOYEN »…): any printable text but a slash.
+    Control characters never make a code, and PostgreSQL refuses NUL in a query: such a
+    path matches no route (404) instead of reaching the database."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(ExportFormatConverter, "export_format")
+register_converter(PartnerCodeConverter, "partner_code")
 
 urlpatterns = [
     path("", views.contract_list, name="home"),
@@ -35,7 +50,7 @@ urlpatterns = [
         name="matrix-export",
     ),
     path(
-        "contrats/<slug:slug>/partenaires/<str:code>/",
+        "contrats/<slug:slug>/partenaires/<partner_code:code>/",
         views.partner_detail,
         name="partner-detail",
     ),
@@ -46,4 +61,6 @@ urlpatterns = [
         name="warning-review",
     ),
     path("contrats/<slug:slug>/document/", views.source_document, name="source-document"),
+    path("contrats/<slug:slug>/archiver/", views.contract_archive, name="contract-archive"),
+    path("contrats/<slug:slug>/desarchiver/", views.contract_unarchive, name="contract-unarchive"),
 ]

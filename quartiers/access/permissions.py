@@ -5,6 +5,7 @@ from django.db.models import Q
 from quartiers.access.enums import ContractRole
 from quartiers.access.models import RoleAssignment
 from quartiers.accounts.models import Organisation
+from quartiers.accounts.permissions import is_admin
 from quartiers.contracts.models import Contract
 
 STEERING = {ContractRole.PROJECT_LEAD, ContractRole.PREFECT_DELEGATE}
@@ -22,10 +23,6 @@ def contract_roles(user, contract) -> set[str]:
             )
         )
     return cache[contract.pk]
-
-
-def is_admin(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_superuser
 
 
 def can_view_contract(user, contract) -> bool:
@@ -56,6 +53,20 @@ def can_import_protocol(user, contract=None) -> bool:
     if contract is None:
         return is_admin(user)
     return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+
+
+def can_archive_contract(user, contract) -> bool:
+    """Make a contract read-only: its project lead or a platform admin."""
+    return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+
+
+def can_unarchive_contract(user, contract) -> bool:
+    return is_admin(user)
+
+
+def can_delete_contract(user, contract) -> bool:
+    """Delete a contract and every row it owns: platform admins only."""
+    return is_admin(user)
 
 
 def can_view_history(user, contract) -> bool:

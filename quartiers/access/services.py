@@ -46,6 +46,7 @@ FUNDER_INSTRUCTOR_GRANTORS = (
 
 def check_grant(*, contract, role: str, organisation, by, to=None, email="") -> None:
     """Refuse a grant `by` may not make (`by=None`: the platform itself, e.g. the demo)."""
+    contract_services.ensure_not_archived(contract)
     if by is None or not by.is_authenticated:
         return
     if to is None and email and organisation is not None and email.strip().lower() == by.email:
@@ -123,6 +124,7 @@ def grant_role(
 @transaction.atomic
 def revoke_role(*, assignment: RoleAssignment, by) -> None:
     """Take the role back, and the membership its grant created unless another role needs it."""
+    contract_services.ensure_not_archived(assignment.contract)
     if by is not None and by.is_authenticated and not permissions.can_revoke_role(by, assignment):
         raise ValidationError(
             FUNDER_INSTRUCTOR_GRANTORS
@@ -212,4 +214,27 @@ def review_import_warning(*, warning: ImportWarning, by) -> None:
         summary=f"Avertissement d'import vérifié : {warning.message[:200]}",
         contract=warning.contract,
         actor=by,
+    )
+
+
+@transaction.atomic
+def archive_contract(*, contract, by) -> None:
+    """Make the contract read-only (its project lead or a platform admin); journalled."""
+    if by is not None and not permissions.can_archive_contract(by, contract):
+        raise ValidationError(
+            "Seuls la cheffe ou le chef de projet et les administrateurs de la plateforme "
+            "archivent un contrat."
+        )
+    record_event(verb="contract_archived", summary="Contrat archivé", contract=contract, actor=by)
+    contract_services.set_archived(contract=contract, archived=True)
+
+
+@transaction.atomic
+def unarchive_contract(*, contract, by) -> None:
+    """Make an archived contract writable again (a platform admin); journalled."""
+    if by is not None and not permissions.can_unarchive_contract(by, contract):
+        raise ValidationError("Seul un administrateur de la plateforme désarchive un contrat.")
+    contract_services.set_archived(contract=contract, archived=False)
+    record_event(
+        verb="contract_unarchived", summary="Contrat désarchivé", contract=contract, actor=by
     )

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from quartiers.accounts import services
@@ -77,11 +78,30 @@ class UserAdmin(auth_admin.UserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "acronym", "kind", "siret", "parent"]
-    list_filter = ["kind"]
+    list_display = ["name", "acronym", "kind", "is_state", "siret", "parent"]
+    list_filter = ["kind", "is_state"]
     list_select_related = ["parent"]
     search_fields = ["name", "acronym", "siret"]
     autocomplete_fields = ["parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("is_state",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class KindCheckedForm(form):
+            """The nature rule of `save_model`'s service, shown next to the field."""
+
+            def clean_kind(self):
+                kind = self.cleaned_data["kind"]
+                error = services.kind_error(organisation=self.instance, kind=kind, by=user)
+                if error:
+                    raise ValidationError(error)
+                return kind
+
+        return KindCheckedForm
 
     def save_model(self, request, obj, form, change):
         services.save_organisation(organisation=obj, by=request.user)

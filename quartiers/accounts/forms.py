@@ -5,7 +5,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
-from quartiers.accounts import services
+from quartiers.accounts import permissions, services
 from quartiers.accounts.models import Organisation, User
 from quartiers.accounts.validators import normalise_number
 from quartiers.core.clients import client_address
@@ -93,6 +93,17 @@ class OrganisationForm(BaseModelForm):
         }
         help_texts = {"rna": "Pour une association : W suivi de 9 caractères."}
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        previous = self.instance.kind if self.instance.pk else None
+        field = self.fields["kind"]
+        field.choices = [
+            (value, label)
+            for value, label in field.choices
+            if permissions.can_set_kind(user, value, previous)
+        ]
+        field.disabled = len(field.choices) == 1  # a public institution's, for its members
 
     def clean_siret(self):
         return normalise_number(self.cleaned_data["siret"])

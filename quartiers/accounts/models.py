@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -78,12 +79,29 @@ class Organisation(models.Model):
         blank=True,
         related_name="children",
     )
+    # The one État of the platform (the imported protocols' ETAT partner): found by this flag,
+    # never by `kind`, which members may change. Set by the importer, a data migration and
+    # the admin; no form of the pages offers it.
+    is_state = models.BooleanField(
+        "l'État de la plateforme",
+        default=False,
+        help_text="L'organisation « État » que les protocoles importés désignent. "
+        "Une seule organisation de la plateforme la porte.",
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "organisation"
         verbose_name_plural = "organisations"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_state"],
+                condition=Q(is_state=True),
+                name="one_state",
+                violation_error_message="Une autre organisation est déjà l'État de la plateforme.",
+            )
+        ]
 
     def __str__(self):
         return (

@@ -1,5 +1,21 @@
 """Predicates about a person alone (no contract): the contract-level ones are in `access`."""
 
+from quartiers.core.enums import PUBLIC_INSTITUTION_KINDS
+
+
+def is_admin(user) -> bool:
+    """A platform admin (`access.permissions` re-exports it for the contract predicates)."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def can_set_kind(user, kind: str, previous: str | None) -> bool:
+    """May `user` give the nature `kind` to an organisation whose nature was `previous`
+    (None: a new one)? Public institutions (État, CAF, commune…) are set by platform admins:
+    others keep the nature an organisation has, or choose among the other natures."""
+    if kind == previous or is_admin(user):
+        return True
+    return kind not in PUBLIC_INSTITUTION_KINDS and previous not in PUBLIC_INSTITUTION_KINDS
+
 
 def can_use_admin(user) -> bool:
     """The administration is worth a link only to those who may see something in it."""

@@ -8,6 +8,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
+from quartiers.accounts import permissions
 from quartiers.accounts.models import Membership, Organisation, User
 from quartiers.core import ratelimit
 from quartiers.core.enums import OrganisationKind
@@ -122,9 +123,32 @@ def send_password_reset(*, email: str) -> None:
         )
 
 
+def kind_error(*, organisation: Organisation, kind: str, by) -> str | None:
+    """Why `by` may not give `organisation` the nature `kind`, or None (`by=None`: the
+    platform itself). Applied by `save_organisation`; forms show it next to the field."""
+    if by is None:
+        return None
+    previous = (
+        Organisation.objects.filter(pk=organisation.pk).values_list("kind", flat=True).first()
+        if organisation.pk
+        else None
+    )
+    if permissions.can_set_kind(by, kind, previous):
+        return None
+    return (
+        "Seul un administrateur de la plateforme donne ou retire la nature d'une institution "
+        "publique (État, service de l'État, collectivité, CAF…)."
+    )
+
+
 @transaction.atomic
 def save_organisation(*, organisation: Organisation, by) -> Organisation:
-    """Validate and save; the organisation's history records `by` as the author."""
+    """Validate and save; the organisation's history records `by` as the author.
+
+    Only a platform admin gives or takes away a public institution's nature (`kind_error`)."""
+    error = kind_error(organisation=organisation, kind=organisation.kind, by=by)
+    if error:
+        raise ValidationError({"kind": error})
     organisation.full_clean()
     organisation._history_user = by
     organisation.save()
@@ -134,17 +158,25 @@ def save_organisation(*, organisation: Organisation, by) -> Organisation:
 def organisation_for_partner(*, name: str, acronym: str, kind: str, parent=None) -> Organisation:
     """The organisation behind a contract partner found in an imported protocol.
 
-    The État is one organisation everywhere; any other partner gets its own organisation,
-    which a chef de projet may later merge with an existing one (same CAF in two contracts).
+    The État is one organisation everywhere (`the_state`); any other partner gets its own
+    organisation, which a chef de projet may later merge with an existing one (same CAF in two
+    contracts).
     """
     if kind == OrganisationKind.STATE:
-        organisation, _ = Organisation.objects.get_or_create(
-            kind=OrganisationKind.STATE, parent=None, defaults={"name": "État", "acronym": "ETAT"}
-        )
-        return organisation
+        return the_state()
     return Organisation.objects.create(
         name=name or acronym, acronym=acronym[:40], kind=kind, parent=parent
     )
+
+
+def the_state() -> Organisation:
+    """The État of the platform, found by its flag (`Organisation.is_state`), never by its
+    nature; created the first time a protocol names it."""
+    organisation, _ = Organisation.objects.get_or_create(
+        is_state=True,
+        defaults={"name": "État", "acronym": "ETAT", "kind": OrganisationKind.STATE},
+    )
+    return organisation
 
 
 @transaction.atomic

@@ -123,6 +123,12 @@ class Contract(models.Model):
         default=False,
         help_text="Un contrat publié est consultable par le public, sans connexion.",
     )
+    archived_at = models.DateTimeField(
+        "archivé le",
+        null=True,
+        blank=True,
+        help_text="Un contrat archivé reste consultable mais n'est plus modifiable.",
+    )
     source_document = models.ForeignKey(
         SourceDocument,
         verbose_name="dernier document importé",
@@ -145,6 +151,10 @@ class Contract(models.Model):
 
     def get_absolute_url(self):
         return reverse("contracts:contract-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Qpv(models.Model):

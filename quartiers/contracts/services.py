@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from quartiers.accounts.services import organisation_for_partner
 from quartiers.contracts.content import (
@@ -169,6 +171,8 @@ def sync_imported_content(
     matched by natural keys (partner code, pillar name, engagement number, imported amendment
     by kind and start), and a row left as it was keeps its provenance.
     """
+    if contract is not None:
+        ensure_not_archived(contract)
     info = content.source
     source, _ = SourceDocument.objects.update_or_create(
         sha256=info.sha256,
@@ -326,10 +330,31 @@ def _sync_warnings(contract: Contract, source: SourceDocument, warnings) -> None
     ImportWarning.objects.bulk_create(new)
 
 
+def ensure_not_archived(contract: Contract) -> None:
+    """Refuse a write to an archived contract (read from the database, not from `contract`,
+    which may be older than the archiving). Every write service on a contract calls it."""
+    if Contract.objects.filter(pk=contract.pk, archived_at__isnull=False).exists():
+        raise ValidationError(
+            f"Le contrat « {contract.name} » est archivé : il est en lecture seule. "
+            "Un administrateur de la plateforme peut le désarchiver."
+        )
+
+
+def set_archived(*, contract: Contract, archived: bool) -> None:
+    """Archive or unarchive (the access layer checks who and writes the journal)."""
+    if archived == contract.is_archived:
+        raise ValidationError(
+            "Ce contrat est déjà archivé." if archived else "Ce contrat n'est pas archivé."
+        )
+    _update(contract, {"archived_at": timezone.now() if archived else None})
+
+
 def publish_contract(*, contract: Contract, published: bool = True) -> None:
+    ensure_not_archived(contract)
     _update(contract, {"is_published": published})
 
 
 def mark_warning_reviewed(*, warning: ImportWarning) -> None:
     """A person checked the warning (the caller journals who: see `access.services`)."""
+    ensure_not_archived(warning.contract)
     _update(warning, {"reviewed": True})

@@ -14,3 +14,19 @@ class OrganisationKind(models.TextChoices):
     CITIZEN_COUNCIL = "citizen_council", "conseil citoyen"
     ASSOCIATION = "association", "association"
     OTHER = "other", "autre"
+
+
+# Public institutions: only a platform admin gives an organisation one of these natures (a
+# carrier calling itself « État » or « CAF » would pass for the funder).
+PUBLIC_INSTITUTION_KINDS = frozenset(
+    {
+        OrganisationKind.STATE,
+        OrganisationKind.STATE_SERVICE,
+        OrganisationKind.COMMUNE,
+        OrganisationKind.EPCI,
+        OrganisationKind.CAF,
+        OrganisationKind.DEPARTMENT,
+        OrganisationKind.REGION,
+        OrganisationKind.EMPLOYMENT,
+    }
+)

@@ -1,6 +1,13 @@
 """Routes of the programming; each view module declares its own `urlpatterns`."""
 
-from quartiers.programming.views import applications, calls, committees, followup, instruction
+from quartiers.programming.views import (
+    applications,
+    calls,
+    committees,
+    deletion,
+    followup,
+    instruction,
+)
 
 app_name = "programming"
 
@@ -10,4 +17,5 @@ urlpatterns = [
     *instruction.urlpatterns,
     *committees.urlpatterns,
     *followup.urlpatterns,
+    *deletion.urlpatterns,
 ]

@@ -118,6 +118,8 @@ def _prepare(name, data, slug, create_only, progress=None) -> tuple[Document, Im
     contract = Contract.objects.filter(slug=slug).first()
     if contract is not None and create_only:
         raise ValidationError(f"Un contrat « {contract} » existe déjà : importez depuis sa page.")
+    if contract is not None:
+        contract_services.ensure_not_archived(contract)  # said at the preview already
     if contract is None:
         changes, up_to_date = new_contract(content), False
     else:

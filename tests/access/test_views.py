@@ -485,3 +485,28 @@ def test_related_organisations_are_links_only_where_they_open(as_user, contract)
     lead = RoleAssignmentFactory(contract=contract, role=ContractRole.PROJECT_LEAD).user
     page = soup(as_user(lead).get(service.get_absolute_url()))
     assert page.find("a", href=state.get_absolute_url())  # both take part in the contract
+
+
+def test_a_carrier_cannot_call_its_association_the_state(as_user, carrier):
+    organisation = carrier.organisation
+    client = as_user(carrier.user)
+    choices = soup(client.get(edit_url(organisation))).select("select[name=kind] option")
+    offered = {option["value"] for option in choices}
+    assert "association" in offered and not offered & {"state", "caf", "commune", "epci"}
+    response = client.post(edit_url(organisation), organisation_data(organisation, kind="state"))
+    assert response.status_code == 200
+    assert "kind" in response.context["form"].errors
+    organisation.refresh_from_db()
+    assert organisation.kind != "state"
+
+
+def test_a_public_institution_nature_is_shown_fixed_to_its_members(as_user):
+    caf = OrganisationFactory(funder=True)
+    member = MembershipFactory(organisation=caf).user
+    page = soup(as_user(member).get(edit_url(caf)))
+    assert [o["value"] for o in page.select("select[name=kind] option")] == ["caf"]
+    assert page.select_one("select[name=kind]").has_attr("disabled")
+    response = as_user(member).post(edit_url(caf), organisation_data(caf, kind="association"))
+    assert response.status_code == 302
+    caf.refresh_from_db()
+    assert caf.kind == "caf"

@@ -84,3 +84,30 @@ def test_organisation_admin_search(admin_client):
     OrganisationFactory(name="Autre")
     url = reverse("admin:accounts_organisation_changelist")
     assert admin_client.get(url, {"q": "caf"}).context["cl"].result_count == 1
+
+
+def test_only_a_platform_admin_marks_the_state_or_gives_a_public_nature(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.accounts.factories import UserFactory
+
+    staff = UserFactory(staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_organisation"))
+    client.force_login(staff)
+    url = reverse("admin:accounts_organisation_add")
+    assert "is_state" not in client.get(url).context["adminform"].form.fields
+    response = client.post(
+        url, {"name": "Fausse préfecture", "kind": "state", "siret": "", "is_state": "on"}
+    )
+    assert response.status_code == 200
+    assert "administrateur de la plateforme" in response.context["adminform"].form.errors["kind"][0]
+    assert not Organisation.objects.exists()
+
+
+def test_the_platform_admin_marks_the_state(admin_client):
+    response = admin_client.post(
+        reverse("admin:accounts_organisation_add"),
+        {"name": "État", "kind": "state", "siret": "", "is_state": "on"},
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.get(is_state=True).name == "État"

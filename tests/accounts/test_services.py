@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from quartiers.accounts import services
 from quartiers.accounts.models import Organisation, User
+from quartiers.core.enums import OrganisationKind
 from tests.accounts.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,60 @@ def test_update_profile_strips_names():
     services.update_profile(user=user, first_name=" Inès ", last_name=" Roux")
     user.refresh_from_db()
     assert (user.first_name, user.last_name) == ("Inès", "Roux")
+
+
+# The État and the natures of public institutions
+
+
+def test_a_member_cannot_give_a_public_institution_nature():
+    member = UserFactory()
+    association = OrganisationFactory(association=True)
+    association.kind = OrganisationKind.STATE
+    with pytest.raises(ValidationError) as info:
+        services.save_organisation(organisation=association, by=member)
+    assert "administrateur de la plateforme" in info.value.message_dict["kind"][0]
+    association.refresh_from_db()
+    assert association.kind == OrganisationKind.ASSOCIATION
+    with pytest.raises(ValidationError):
+        services.save_organisation(
+            organisation=Organisation(name="Fausse CAF", kind=OrganisationKind.CAF), by=member
+        )
+
+
+def test_a_member_cannot_take_away_a_public_institution_nature():
+    caf = OrganisationFactory(funder=True)
+    caf.kind = OrganisationKind.ASSOCIATION
+    with pytest.raises(ValidationError):
+        services.save_organisation(organisation=caf, by=UserFactory())
+
+
+def test_a_member_keeps_a_public_nature_and_chooses_among_the_others():
+    member = UserFactory()
+    caf = OrganisationFactory(funder=True)
+    caf.address = "1 rue de la Paix"
+    services.save_organisation(organisation=caf, by=member)
+    association = OrganisationFactory(association=True)
+    association.kind = OrganisationKind.SOCIAL_LANDLORD
+    services.save_organisation(organisation=association, by=member)
+    assert Organisation.objects.get(pk=association.pk).kind == OrganisationKind.SOCIAL_LANDLORD
+
+
+def test_a_platform_admin_gives_any_nature():
+    association = OrganisationFactory(association=True)
+    association.kind = OrganisationKind.STATE_SERVICE
+    services.save_organisation(organisation=association, by=UserFactory(admin=True))
+    assert Organisation.objects.get(pk=association.pk).kind == OrganisationKind.STATE_SERVICE
+
+
+def test_the_state_is_found_by_its_flag_not_by_its_nature():
+    impostor = OrganisationFactory(name="Association « État »", kind=OrganisationKind.STATE)
+    state = services.the_state()
+    assert state != impostor and state.is_state and state.kind == OrganisationKind.STATE
+    assert services.the_state() == state
+    assert services.organisation_for_partner(name="État", acronym="ETAT", kind="state") == state
+
+
+def test_there_is_one_state():
+    services.the_state()
+    with pytest.raises(ValidationError, match="déjà l'État"):
+        Organisation(name="Autre État", is_state=True).full_clean()

@@ -222,6 +222,31 @@ def test_a_form_saved_during_the_submission_is_frozen_or_refused():
         assert application.objectives != "Objectifs réécrits au dernier moment."
 
 
+def test_two_submits_at_once_give_one_version_and_one_clear_refusal():
+    """The audit: on SQLite the loser of two concurrent submits got « database is locked »
+    (a 500). IMMEDIATE transactions make it wait for the winner, then see the dossier
+    submitted."""
+    application = ApplicationFactory(complete=True)
+
+    def submit():
+        return services.submit_application(application=Application.objects.get(pk=application.pk))
+
+    outcomes = race(submit, submit)
+    assert refusals(outcomes) == ["Ce dossier est déposé : il n'est plus modifiable."]
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    assert application.versions.count() == 1
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite settings")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
 # --------------------------------------------------------------------------- idempotent creations
 
 

@@ -390,6 +390,17 @@ def test_a_new_application_starts_a_new_action(call):
     assert application.action.contract == call.contract
 
 
+@pytest.mark.parametrize("trait", ["draft", "closed"])
+def test_a_dossier_starts_only_on_an_open_call(trait):
+    """The audit: a carrier knowing the UUID of a call in preparation started a dossier."""
+    call = CallForProjectsFactory(**{trait: True})
+    carrier = OrganisationFactory(association=True)
+    with pytest.raises(ValidationError) as excinfo:
+        services.start_application(call=call, carrier=carrier, title="Jardin partagé")
+    assert "n'accepte pas de nouveau dossier" in messages_of(excinfo)
+    assert not Application.objects.exists() and not Action.objects.exists()
+
+
 def test_starting_the_same_draft_twice_returns_the_first(call):
     """A double-submitted « Nouveau dossier » form: one draft, one action."""
     carrier = OrganisationFactory(association=True)

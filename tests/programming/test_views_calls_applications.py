@@ -389,6 +389,25 @@ def test_carrier_renews_last_year_s_action(carrier, call, caf):
     assert renewal.budget_lines.count() == last.budget_lines.count()
 
 
+def test_a_carrier_gets_404_on_a_call_in_preparation(carrier, contract):
+    call = CallForProjectsFactory(contract=contract, draft=True)
+    assert carrier.get(url("application-create", call)).status_code == 404
+    response = carrier.post(url("application-create", call), {"title": "Intrus"})
+    assert response.status_code == 404
+    assert not Application.objects.exists()
+
+
+def test_a_closed_call_says_it_takes_no_new_dossier(carrier, contract):
+    call = CallForProjectsFactory(contract=contract, closed=True)
+    page = carrier.get(url("application-create", call))
+    assertContains(page, "il n’accepte pas de nouveau dossier")
+    assert not soup(page).select("main form")
+    data = {"carrier": str(carrier.organisation.pk), "title": "Tardif"}
+    response = carrier.post(url("application-create", call), data)
+    assert response.status_code == 200
+    assert not Application.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["observer", "project_lead", "funder_instructor"])
 def test_only_carriers_start_applications(as_role, call, role):
     assert as_role(role).get(url("application-create", call)).status_code == 403

@@ -135,3 +135,18 @@ def test_reviewed_warnings_stay_reviewed(loriol, seed_bytes):
 def test_nothing_importable_is_refused(db):
     with pytest.raises(ValidationError, match="Rien d'importable"):
         _import(b"juste une phrase sans tableau.", name="vide.txt")
+
+
+def test_organisations_calling_themselves_the_state_do_not_break_imports(db, seed_bytes):
+    """The audit: a carrier set its association's nature to « État »; every later import was
+    a 500 (two organisations of that nature). The État is found by its flag."""
+    from quartiers.accounts.models import Organisation
+    from quartiers.core.enums import OrganisationKind
+
+    impostors = [
+        Organisation.objects.create(name=name, kind=OrganisationKind.STATE)
+        for name in ("Association des habitants", "État")
+    ]
+    state = _import(seed_bytes).contract.partners.get(code="ETAT").organisation
+    assert state.is_state and state not in impostors
+    assert Organisation.objects.filter(is_state=True).get() == state

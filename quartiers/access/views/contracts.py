@@ -5,6 +5,7 @@ Served by `access` rather than `contracts` because every page asks who may see i
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,6 +66,9 @@ def contract_detail(request, contract):
             "warnings": contract.import_warnings.filter(reviewed=False)
             if permissions.can_review_import(request.user, contract)
             else [],
+            "can_archive": permissions.can_archive_contract(request.user, contract),
+            "can_unarchive": permissions.can_unarchive_contract(request.user, contract),
+            "can_delete": permissions.can_delete_contract(request.user, contract),
         },
     )
 
@@ -217,6 +221,34 @@ def source_document(request, contract):
 @contract_page(check=permissions.can_review_import)
 def warning_review(request, contract, pk):
     warning = get_object_or_404(contract.import_warnings, pk=pk)
-    services.review_import_warning(warning=warning, by=request.user)
-    messages.success(request, "Avertissement marqué comme vérifié.")
+    try:
+        services.review_import_warning(warning=warning, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Avertissement marqué comme vérifié.")
     return redirect(f"{contract.get_absolute_url()}#avertissements")
+
+
+@require_POST
+@contract_page(check=permissions.can_archive_contract)
+def contract_archive(request, contract):
+    try:
+        services.archive_contract(contract=contract, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Le contrat est archivé : il est désormais en lecture seule.")
+    return redirect(contract)
+
+
+@require_POST
+@contract_page(check=permissions.can_unarchive_contract)
+def contract_unarchive(request, contract):
+    try:
+        services.unarchive_contract(contract=contract, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Le contrat est désarchivé : il est de nouveau modifiable.")
+    return redirect(contract)

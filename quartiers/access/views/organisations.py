@@ -55,7 +55,7 @@ def organisation_edit(request, pk):
     organisation = _visible_organisation(request.user, pk)
     if not permissions.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_organisation(organisation=form.instance, by=request.user)

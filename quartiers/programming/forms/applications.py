@@ -13,6 +13,7 @@ from quartiers.programming.models import (
     ACCOUNTS,
     AGE_BANDS,
     Application,
+    Attachment,
     RequiredAttachment,
 )
 
@@ -281,6 +282,17 @@ class BudgetForms:
             # untouched extra rows have no cleaned data; kept rows are kept even if unchanged
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
+
+
+class RemoveAttachmentForm(BaseForm):
+    """The « Retirer » button of one attachment: any value but one of the dossier's
+    attachments (another dossier's, `²`, NUL…) is invalid."""
+
+    delete = forms.ModelChoiceField(queryset=Attachment.objects.none())
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delete"].queryset = application.attachments.all()
 
 
 class AttachmentForm(IdempotentForm, BaseForm):

@@ -25,6 +25,7 @@ from quartiers.programming.services.applications import (  # noqa: F401
     withdraw_application,
 )
 from quartiers.programming.services.calls import (  # noqa: F401
+    accepts_new_applications,
     copy_call_to_next_year,
     create_call,
     is_open_for_submission,
@@ -33,6 +34,7 @@ from quartiers.programming.services.calls import (  # noqa: F401
     start_instruction,
     update_call,
 )
+from quartiers.programming.services.deletion import delete_contract  # noqa: F401
 from quartiers.programming.services.followup import (  # noqa: F401
     REMINDER_INTERVAL_DAYS,
     REMINDER_NOTICE_DAYS,

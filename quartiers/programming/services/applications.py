@@ -11,6 +11,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from quartiers.access.services import record_event
+from quartiers.contracts import services as contract_services
 from quartiers.core.formats import euros
 from quartiers.programming.enums import (
     ApplicationStatus as S,
@@ -29,7 +30,11 @@ from quartiers.programming.models import (
     FunderOpinion,
     FundingRequest,
 )
-from quartiers.programming.services.calls import is_open_for_submission, shift_year
+from quartiers.programming.services.calls import (
+    accepts_new_applications,
+    is_open_for_submission,
+    shift_year,
+)
 from quartiers.programming.services.status import (
     EDITABLE,
     FUNDED_STATUSES,
@@ -96,12 +101,19 @@ def start_application(
     by=None,
     renewal_of: Application | None = None,
 ) -> Application:
-    """A new draft; a renewal keeps the action's identity and copies last year's content.
+    """A new draft on an open call; a renewal keeps the action's identity and copies last
+    year's content.
 
     Idempotent: the call is locked, and a draft of this carrier that this call already holds
     with the same title (or renewing the same action) is returned instead of a duplicate.
     """
-    CallForProjects.objects.select_for_update().get(pk=call.pk)  # one creation at a time
+    contract_services.ensure_not_archived(call.contract)
+    locked = CallForProjects.objects.select_for_update().get(pk=call.pk)  # one at a time
+    if not accepts_new_applications(locked):
+        raise ValidationError(
+            f"L'appel à projets « {locked.title} » est {locked.get_status_display()} : "
+            "il n'accepte pas de nouveau dossier."
+        )
     if renewal_of is not None:
         if renewal_of.carrier_id != carrier.pk:
             raise ValidationError("On ne peut renouveler que les actions de son organisation.")

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quartiers.access.services import record_event
+from quartiers.contracts import services as contract_services
 from quartiers.programming.enums import (
     ApplicationStatus as S,
 )
@@ -33,6 +34,7 @@ def create_call(
     by=None,
     **fields,
 ) -> CallForProjects:
+    contract_services.ensure_not_archived(contract)
     taken = ValidationError(f"Un appel à projets {year} existe déjà pour ce contrat.")
     if CallForProjects.objects.filter(contract=contract, year=year).exists():
         raise taken
@@ -70,6 +72,7 @@ def shift_year(value, years: int):
 @transaction.atomic
 def copy_call_to_next_year(*, call: CallForProjects, by=None) -> CallForProjects:
     """« Ouvrir l'appel de l'an prochain » : same funders, attachments, grid and dates + 1 year."""
+    contract_services.ensure_not_archived(call.contract)
     new = create_call(
         contract=call.contract,
         year=call.year + 1,
@@ -108,6 +111,7 @@ def update_call(
 ) -> CallForProjects:
     """Save a call's edited fields and, if given, its priorities and engagements (its funders,
     attachments and grid are saved alongside)."""
+    contract_services.ensure_not_archived(call.contract)
     if call.deadline.date() < call.opens_on:
         raise ValidationError("La date limite doit suivre l'ouverture.")
     call.save()
@@ -121,11 +125,18 @@ def update_call(
 
 def open_call(*, call: CallForProjects, by=None) -> None:
     """Open a call in preparation, or reopen a closed one for late applications (logged)."""
+    contract_services.ensure_not_archived(call.contract)
     if call.status == CallStatus.OPEN:
         raise ValidationError("Cet appel à projets est déjà ouvert.")
     call.status = CallStatus.OPEN
     call.save(update_fields=["status"])
     record_event(verb="call_opened", summary=f"{call} ouvert", contract=call.contract, actor=by)
+
+
+def accepts_new_applications(call: CallForProjects) -> bool:
+    """Carriers start dossiers on an open call only: not on one still in preparation (its
+    managers' business), nor on a closed one. The dates bound the submission, not the draft."""
+    return call.status == CallStatus.OPEN
 
 
 def is_open_for_submission(call: CallForProjects) -> bool:
@@ -136,6 +147,7 @@ def is_open_for_submission(call: CallForProjects) -> bool:
 @transaction.atomic
 def start_instruction(*, call: CallForProjects, by=None) -> int:
     """After the deadline: every submitted application goes to instruction."""
+    contract_services.ensure_not_archived(call.contract)
     if timezone.now() <= call.deadline:
         raise ValidationError(
             "L'instruction commence après la date limite de dépôt "

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quartiers.access.services import record_event
+from quartiers.contracts import services as contract_services
 from quartiers.core.formats import euros
 from quartiers.core.mail import absolute_url, send_templated_mail
 from quartiers.programming import letters
@@ -70,6 +71,7 @@ def decisions_of(application: Application) -> list[Decision]:
 @transaction.atomic
 def notify_decision(*, application: Application, by=None) -> list[str]:
     """E-mail the comité de pilotage's decisions, with the decision letter, to the carrier."""
+    contract_services.ensure_not_archived(application.contract)
     decisions = decisions_of(application)
     if application.status not in DECIDED_STATUSES or not decisions:
         raise ValidationError("Le comité de pilotage n'a pas encore décidé de ce dossier.")
@@ -265,6 +267,7 @@ def reports_to_remind(*, contract=None) -> list[Application]:
 @transaction.atomic
 def send_report_reminder(*, application: Application) -> ReportReminder:
     """E-mail the carrier that a bilan is due (or overdue); recorded in `ReportReminder`."""
+    contract_services.ensure_not_archived(application.contract)
     recipients = carrier_recipients(application)
     if not recipients:
         raise ValidationError(f"« {application.title} » : personne à qui écrire.")

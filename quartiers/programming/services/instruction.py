@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from quartiers.access.services import record_event
+from quartiers.contracts import services as contract_services
 from quartiers.core.formats import euros
 from quartiers.programming.enums import (
     ApplicationStatus as S,
@@ -66,6 +67,7 @@ def create_committee_session(
     """A session of the call's comité technique or de pilotage; idempotent: the call is locked
     and the session this committee already holds that day is returned (one a day, a unique
     constraint)."""
+    contract_services.ensure_not_archived(call.contract)
     if kind not in CommitteeKind.values:
         raise ValidationError("Instance inconnue.")
     CallForProjects.objects.select_for_update().get(pk=call.pk)  # one creation at a time

@@ -3,6 +3,7 @@ the lock every write to an application takes first."""
 
 from django.core.exceptions import ValidationError
 
+from quartiers.contracts import services as contract_services
 from quartiers.programming.enums import (
     ApplicationStatus as S,
 )
@@ -43,9 +44,11 @@ def lock_application(application: Application) -> Application:
     Every service that writes to an application or its money calls this first, inside
     `transaction.atomic` and before locking anything else (the application, then its funding
     requests), so two writers of one dossier take their turns and the second sees what the
-    first did (a submission, a convention, a payment). On SQLite, where `select_for_update`
+    first did (a submission, a convention, a payment). A dossier of an archived contract is
+    read-only. On SQLite, where `select_for_update`
     does nothing, the `IMMEDIATE` transactions of the settings serialise the writers.
     """
+    contract_services.ensure_not_archived(application.contract)
     application.status = (
         Application.objects.select_for_update()
         .values_list("status", flat=True)

@@ -7,6 +7,7 @@ when `permissions.can_view_application` says no.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from quartiers.programming.forms.applications import (
     ApplicationForm,
     AttachmentForm,
     BudgetForms,
+    RemoveAttachmentForm,
     StartApplicationForm,
 )
 from quartiers.programming.models import AGE_BANDS, Application, CallForProjects
@@ -119,6 +121,8 @@ def my_applications(request):
 @call_page(check=permissions.can_apply)
 @idempotency.replays_submissions
 def application_create(request, call):
+    if not permissions.can_view_call(request.user, call):
+        raise Http404  # a call in preparation: its existence is not the carriers' business
     contract = call.contract
     carriers = Organisation.objects.filter(
         pk__in=permissions.carrier_organisations(request.user, contract)
@@ -166,6 +170,7 @@ def application_create(request, call):
             "contract": contract,
             "breadcrumb": breadcrumb(contract, call),
             "form": form,
+            "accepts_new": services.accepts_new_applications(call),
             "is_open": services.is_open_for_submission(call),
         },
     )
@@ -298,8 +303,10 @@ def application_budget(request, application):
 def application_attachments(request, application):
     form = AttachmentForm(application=application)
     if request.method == "POST" and "delete" in request.POST:
-        pk = request.POST["delete"]
-        attachment = get_object_or_404(application.attachments, pk=pk if pk.isdecimal() else None)
+        removal = RemoveAttachmentForm(request.POST, application=application)
+        if not removal.is_valid():
+            raise Http404("Cette pièce n'est pas dans le dossier.")
+        attachment = removal.cleaned_data["delete"]
         services.remove_attachment(attachment=attachment, by=request.user)
         messages.success(request, f"Pièce « {attachment.name} » retirée du dossier.")
         return redirect("programming:application-attachments", uuid=application.uuid)
