@@ -36,7 +36,8 @@ def funder_organisations(user, contract) -> set[int]:
 
 
 def can_apply(user, call) -> bool:
-    return bool(carrier_organisations(user, call.contract))
+    """Carriers of the contract, on a call they may see (not one in preparation)."""
+    return call.status != CallStatus.DRAFT and bool(carrier_organisations(user, call.contract))
 
 
 def _requested_funders(application) -> set[int]:

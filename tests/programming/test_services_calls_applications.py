@@ -390,6 +390,17 @@ def test_a_new_application_starts_a_new_action(call):
     assert application.action.contract == call.contract
 
 
+@pytest.mark.parametrize("state", ["closed", "draft"])
+def test_a_dossier_starts_only_on_an_open_call(call, state):
+    """A carrier who knows the UUID of a call in preparation, or of a closed one."""
+    other = CallForProjectsFactory(contract=call.contract, year=call.year + 1, **{state: True})
+    with pytest.raises(ValidationError, match="pas ouvert aux dépôts"):
+        services.start_application(
+            call=other, carrier=OrganisationFactory(association=True), title="Jardin partagé"
+        )
+    assert not other.applications.exists()
+
+
 def test_starting_the_same_draft_twice_returns_the_first(call):
     """A double-submitted « Nouveau dossier » form: one draft, one action."""
     carrier = OrganisationFactory(association=True)

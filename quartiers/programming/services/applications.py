@@ -98,10 +98,16 @@ def start_application(
 ) -> Application:
     """A new draft; a renewal keeps the action's identity and copies last year's content.
 
-    Idempotent: the call is locked, and a draft of this carrier that this call already holds
-    with the same title (or renewing the same action) is returned instead of a duplicate.
+    Only on a call open for submission. Idempotent: the call is locked, and a draft of this
+    carrier that this call already holds with the same title (or renewing the same action) is
+    returned instead of a duplicate.
     """
-    CallForProjects.objects.select_for_update().get(pk=call.pk)  # one creation at a time
+    call = CallForProjects.objects.select_for_update().get(pk=call.pk)  # one at a time
+    if not is_open_for_submission(call):
+        raise ValidationError(
+            "Cet appel à projets n'est pas ouvert aux dépôts : on ne peut pas y commencer de "
+            "dossier."
+        )
     if renewal_of is not None:
         if renewal_of.carrier_id != carrier.pk:
             raise ValidationError("On ne peut renouveler que les actions de son organisation.")
