@@ -15,7 +15,8 @@ rule differs (a draft and a submitted dossier, an open and a call in preparation
 - People of contract B, people whose role was revoked and the CAF's funder admin get what
   `no_role` gets, and the État's instructor what the CAF's gets, unless a table names them.
 - `data(world)`: the POST body (default empty); `writes`: who writes with it. Every other
-  request must write nothing (checked on the SQL sent to the database).
+  request must write nothing and send no e-mail (checked on the SQL sent to the database).
+- `hidden(world)` / `hidden_from`: texts a page that answers must not show these people.
 
 A route missing here fails `test_every_route_is_declared`; so does a name that is no route.
 """
@@ -55,12 +56,22 @@ class Case:
     data: Callable = lambda w: {}
     writes: frozenset = frozenset()
     label: str = ""
+    # Texts that a page answering 200 must not show to `hidden_from` (by GET and by POST).
+    hidden: Callable = lambda w: []
+    hidden_from: frozenset = frozenset()
 
     def expected(self, method):
         return self.get if method == "get" or self.post is None else self.post
 
 
 STEERING_PEOPLE = ("project_lead", "prefect_delegate", "admin")
+# Who holds no role on contract A (unpublished): they may not learn that it exists.
+STRANGERS_TO_A = frozenset({"anonymous", "no_role", "funder_admin", *B_PEOPLE, *REVOKED})
+
+
+def contract_name(w):
+    return [w.contract.name]
+
 
 EVERYONE = expect(200)
 SIGNED_IN = expect(200, anonymous=LOGIN)
@@ -154,8 +165,10 @@ API_POST = expect(403)  # read-only: DRF refuses the method before anything else
 
 ROUTES = {
     # ---------------------------------------------------------------- contracts (access app)
-    "contracts:home": [Case(get=EVERYONE)],
-    "contracts:contract-list": [Case(get=EVERYONE)],
+    "contracts:home": [Case(get=EVERYONE, hidden=contract_name, hidden_from=STRANGERS_TO_A)],
+    "contracts:contract-list": [
+        Case(get=EVERYONE, hidden=contract_name, hidden_from=STRANGERS_TO_A)
+    ],
     "contracts:contract-detail": [Case(kwargs=contract(), get=CONTRACT_READERS)],
     "contracts:matrix": [Case(kwargs=contract(), get=CONTRACT_READERS)],
     "contracts:engagement-detail": [Case(kwargs=contract(number=1), get=CONTRACT_READERS)],
@@ -198,6 +211,19 @@ ROUTES = {
             writes=frozenset({"admin", "funder_admin"}),
             label="appoint a CAF instructor",
         ),
+        Case(
+            kwargs=contract(),
+            get=expect(403, anonymous=LOGIN, project_lead=200, admin=200, funder_admin=200),
+            # The chef de projet attaches people to the contract's organisations only.
+            data=lambda w: {
+                "email": "stranger@example.org",
+                "role": "carrier",
+                "organisation": w.outsider.pk,
+            },
+            post=expect(403, anonymous=LOGIN, project_lead=200, admin=302, funder_admin=200),
+            writes=frozenset({"admin"}),
+            label="attach to an organisation of another contract",
+        ),
     ],
     "access:contract-role-revoke": [
         Case(
@@ -222,12 +248,22 @@ ROUTES = {
     "accounts:password-change": [Case(get=SIGNED_IN)],
     "access:organisation-list": [Case(get=SIGNED_IN)],
     "access:organisation-detail": [Case(kwargs=association, get=ORGANISATION_READERS)],
-    "access:organisation-edit": [Case(kwargs=association, get=ORGANISATION_EDITORS)],
+    "access:organisation-edit": [
+        Case(
+            kwargs=association,
+            get=ORGANISATION_EDITORS,
+            data=lambda w: {"name": "Association renommée", "kind": w.association.kind},
+            post=only(ORGANISATION_READERS, carrier=302, carrier_b=302, admin=302),
+            writes=frozenset({"carrier", "carrier_b", "admin"}),
+        )
+    ],
     "oidc-login": [Case(get=expect(404))],  # ProConnect is off unless configured
     "oidc-callback": [Case(get=expect(404))],
     "admin:index": [Case(get=expect(302, admin=200))],  # Django's admin has its own login
     # ---------------------------------------------------------------- API (read-only)
-    "api:contract-list": [Case(get=EVERYONE, post=API_POST)],
+    "api:contract-list": [
+        Case(get=EVERYONE, post=API_POST, hidden=contract_name, hidden_from=STRANGERS_TO_A)
+    ],
     "api:contract-detail": [Case(kwargs=contract(), get=API_CONTRACT, post=API_POST)],
     "api:contract-engagements": [Case(kwargs=contract(), get=API_CONTRACT, post=API_POST)],
     "api:organisation-list": [Case(get=expect(200, anonymous=403), post=API_POST)],
@@ -288,7 +324,14 @@ ROUTES = {
         )
     ],
     "programming:call-ledger": [Case(kwargs=call("call"), get=INSTRUCTORS)],
-    "programming:instruction-list": [Case(kwargs=call("call"), get=INSTRUCTORS)],
+    "programming:instruction-list": [
+        Case(
+            kwargs=call("call"),
+            get=INSTRUCTORS,
+            hidden=lambda w: [w.caf_only.title],  # each funder instructs what it is asked
+            hidden_from=frozenset({"etat_instructor"}),
+        )
+    ],
     "programming:session-create": [Case(kwargs=call("call"), get=STEERING)],
     "programming:session-detail": [
         Case(
@@ -303,7 +346,14 @@ ROUTES = {
         Case(kwargs=lambda w: {"uuid": w.call.uuid, "fmt": "xlsx"}, get=PROGRAMMING_TABLE)
     ],
     # ---------------------------------------------------------------- dossiers
-    "programming:my-applications": [Case(get=SIGNED_IN)],
+    # The carrier on B acts for the same association, but not on A: A's dossiers stay hidden.
+    "programming:my-applications": [
+        Case(
+            get=SIGNED_IN,
+            hidden=lambda w: [w.shared.title, w.draft.title],
+            hidden_from=frozenset({"carrier_b", "revoked_carrier"}),
+        )
+    ],
     "programming:application-create": [
         Case(
             kwargs=call("open_call"),
@@ -312,6 +362,13 @@ ROUTES = {
             post=expect(403, anonymous=LOGIN, carrier=302),
             writes=frozenset({"carrier"}),
             label="open",
+        ),
+        Case(
+            kwargs=call("open_call"),
+            get=expect(403, anonymous=LOGIN, carrier=200),
+            # For an organisation the carrier does not act for: not a choice of the form.
+            data=lambda w: {"carrier": w.caf.pk, "title": "Nouvelle action"},
+            label="open, for another organisation",
         ),
         Case(
             kwargs=call("call"),
@@ -327,9 +384,17 @@ ROUTES = {
             label="in preparation",
         ),
     ],
-    "programming:application-detail": _dossier_pages(
-        dict.fromkeys(PEOPLE, 200)  # every reader
-    ),
+    "programming:application-detail": [
+        *_dossier_pages(dict.fromkeys(PEOPLE, 200)),  # every reader
+        # Contacts and attachments are personal data: not for the conseil citoyen nor observers.
+        Case(
+            kwargs=dossier("shared"),
+            get=READERS_OF["shared"],
+            hidden=lambda w: [w.shared.contact_email, w.shared_attachment.name],
+            hidden_from=frozenset({"citizen_council", "observer"}),
+            label="shared, personal data",
+        ),
+    ],
     # Attachments (the RIB) are personal data: not for the conseil citoyen nor observers.
     "programming:attachment-download": [
         Case(
@@ -347,6 +412,22 @@ ROUTES = {
     "programming:application-attachments": [
         *_dossier_pages({"carrier": 200}, keys=("draft",)),
         *FROZEN,
+        # Removing another dossier's attachment through one's own draft: not found.
+        Case(
+            kwargs=dossier("draft"),
+            get=only(READERS_OF["draft"], carrier=200),
+            data=lambda w: {"delete": str(w.caf_only_attachment.pk)},
+            post=only(READERS_OF["draft"], carrier=404),
+            label="remove another dossier's attachment",
+        ),
+        Case(
+            kwargs=dossier("draft"),
+            get=only(READERS_OF["draft"], carrier=200),
+            data=lambda w: {"delete": str(w.draft_attachment.pk)},
+            post=only(READERS_OF["draft"], carrier=302),
+            writes=frozenset({"carrier"}),
+            label="remove its own attachment",
+        ),
     ],
     "programming:application-autosave": [
         Case(
@@ -395,7 +476,15 @@ ROUTES = {
             ("caf_only", "caf", "funder_instructor"),
         )
     ],
-    "programming:council-opinion": _dossier_pages({"citizen_council": 200}, keys=("shared",)),
+    "programming:council-opinion": [
+        Case(
+            kwargs=dossier("shared"),
+            get=only(READERS_OF["shared"], citizen_council=200),
+            data=lambda w: {"opinion": "favourable", "comment": "Utile au quartier."},
+            post=only(READERS_OF["shared"], citizen_council=302),
+            writes=frozenset({"citizen_council"}),
+        )
+    ],
     # ---------------------------------------------------------------- follow-up
     "programming:decision-letter": _dossier_pages(
         {"project_lead": 200, "prefect_delegate": 200, "carrier": 200, "admin": 200},

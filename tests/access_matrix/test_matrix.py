@@ -53,20 +53,21 @@ def outcome(response):
 
 
 def call(client, method, url, data):
-    """(outcome, what it wrote or sent) of one request, rolled back after it; a 500 is an
-    outcome."""
+    """(outcome, what it wrote or sent, page text) of one request, rolled back after it; a
+    500 is an outcome."""
     cookies = copy.deepcopy(client.cookies)
     mail.outbox = []
     with WriteRecorder() as writes, transaction.atomic():
         try:
             response = client.post(url, data) if method == "post" else client.get(url)
             result = outcome(response)
+            text = "" if response.streaming else response.content.decode(errors="replace")
         except Exception as error:
-            result = f"500 ({type(error).__name__}: {error})"
+            result, text = f"500 ({type(error).__name__}: {error})", ""
         transaction.set_rollback(True)
     client.cookies = cookies  # a sign-out must not sign the next request out
     sent = {f"e-mail to {', '.join(message.to)}" for message in mail.outbox}
-    return result, writes.tables | sent
+    return result, writes.tables | sent, text
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -80,7 +81,7 @@ def test_access_matrix(client, world, person, method, db):
         for case in cases:
             url = reverse(name, kwargs=case.kwargs(world))
             data = case.data(world) if method == "post" else None
-            result, written = call(client, method, url, data)
+            result, written, text = call(client, method, url, data)
             expected = case.expected(method)[person]
             where = f"{method.upper()} {name} {case.label} {url}".replace("  ", " ")
             if result != expected:
@@ -90,6 +91,10 @@ def test_access_matrix(client, world, person, method, db):
                     failures.append(f"{where}: wrote nothing, expected a write")
             elif written:
                 failures.append(f"{where}: wrote {sorted(written)} ({result})")
+            if person in case.hidden_from:
+                shown = [hidden for hidden in case.hidden(world) if hidden in text]
+                if shown:
+                    failures.append(f"{where}: shows {shown}")
     assert not failures, "\n".join(failures)
 
 

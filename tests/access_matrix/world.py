@@ -48,7 +48,9 @@ def build_world() -> World:
     etat = contract.partners.get(code="ETAT").organisation
     association = OrganisationFactory(association=True, name="Association témoin")
     world = World(contract=contract, other_contract=other)
-    world.objects.update(caf=caf, etat=etat, association=association)
+    # An organisation that takes no part in contract A (nobody may attach people to it there).
+    outsider = OrganisationFactory(association=True, name="Association d'ailleurs")
+    world.objects.update(caf=caf, etat=etat, association=association, outsider=outsider)
     organisations = {
         ContractRole.CARRIER: association,
         ContractRole.FUNDER_INSTRUCTOR: caf,
@@ -108,10 +110,14 @@ def _programming(world, contract, carrier, caf, etat):
     for funder in (caf, etat):
         CallFunderFactory(call=call, organisation=funder)
     GridCriterionFactory(call=call)
-    shared = submitted_application(call, carrier, funders=[caf, etat], amounts=[5000, 3000])
-    caf_only = submitted_application(call, carrier, funders=[caf], amounts=[4000])
+    shared = submitted_application(
+        call, carrier, funders=[caf, etat], amounts=[5000, 3000], title="Dossier CAF et État"
+    )
+    caf_only = submitted_application(
+        call, carrier, funders=[caf], amounts=[4000], title="Dossier pour la CAF seule"
+    )
     paid = submitted_application(call, carrier, funders=[caf], amounts=[8000])
-    shared_attachment = AttachmentFactory(application=shared)
+    shared_attachment = AttachmentFactory(application=shared, name="rib-association.pdf")
     caf_only_attachment = AttachmentFactory(application=caf_only)
     after_deadline(call)
     programming.start_instruction(call=call, by=lead)
