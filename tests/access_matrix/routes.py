@@ -32,6 +32,8 @@ ALLOWED = {200, 302}
 
 def expect(default, **overrides):
     """Outcome per person: `default`, then `overrides`, then the derived defaults above."""
+    unknown = set(overrides) - set(PEOPLE)
+    assert not unknown, f"No such person in world.py: {sorted(unknown)}"
     table = {person: overrides.get(person, default) for person in PEOPLE}
     for person in (*B_PEOPLE, *REVOKED, "funder_admin"):
         table[person] = overrides.get(person, table["no_role"])
@@ -108,6 +110,13 @@ ORGANISATION_READERS = expect(
     carrier_b=200,
 )
 ORGANISATION_EDITORS = only(ORGANISATION_READERS, carrier=200, carrier_b=200, admin=200)
+NOT_ORGANISATION_READERS = frozenset(p for p, o in ORGANISATION_READERS.items() if o == 404)
+
+
+def association_name(w):
+    return [w.association.name]
+
+
 API_CONTRACT = expect(200, anonymous=404, no_role=404)
 API_ORGANISATION = {
     **ORGANISATION_READERS,
@@ -182,7 +191,16 @@ ROUTES = {
             get=GET_405,
             post=expect(403, anonymous=LOGIN, **dict.fromkeys(STEERING_PEOPLE, 302)),
             writes=frozenset(STEERING_PEOPLE),
-        )
+        ),
+        # A's warning through contract B's URL: B's steering roles find nothing to review.
+        Case(
+            kwargs=lambda w: {"slug": w.other_contract.slug, "pk": w.warning.pk},
+            get=GET_405,
+            post=expect(
+                403, anonymous=LOGIN, project_lead_b=404, prefect_delegate_b=404, admin=404
+            ),
+            label="through contract B",
+        ),
     ],
     "protocol_import:import": [Case(kwargs=contract(), get=PROJECT_LEAD)],
     "protocol_import:import-new": [Case(get=ADMIN_ONLY)],
@@ -232,7 +250,14 @@ ROUTES = {
             # The observer's role: the CAF's funder admin manages only the CAF's instructors.
             post=expect(403, anonymous=LOGIN, project_lead=302, admin=302, funder_admin=404),
             writes=frozenset({"project_lead", "admin"}),
-        )
+        ),
+        # A's role through contract B's URL: B's chef de projet finds nothing to revoke.
+        Case(
+            kwargs=lambda w: {"slug": w.other_contract.slug, "pk": w.assignment.pk},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead_b=404, admin=404),
+            label="through contract B",
+        ),
     ],
     "access:my-roles": [Case(get=SIGNED_IN)],
     # ---------------------------------------------------------------- accounts
@@ -246,7 +271,9 @@ ROUTES = {
     "accounts:password-reset-complete": [Case(get=EVERYONE, post=expect(405))],
     "accounts:my-account": [Case(get=SIGNED_IN)],
     "accounts:password-change": [Case(get=SIGNED_IN)],
-    "access:organisation-list": [Case(get=SIGNED_IN)],
+    "access:organisation-list": [
+        Case(get=SIGNED_IN, hidden=association_name, hidden_from=NOT_ORGANISATION_READERS)
+    ],
     "access:organisation-detail": [Case(kwargs=association, get=ORGANISATION_READERS)],
     "access:organisation-edit": [
         Case(
@@ -266,7 +293,14 @@ ROUTES = {
     ],
     "api:contract-detail": [Case(kwargs=contract(), get=API_CONTRACT, post=API_POST)],
     "api:contract-engagements": [Case(kwargs=contract(), get=API_CONTRACT, post=API_POST)],
-    "api:organisation-list": [Case(get=expect(200, anonymous=403), post=API_POST)],
+    "api:organisation-list": [
+        Case(
+            get=expect(200, anonymous=403),
+            post=API_POST,
+            hidden=association_name,
+            hidden_from=NOT_ORGANISATION_READERS,
+        )
+    ],
     "api:organisation-detail": [Case(kwargs=association, get=API_ORGANISATION, post=API_POST)],
     "api:application-funding-requests": [  # the ledger's rules
         Case(

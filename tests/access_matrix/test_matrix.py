@@ -15,7 +15,7 @@ from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access_matrix.conftest import WriteRecorder
-from tests.access_matrix.routes import LOGIN, ROUTES
+from tests.access_matrix.routes import LOGIN, ROUTES, Case
 from tests.access_matrix.world import PEOPLE
 
 
@@ -36,14 +36,37 @@ def project_routes():
     return list(dict.fromkeys(walk(get_resolver().url_patterns)))
 
 
+def declaration_gaps(routes, declared):
+    """(routes not declared, declared names that are no route, names without a case)."""
+    return (
+        sorted(set(routes) - set(declared)),
+        sorted(set(declared) - set(routes)),
+        sorted(name for name, cases in declared.items() if not cases),
+    )
+
+
 def test_every_route_is_declared():
     routes = project_routes()
     assert None not in routes and not any(r.endswith(":None") for r in routes), routes
-    undeclared = sorted(set(routes) - set(ROUTES))
+    undeclared, gone, empty = declaration_gaps(routes, ROUTES)
     assert not undeclared, f"Declare the access of these routes in routes.py: {undeclared}"
-    gone = sorted(set(ROUTES) - set(routes))
     assert not gone, f"Routes declared in routes.py that no longer exist: {gone}"
-    assert all(ROUTES.values()), "Every route declares at least one case"
+    assert not empty, f"Declare at least one case for: {empty}"
+    for name, cases in ROUTES.items():
+        for case in cases:
+            for method in ("get", "post"):
+                assert set(case.expected(method)) == set(PEOPLE), (name, case.label, method)
+            assert case.writes <= set(PEOPLE) and case.hidden_from <= set(PEOPLE), name
+
+
+def test_a_new_route_or_a_removed_one_is_caught():
+    """The check above, seen failing on a planted route and a planted declaration."""
+    declared = {"app:kept": [Case()], "app:removed": [Case()], "app:empty": []}
+    assert declaration_gaps(["app:kept", "app:new", "app:empty"], declared) == (
+        ["app:new"],
+        ["app:removed"],
+        ["app:empty"],
+    )
 
 
 def outcome(response):
