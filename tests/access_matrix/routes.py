@@ -24,7 +24,7 @@ A route missing here fails `test_every_route_is_declared`; so does a name that i
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.access_matrix.world import B_PEOPLE, PEOPLE, REVOKED
+from tests.access_matrix.world import B_PEOPLE, PEOPLE, PRIVATE_NOTE, REVOKED
 
 LOGIN = "login"  # 302 to the login page (anonymous people)
 ALLOWED = {200, 302}
@@ -73,6 +73,14 @@ STRANGERS_TO_A = frozenset({"anonymous", "no_role", "funder_admin", *B_PEOPLE, *
 
 def contract_name(w):
     return [w.contract.name]
+
+
+# A funder's private note is for that funder's instructors only (steering roles included).
+NOT_CAF_INSTRUCTORS = frozenset(set(PEOPLE) - {"funder_instructor"})
+
+
+def private_note(w):
+    return [PRIVATE_NOTE]
 
 
 EVERYONE = expect(200)
@@ -364,7 +372,14 @@ ROUTES = {
             get=INSTRUCTORS,
             hidden=lambda w: [w.caf_only.title],  # each funder instructs what it is asked
             hidden_from=frozenset({"etat_instructor"}),
-        )
+        ),
+        Case(
+            kwargs=call("call"),
+            get=INSTRUCTORS,
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
+            label="the CAF's private note",
+        ),
     ],
     "programming:session-create": [Case(kwargs=call("call"), get=STEERING)],
     "programming:session-detail": [
@@ -373,9 +388,20 @@ ROUTES = {
             get=STEERING,
             # No row named: « Ce formulaire ne correspond à aucun dossier de la séance. »
             post=expect(403, anonymous=LOGIN, **dict.fromkeys(STEERING_PEOPLE, 302)),
-        )
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
+        ),
     ],
-    "programming:programming-table": [Case(kwargs=call("call"), get=PROGRAMMING_TABLE)],
+    "programming:programming-table": [
+        Case(
+            kwargs=call("call"),
+            get=PROGRAMMING_TABLE,
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
+            label="the CAF's private note",
+        ),
+        Case(kwargs=call("call"), get=PROGRAMMING_TABLE),
+    ],
     "programming:programming-export": [
         Case(kwargs=lambda w: {"uuid": w.call.uuid, "fmt": "xlsx"}, get=PROGRAMMING_TABLE)
     ],
@@ -427,6 +453,13 @@ ROUTES = {
             hidden=lambda w: [w.shared.contact_email, w.shared_attachment.name],
             hidden_from=frozenset({"citizen_council", "observer"}),
             label="shared, personal data",
+        ),
+        Case(
+            kwargs=dossier("shared"),
+            get=READERS_OF["shared"],
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
+            label="shared, the CAF's private note",
         ),
     ],
     # Attachments (the RIB) are personal data: not for the conseil citoyen nor observers.
@@ -502,6 +535,19 @@ ROUTES = {
                 "funder": w.objects[funder].pk,
             },
             get=only(READERS_OF[key], **{instructor: 200}),
+            # The funder's opinion, with a private note; nobody else may write it.
+            data=lambda w, key=key, funder=funder: {
+                "opinion": "favourable",
+                "proposed": "1000",
+                "private_note": "Note interne.",
+                "version": w.objects[key]
+                .funding_requests.get(funder=w.objects[funder])
+                .opinion.version,
+            },
+            post=only(READERS_OF[key], **{instructor: 302}),
+            writes=frozenset({instructor}),
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
             label=f"{key}, {funder}",
         )
         for key, funder, instructor in (
@@ -539,6 +585,15 @@ ROUTES = {
         Case(
             kwargs=lambda w: {"pk": w.convention.pk},
             get=only(READERS_OF["paid"], project_lead=200, funder_instructor=200, admin=200),
+            # A second payment of the CAF, within what it committed.
+            data=lambda w: {
+                "funder": w.caf.pk,
+                "kind": "balance",
+                "amount": "100",
+                "paid_on": w.call.opens_on.isoformat(),
+            },
+            post=only(READERS_OF["paid"], project_lead=302, funder_instructor=302, admin=302),
+            writes=frozenset({"project_lead", "funder_instructor", "admin"}),
         )
     ],
     "programming:ledger": _dossier_pages(

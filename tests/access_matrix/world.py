@@ -21,6 +21,7 @@ CONTRACT_ROLES = tuple(ContractRole.values)
 A_PEOPLE = (*CONTRACT_ROLES, "etat_instructor")
 B_PEOPLE = tuple(f"{role}_b" for role in CONTRACT_ROLES)  # the same roles, on contract B only
 REVOKED = tuple(f"revoked_{role}" for role in CONTRACT_ROLES)  # granted on A, then revoked
+PRIVATE_NOTE = "Note privée de la CAF sur ce dossier"
 PEOPLE = ("anonymous", "no_role", "funder_admin", *A_PEOPLE, *B_PEOPLE, *REVOKED, "admin")
 
 
@@ -121,6 +122,17 @@ def _programming(world, contract, carrier, caf, etat):
     caf_only_attachment = AttachmentFactory(application=caf_only)
     after_deadline(call)
     programming.start_instruction(call=call, by=lead)
+    # The CAF's opinion on the shared dossier, with a note for the CAF's instructors only.
+    opinion = shared.funding_requests.get(funder=caf).opinion
+    programming.save_funder_opinion(
+        opinion=opinion,
+        expected_version=opinion.version,
+        by=world.people["funder_instructor"],
+        verdict="favourable",
+        proposed=5000,
+        shared_comment="Avis partagé de la CAF.",
+        private_note=PRIVATE_NOTE,
+    )
     technical = CommitteeSession.objects.create(
         call=call, kind=CommitteeKind.TECHNICAL, held_on=call.opens_on
     )
