@@ -213,7 +213,15 @@ ROUTES = {
     "protocol_import:import": [Case(kwargs=contract(), get=PROJECT_LEAD)],
     "protocol_import:import-new": [Case(get=ADMIN_ONLY)],
     # ---------------------------------------------------------------- roles and journal
-    "access:events": [Case(kwargs=contract(), get=STEERING)],
+    # The journal shows no draft (its carrier's business).
+    "access:events": [
+        Case(
+            kwargs=contract(),
+            get=STEERING,
+            hidden=lambda w: [w.draft.title],
+            hidden_from=frozenset(PEOPLE),
+        )
+    ],
     "access:contract-roles": [
         Case(
             kwargs=contract(),

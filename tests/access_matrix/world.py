@@ -96,7 +96,6 @@ def _programming(world, contract, carrier, caf, etat):
     from quartiers.programming.enums import CommitteeKind, DecisionOutcome, PaymentKind
     from quartiers.programming.models import CommitteeSession
     from tests.programming.factories import (
-        ApplicationFactory,
         AttachmentFactory,
         CallForProjectsFactory,
         CallFunderFactory,
@@ -165,7 +164,12 @@ def _programming(world, contract, carrier, caf, etat):
     # The call of next year, open: a draft and a dossier submitted before its deadline.
     open_call = CallForProjectsFactory(contract=contract, year=call.year + 1)
     CallFunderFactory(call=open_call, organisation=caf)
-    draft = ApplicationFactory(call=open_call, carrier=carrier)
+    draft = programming.start_application(
+        call=open_call,
+        carrier=carrier,
+        title="Brouillon de l'association",
+        by=world.people["carrier"],
+    )
     draft_attachment = AttachmentFactory(application=draft)
     submitted = submitted_application(open_call, carrier, funders=[caf], amounts=[2000])
     # The call after, still in preparation.
