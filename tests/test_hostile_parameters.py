@@ -17,6 +17,7 @@ from quartiers.access.enums import ContractRole
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.programming.factories import ApplicationFactory, AttachmentFactory, CallFunderFactory
 from tests.programming.followup_helpers import funded_application
+from tests.protocol_import.factories import ImportJobFactory
 
 # Percent-encoded, as they travel in a path: NUL, NUL inside a slug, superscript two, Arabic
 # three, fullwidth one, a 30-digit number, a negative one, a non-UUID, 2 000 characters.
@@ -115,6 +116,7 @@ def world(db, loriol):
         "appels": application.call.uuid,
         "dossiers": application.uuid,
         "seances": application.call.uuid,
+        "imports": ImportJobFactory(created_by=admin, contract=loriol).uuid,
         # The carrier's pages of a draft (budget, attachments, autosave, submission).
         **{f"programming:application-{page}": draft.uuid for page in DRAFT_PAGES},
     }

@@ -104,8 +104,9 @@ def start_application(
     """A new draft on an open call; a renewal keeps the action's identity and copies last
     year's content.
 
-    Idempotent: the call is locked, and a draft of this carrier that this call already holds
-    with the same title (or renewing the same action) is returned instead of a duplicate.
+    Only on a call open for submission. Idempotent: the call is locked, and a draft of this
+    carrier that this call already holds with the same title (or renewing the same action) is
+    returned instead of a duplicate.
     """
     contract_services.ensure_not_archived(call.contract)
     locked = CallForProjects.objects.select_for_update().get(pk=call.pk)  # one at a time

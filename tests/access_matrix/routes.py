@@ -1,0 +1,654 @@
+"""Every route of the project, declared once: who gets what, by GET and by POST.
+
+To declare a new route, add its name to `ROUTES` with one `Case` per object or state whose
+rule differs (a draft and a submitted dossier, an open and a call in preparation…):
+
+    "app:route-name": [
+        Case(kwargs=lambda w: {"uuid": w.draft.uuid}, get=READERS_OF["draft"]),
+    ],
+
+- `kwargs(world)`: the URL's arguments, from the objects of `world.py` (add one there if needed).
+- `get` / `post`: a table person → outcome, built with `expect(default, **overrides)`; an
+  outcome is a status code or `LOGIN` (a redirect to the login page). `post` defaults to
+  `get`, for views that check the same rule whatever the method. `require_POST` views answer
+  `GET_405` to GET.
+- People of contract B, people whose role was revoked and the CAF's funder admin get what
+  `no_role` gets, and the État's instructor what the CAF's gets, unless a table names them.
+- `data(world)`: the POST body (default empty); `writes`: who writes with it. Every other
+  request must write nothing and send no e-mail (checked on the SQL sent to the database).
+- `hidden(world)` / `hidden_from`: texts a page that answers must not show these people.
+
+A route missing here fails `test_every_route_is_declared`; so does a name that is no route.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.access_matrix.world import B_PEOPLE, PEOPLE, PRIVATE_NOTE, REVOKED
+
+LOGIN = "login"  # 302 to the login page (anonymous people)
+ALLOWED = {200, 302}
+
+
+def expect(default, **overrides):
+    """Outcome per person: `default`, then `overrides`, then the derived defaults above."""
+    unknown = set(overrides) - set(PEOPLE)
+    assert not unknown, f"No such person in world.py: {sorted(unknown)}"
+    table = {person: overrides.get(person, default) for person in PEOPLE}
+    for person in (*B_PEOPLE, *REVOKED, "funder_admin"):
+        table[person] = overrides.get(person, table["no_role"])
+    table["etat_instructor"] = overrides.get("etat_instructor", table["funder_instructor"])
+    return table
+
+
+def only(readers, **allowed):
+    """A page of an object: those who may not see it keep `readers`' outcome (404, login);
+    readers get 403 unless `allowed` gives them their outcome."""
+    return {
+        person: allowed.get(person, 403) if outcome in ALLOWED else outcome
+        for person, outcome in readers.items()
+    }
+
+
+@dataclass(frozen=True)
+class Case:
+    kwargs: Callable = lambda w: {}
+    get: dict = field(default_factory=dict)
+    post: dict | None = None  # None: as GET
+    data: Callable = lambda w: {}
+    writes: frozenset = frozenset()
+    label: str = ""
+    # Texts that a page answering 200 must not show to `hidden_from` (by GET and by POST).
+    hidden: Callable = lambda w: []
+    hidden_from: frozenset = frozenset()
+
+    def expected(self, method):
+        return self.get if method == "get" or self.post is None else self.post
+
+
+STEERING_PEOPLE = ("project_lead", "prefect_delegate", "admin")
+# Who holds no role on contract A (unpublished): they may not learn that it exists.
+STRANGERS_TO_A = frozenset({"anonymous", "no_role", "funder_admin", *B_PEOPLE, *REVOKED})
+
+
+def contract_name(w):
+    return [w.contract.name]
+
+
+# A funder's private note is for that funder's instructors only (steering roles included).
+NOT_CAF_INSTRUCTORS = frozenset(set(PEOPLE) - {"funder_instructor"})
+
+
+def private_note(w):
+    return [PRIVATE_NOTE]
+
+
+EVERYONE = expect(200)
+SIGNED_IN = expect(200, anonymous=LOGIN)
+GET_405 = expect(405)  # require_POST outside a page open to anonymous people
+GET_405_SIGNED_IN = expect(405, anonymous=LOGIN)  # require_POST behind the login middleware
+CONTRACT_READERS = expect(200, anonymous=LOGIN, no_role=403)
+STEERING = expect(403, anonymous=LOGIN, project_lead=200, prefect_delegate=200, admin=200)
+PROJECT_LEAD = expect(403, anonymous=LOGIN, project_lead=200, admin=200)
+ADMIN_ONLY = expect(403, anonymous=LOGIN, admin=200)
+INSTRUCTORS = expect(
+    403, anonymous=LOGIN, project_lead=200, prefect_delegate=200, funder_instructor=200, admin=200
+)
+PROGRAMMING_TABLE = expect(
+    403,
+    anonymous=LOGIN,
+    project_lead=200,
+    prefect_delegate=200,
+    funder_instructor=200,
+    observer=200,
+    admin=200,
+)
+# The carrier's association: admins see every organisation, steering roles those of their
+# contracts (the association carries on B too, so B's steering roles see it); its members
+# (the carrier on A, and on B) see and edit it; others get 404, no hint that it exists.
+ORGANISATION_READERS = expect(
+    404,
+    anonymous=LOGIN,
+    project_lead=200,
+    prefect_delegate=200,
+    carrier=200,
+    admin=200,
+    project_lead_b=200,
+    prefect_delegate_b=200,
+    carrier_b=200,
+)
+ORGANISATION_EDITORS = only(ORGANISATION_READERS, carrier=200, carrier_b=200, admin=200)
+NOT_ORGANISATION_READERS = frozenset(p for p, o in ORGANISATION_READERS.items() if o == 404)
+
+
+def association_name(w):
+    return [w.association.name]
+
+
+API_CONTRACT = expect(200, anonymous=404, no_role=404)
+API_ORGANISATION = {
+    **ORGANISATION_READERS,
+    "anonymous": 403,
+}
+
+# Who may see each dossier (`can_view_application`): 404 for others, the login for anonymous.
+_SUBMITTED_READERS = {"anonymous": LOGIN, "no_role": 404}
+READERS_OF = {
+    # In instruction, asking the CAF and the État.
+    "shared": expect(200, **_SUBMITTED_READERS),
+    # Asking the CAF only: the État's instructor may not know it exists.
+    "caf_only": expect(200, **_SUBMITTED_READERS, etat_instructor=404),
+    "paid": expect(200, **_SUBMITTED_READERS, etat_instructor=404),
+    "submitted": expect(200, **_SUBMITTED_READERS, etat_instructor=404),
+    # A draft is its carrier's business.
+    "draft": expect(404, anonymous=LOGIN, carrier=200, admin=200),
+}
+PERSONAL_DATA = {
+    "project_lead": 200,
+    "prefect_delegate": 200,
+    "funder_instructor": 200,
+    "etat_instructor": 200,
+    "carrier": 200,
+    "admin": 200,
+}
+
+
+def dossier(key, **extra):
+    return lambda w: {"uuid": w.objects[key].uuid, **extra}
+
+
+def call(key):
+    return lambda w: {"uuid": w.objects[key].uuid}
+
+
+def contract(**extra):
+    return lambda w: {"slug": w.contract.slug, **extra}
+
+
+def association(w):
+    return {"pk": w.association.pk}
+
+
+def _dossier_pages(check_allowed, keys=("shared", "caf_only", "paid", "submitted", "draft")):
+    return [
+        Case(kwargs=dossier(key), get=only(READERS_OF[key], **check_allowed), label=key)
+        for key in keys
+    ]
+
+
+# A submitted dossier is frozen: its edit pages refuse everyone (the carrier included).
+FROZEN = _dossier_pages({}, keys=("submitted",))
+API_POST = expect(403)  # read-only: DRF refuses the method before anything else
+
+ROUTES = {
+    # ---------------------------------------------------------------- contracts (access app)
+    "contracts:home": [Case(get=EVERYONE, hidden=contract_name, hidden_from=STRANGERS_TO_A)],
+    "contracts:contract-list": [
+        Case(get=EVERYONE, hidden=contract_name, hidden_from=STRANGERS_TO_A)
+    ],
+    "contracts:contract-detail": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "contracts:matrix": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "contracts:engagement-detail": [Case(kwargs=contract(number=1), get=CONTRACT_READERS)],
+    "contracts:matrix-export": [Case(kwargs=contract(fmt="csv"), get=CONTRACT_READERS)],
+    "contracts:partner-detail": [Case(kwargs=contract(code="CAF"), get=CONTRACT_READERS)],
+    "contracts:glossary": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "contracts:source-document": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "contracts:warning-review": [
+        Case(
+            kwargs=lambda w: {"slug": w.contract.slug, "pk": w.warning.pk},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, **dict.fromkeys(STEERING_PEOPLE, 302)),
+            writes=frozenset(STEERING_PEOPLE),
+        ),
+        # A's warning through contract B's URL: B's steering roles find nothing to review.
+        Case(
+            kwargs=lambda w: {"slug": w.other_contract.slug, "pk": w.warning.pk},
+            get=GET_405,
+            post=expect(
+                403, anonymous=LOGIN, project_lead_b=404, prefect_delegate_b=404, admin=404
+            ),
+            label="through contract B",
+        ),
+    ],
+    "protocol_import:import": [Case(kwargs=contract(), get=PROJECT_LEAD)],
+    "protocol_import:import-new": [Case(get=ADMIN_ONLY)],
+    # An import job is its author's (the chef de projet here) and the admins'; 404 for others.
+    # The job failed: applying it writes nothing.
+    "protocol_import:job": [
+        Case(
+            kwargs=lambda w: {"uuid": w.import_job.uuid},
+            get=expect(404, anonymous=LOGIN, project_lead=200, admin=200),
+            post=expect(404, anonymous=LOGIN, project_lead=302, admin=302),
+        )
+    ],
+    # ---------------------------------------------------------------- archive and deletion
+    "contracts:contract-archive": [
+        Case(
+            kwargs=contract(),
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        )
+    ],
+    # Contract A is not archived: unarchiving it changes nothing, even for the admin.
+    "contracts:contract-unarchive": [
+        Case(
+            kwargs=contract(),
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, admin=302),
+        )
+    ],
+    # The confirmation page; a POST without the typed slug deletes nothing.
+    "programming:contract-delete": [Case(kwargs=contract(), get=ADMIN_ONLY)],
+    # ---------------------------------------------------------------- roles and journal
+    # The journal shows no draft (its carrier's business).
+    "access:events": [
+        Case(
+            kwargs=contract(),
+            get=STEERING,
+            hidden=lambda w: [w.draft.title],
+            hidden_from=frozenset(PEOPLE),
+        )
+    ],
+    "access:contract-roles": [
+        Case(
+            kwargs=contract(),
+            get=expect(403, anonymous=LOGIN, project_lead=200, admin=200, funder_admin=200),
+            # The chef de projet invites an observer; the CAF's funder admin may not.
+            data=lambda w: {"email": "invitee@example.org", "role": "observer"},
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302, funder_admin=200),
+            writes=frozenset({"project_lead", "admin"}),
+            label="invite an observer",
+        ),
+        Case(
+            kwargs=contract(),
+            get=expect(403, anonymous=LOGIN, project_lead=200, admin=200, funder_admin=200),
+            # The CAF's instructors are the CAF's to appoint, not the chef de projet's.
+            data=lambda w: {
+                "email": "instructor@example.org",
+                "role": "funder_instructor",
+                "organisation": w.caf.pk,
+            },
+            post=expect(403, anonymous=LOGIN, project_lead=200, admin=302, funder_admin=302),
+            writes=frozenset({"admin", "funder_admin"}),
+            label="appoint a CAF instructor",
+        ),
+        Case(
+            kwargs=contract(),
+            get=expect(403, anonymous=LOGIN, project_lead=200, admin=200, funder_admin=200),
+            # The chef de projet attaches people to the contract's organisations only.
+            data=lambda w: {
+                "email": "stranger@example.org",
+                "role": "carrier",
+                "organisation": w.outsider.pk,
+            },
+            post=expect(403, anonymous=LOGIN, project_lead=200, admin=302, funder_admin=200),
+            writes=frozenset({"admin"}),
+            label="attach to an organisation of another contract",
+        ),
+    ],
+    "access:contract-role-revoke": [
+        Case(
+            kwargs=lambda w: {"slug": w.contract.slug, "pk": w.assignment.pk},
+            get=GET_405,
+            # The observer's role: the CAF's funder admin manages only the CAF's instructors.
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302, funder_admin=404),
+            writes=frozenset({"project_lead", "admin"}),
+        ),
+        # A's role through contract B's URL: B's chef de projet finds nothing to revoke.
+        Case(
+            kwargs=lambda w: {"slug": w.other_contract.slug, "pk": w.assignment.pk},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead_b=404, admin=404),
+            label="through contract B",
+        ),
+    ],
+    "access:my-roles": [Case(get=SIGNED_IN)],
+    # ---------------------------------------------------------------- accounts
+    "accounts:login": [Case(get=expect(302, anonymous=200))],  # signed in: to their account
+    "accounts:logout": [Case(get=GET_405, post=expect(302))],
+    "accounts:password-reset": [Case(get=EVERYONE)],
+    "accounts:password-reset-done": [Case(get=EVERYONE, post=expect(405))],
+    "accounts:password-reset-confirm": [  # an invalid link page
+        Case(kwargs=lambda w: {"uidb64": "MQ", "token": "invalid-token"}, get=EVERYONE)
+    ],
+    "accounts:password-reset-complete": [Case(get=EVERYONE, post=expect(405))],
+    "accounts:my-account": [Case(get=SIGNED_IN)],
+    "accounts:password-change": [Case(get=SIGNED_IN)],
+    "access:organisation-list": [
+        Case(get=SIGNED_IN, hidden=association_name, hidden_from=NOT_ORGANISATION_READERS)
+    ],
+    "access:organisation-detail": [Case(kwargs=association, get=ORGANISATION_READERS)],
+    "access:organisation-edit": [
+        Case(
+            kwargs=association,
+            get=ORGANISATION_EDITORS,
+            data=lambda w: {"name": "Association renommée", "kind": w.association.kind},
+            post=only(ORGANISATION_READERS, carrier=302, carrier_b=302, admin=302),
+            writes=frozenset({"carrier", "carrier_b", "admin"}),
+        )
+    ],
+    "oidc-login": [Case(get=expect(404))],  # ProConnect is off unless configured
+    "oidc-callback": [Case(get=expect(404))],
+    "admin:index": [Case(get=expect(302, admin=200))],  # Django's admin has its own login
+    # ---------------------------------------------------------------- API (read-only)
+    "api:contract-list": [
+        Case(get=EVERYONE, post=API_POST, hidden=contract_name, hidden_from=STRANGERS_TO_A)
+    ],
+    "api:contract-detail": [Case(kwargs=contract(), get=API_CONTRACT, post=API_POST)],
+    "api:contract-engagements": [Case(kwargs=contract(), get=API_CONTRACT, post=API_POST)],
+    "api:organisation-list": [
+        Case(
+            get=expect(200, anonymous=403),
+            post=API_POST,
+            hidden=association_name,
+            hidden_from=NOT_ORGANISATION_READERS,
+        )
+    ],
+    "api:organisation-detail": [Case(kwargs=association, get=API_ORGANISATION, post=API_POST)],
+    "api:application-funding-requests": [  # the ledger's rules
+        Case(
+            kwargs=dossier(key),
+            get=only(
+                {**READERS_OF[key], "anonymous": 403},
+                project_lead=200,
+                prefect_delegate=200,
+                funder_instructor=200,
+                etat_instructor=200,
+                carrier=200,
+                admin=200,
+            ),
+            post=API_POST,
+            label=key,
+        )
+        for key in ("shared", "paid")
+    ],
+    "api:schema": [Case(get=EVERYONE, post=expect(405))],
+    "api:docs": [Case(get=EVERYONE, post=expect(405))],
+    # ---------------------------------------------------------------- calls for projects
+    "programming:call-list": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "programming:call-create": [Case(kwargs=contract(), get=PROJECT_LEAD)],
+    "programming:call-detail": [
+        Case(kwargs=call("call"), get=CONTRACT_READERS, label="in instruction"),
+        Case(kwargs=call("open_call"), get=CONTRACT_READERS, label="open"),
+        # A call in preparation is its managers' business.
+        Case(kwargs=call("draft_call"), get=PROJECT_LEAD, label="in preparation"),
+    ],
+    "programming:call-edit": [
+        Case(kwargs=call(key), get=PROJECT_LEAD, label=key) for key in ("call", "draft_call")
+    ],
+    "programming:call-copy": [
+        Case(
+            kwargs=call("draft_call"),
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        )
+    ],
+    "programming:call-open": [
+        Case(
+            kwargs=call("draft_call"),
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        )
+    ],
+    "programming:call-start-instruction": [
+        Case(
+            kwargs=call("open_call"),
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            label="before its deadline: refused with a message",
+        )
+    ],
+    "programming:call-ledger": [Case(kwargs=call("call"), get=INSTRUCTORS)],
+    "programming:instruction-list": [
+        Case(
+            kwargs=call("call"),
+            get=INSTRUCTORS,
+            hidden=lambda w: [w.caf_only.title],  # each funder instructs what it is asked
+            hidden_from=frozenset({"etat_instructor"}),
+        ),
+        Case(
+            kwargs=call("call"),
+            get=INSTRUCTORS,
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
+            label="the CAF's private note",
+        ),
+    ],
+    "programming:session-create": [Case(kwargs=call("call"), get=STEERING)],
+    "programming:session-detail": [
+        Case(
+            kwargs=lambda w: {"uuid": w.steering.uuid},
+            get=STEERING,
+            # No row named: « Ce formulaire ne correspond à aucun dossier de la séance. »
+            post=expect(403, anonymous=LOGIN, **dict.fromkeys(STEERING_PEOPLE, 302)),
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
+        ),
+    ],
+    "programming:programming-table": [
+        Case(
+            kwargs=call("call"),
+            get=PROGRAMMING_TABLE,
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
+            label="the CAF's private note",
+        ),
+        Case(kwargs=call("call"), get=PROGRAMMING_TABLE),
+    ],
+    "programming:programming-export": [
+        Case(kwargs=lambda w: {"uuid": w.call.uuid, "fmt": "xlsx"}, get=PROGRAMMING_TABLE)
+    ],
+    # ---------------------------------------------------------------- dossiers
+    # The carrier on B acts for the same association, but not on A: A's dossiers stay hidden.
+    "programming:my-applications": [
+        Case(
+            get=SIGNED_IN,
+            hidden=lambda w: [w.shared.title, w.draft.title],
+            hidden_from=frozenset({"carrier_b", "revoked_carrier"}),
+        )
+    ],
+    "programming:application-create": [
+        Case(
+            kwargs=call("open_call"),
+            get=expect(403, anonymous=LOGIN, carrier=200),
+            data=lambda w: {"carrier": w.association.pk, "title": "Nouvelle action"},
+            post=expect(403, anonymous=LOGIN, carrier=302),
+            writes=frozenset({"carrier"}),
+            label="open",
+        ),
+        Case(
+            kwargs=call("open_call"),
+            get=expect(403, anonymous=LOGIN, carrier=200),
+            # For an organisation the carrier does not act for: not a choice of the form.
+            data=lambda w: {"carrier": w.caf.pk, "title": "Nouvelle action"},
+            label="open, for another organisation",
+        ),
+        Case(
+            kwargs=call("call"),
+            get=expect(403, anonymous=LOGIN, carrier=200),  # the page says it is closed
+            data=lambda w: {"carrier": w.association.pk, "title": "Nouvelle action"},
+            label="in instruction",
+        ),
+        # Nobody starts a dossier on a call in preparation: carriers do not even see it.
+        Case(
+            kwargs=call("draft_call"),
+            get=expect(403, anonymous=LOGIN, carrier=404),  # no hint that it exists
+            data=lambda w: {"carrier": w.association.pk, "title": "Nouvelle action"},
+            label="in preparation",
+        ),
+    ],
+    "programming:application-detail": [
+        *_dossier_pages(dict.fromkeys(PEOPLE, 200)),  # every reader
+        # Contacts and attachments are personal data: not for the conseil citoyen nor observers.
+        Case(
+            kwargs=dossier("shared"),
+            get=READERS_OF["shared"],
+            hidden=lambda w: [w.shared.contact_email, w.shared_attachment.name],
+            hidden_from=frozenset({"citizen_council", "observer"}),
+            label="shared, personal data",
+        ),
+        Case(
+            kwargs=dossier("shared"),
+            get=READERS_OF["shared"],
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
+            label="shared, the CAF's private note",
+        ),
+    ],
+    # Attachments (the RIB) are personal data: not for the conseil citoyen nor observers.
+    "programming:attachment-download": [
+        Case(
+            kwargs=lambda w, key=key: {
+                "uuid": w.objects[key].uuid,
+                "pk": w.objects[f"{key}_attachment"].pk,
+            },
+            get=only(READERS_OF[key], **PERSONAL_DATA),
+            label=key,
+        )
+        for key in ("shared", "caf_only", "draft")
+    ],
+    "programming:application-edit": [*_dossier_pages({"carrier": 200}, keys=("draft",)), *FROZEN],
+    "programming:application-budget": [*_dossier_pages({"carrier": 200}, keys=("draft",)), *FROZEN],
+    "programming:application-attachments": [
+        *_dossier_pages({"carrier": 200}, keys=("draft",)),
+        *FROZEN,
+        # Removing another dossier's attachment through one's own draft: not found.
+        Case(
+            kwargs=dossier("draft"),
+            get=only(READERS_OF["draft"], carrier=200),
+            data=lambda w: {"delete": str(w.caf_only_attachment.pk)},
+            post=only(READERS_OF["draft"], carrier=404),
+            label="remove another dossier's attachment",
+        ),
+        Case(
+            kwargs=dossier("draft"),
+            get=only(READERS_OF["draft"], carrier=200),
+            data=lambda w: {"delete": str(w.draft_attachment.pk)},
+            post=only(READERS_OF["draft"], carrier=302),
+            writes=frozenset({"carrier"}),
+            label="remove its own attachment",
+        ),
+    ],
+    "programming:application-autosave": [
+        Case(
+            kwargs=dossier(key),
+            get=GET_405_SIGNED_IN,
+            post=only(READERS_OF[key], carrier=200),
+            label=key,
+        )
+        for key in ("draft", "submitted")
+    ],
+    "programming:application-submit": [
+        Case(
+            kwargs=dossier("draft"),
+            get=GET_405_SIGNED_IN,
+            post=only(READERS_OF["draft"], carrier=200),  # incomplete: the errors are listed
+            label="draft",
+        ),
+        Case(
+            kwargs=dossier("submitted"),
+            get=GET_405_SIGNED_IN,
+            post=only(READERS_OF["submitted"]),
+            label="submitted",
+        ),
+    ],
+    "programming:application-withdraw": [
+        Case(
+            kwargs=dossier("submitted"),
+            get=GET_405_SIGNED_IN,
+            post=only(READERS_OF["submitted"], carrier=302),
+            writes=frozenset({"carrier"}),
+        )
+    ],
+    # ---------------------------------------------------------------- instruction
+    "programming:opinion-edit": [
+        Case(
+            kwargs=lambda w, key=key, funder=funder: {
+                "uuid": w.objects[key].uuid,
+                "funder": w.objects[funder].pk,
+            },
+            get=only(READERS_OF[key], **{instructor: 200}),
+            # The funder's opinion, with a private note; nobody else may write it.
+            data=lambda w, key=key, funder=funder: {
+                "opinion": "favourable",
+                "proposed": "1000",
+                "private_note": "Note interne.",
+                "version": w.objects[key]
+                .funding_requests.get(funder=w.objects[funder])
+                .opinion.version,
+            },
+            post=only(READERS_OF[key], **{instructor: 302}),
+            writes=frozenset({instructor}),
+            hidden=private_note,
+            hidden_from=NOT_CAF_INSTRUCTORS,
+            label=f"{key}, {funder}",
+        )
+        for key, funder, instructor in (
+            ("shared", "caf", "funder_instructor"),
+            ("shared", "etat", "etat_instructor"),
+            ("caf_only", "caf", "funder_instructor"),
+        )
+    ],
+    "programming:council-opinion": [
+        Case(
+            kwargs=dossier("shared"),
+            get=only(READERS_OF["shared"], citizen_council=200),
+            data=lambda w: {"opinion": "favourable", "comment": "Utile au quartier."},
+            post=only(READERS_OF["shared"], citizen_council=302),
+            writes=frozenset({"citizen_council"}),
+        )
+    ],
+    # ---------------------------------------------------------------- follow-up
+    "programming:decision-letter": _dossier_pages(
+        {"project_lead": 200, "prefect_delegate": 200, "carrier": 200, "admin": 200},
+        keys=("paid",),
+    ),
+    "programming:decision-notify": [
+        Case(
+            kwargs=dossier("paid"),
+            get=GET_405_SIGNED_IN,
+            post=only(READERS_OF["paid"], **dict.fromkeys(STEERING_PEOPLE, 302)),
+            writes=frozenset(STEERING_PEOPLE),
+        )
+    ],
+    "programming:convention-create": _dossier_pages(
+        {"project_lead": 200, "admin": 200}, keys=("paid",)
+    ),
+    "programming:payment-create": [
+        Case(
+            kwargs=lambda w: {"pk": w.convention.pk},
+            get=only(READERS_OF["paid"], project_lead=200, funder_instructor=200, admin=200),
+            # A second payment of the CAF, within what it committed.
+            data=lambda w: {
+                "funder": w.caf.pk,
+                "kind": "balance",
+                "amount": "100",
+                "paid_on": w.call.opens_on.isoformat(),
+            },
+            post=only(READERS_OF["paid"], project_lead=302, funder_instructor=302, admin=302),
+            writes=frozenset({"project_lead", "funder_instructor", "admin"}),
+        )
+    ],
+    "programming:ledger": _dossier_pages(
+        {
+            "project_lead": 200,
+            "prefect_delegate": 200,
+            "funder_instructor": 200,
+            "etat_instructor": 200,
+            "carrier": 200,
+            "admin": 200,
+        },
+        keys=("shared", "paid"),
+    ),
+    "programming:report-create": _dossier_pages({"carrier": 200}, keys=("paid",)),
+    "programming:report-override": [
+        Case(
+            kwargs=dossier("paid"),
+            get=GET_405_SIGNED_IN,
+            post=only(READERS_OF["paid"], project_lead=302, admin=302),  # no reason: a message
+        )
+    ],
+}
