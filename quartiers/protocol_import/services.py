@@ -179,7 +179,10 @@ def preview_data(report: ImportReport) -> dict:
 
 
 def start_import_job(*, name: str, data: bytes, contract: Contract | None, by) -> ImportJob:
-    """Keep the document and queue its analysis; the job page follows it step by step."""
+    """Keep the document and queue its analysis; the job page follows it step by step.
+    An archived contract is refused here, before the analysis (and again when applying)."""
+    if contract is not None:
+        contract_services.ensure_not_archived(contract)
     purge_expired_imports()
     job = ImportJob.objects.create(
         created_by=by,

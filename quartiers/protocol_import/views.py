@@ -40,10 +40,14 @@ def _upload_page(request, *, contract):
     form = ProtocolUploadForm(request.POST, request.FILES) if posted else ProtocolUploadForm()
     if posted and form.is_valid():
         upload = form.cleaned_data["document"]
-        job = services.start_import_job(
-            name=upload.name, data=upload.read(), contract=contract, by=request.user
-        )
-        return redirect(job)
+        try:
+            job = services.start_import_job(
+                name=upload.name, data=upload.read(), contract=contract, by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(job)
     cancel_url = contract.get_absolute_url() if contract else reverse("contracts:contract-list")
     return render(
         request,

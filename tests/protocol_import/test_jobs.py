@@ -213,3 +213,16 @@ def test_two_applies_at_once_write_the_import_once(loriol, project_lead):
     outcomes = race(*[lambda: services.apply_import_job(job=job, by=project_lead)] * 2)
     assert refusals(outcomes) == ["Cet import est déjà appliqué."]
     assert Event.objects.filter(verb="import_applied", actor=project_lead).count() == 1
+
+
+def test_an_archived_contract_refuses_the_upload_before_any_analysis(
+    client, loriol, project_lead, seed_bytes
+):
+    from quartiers.access import services as access
+
+    access.archive_contract(contract=loriol, by=project_lead)
+    client.force_login(project_lead)
+    response = upload(client, loriol, changed_seed(seed_bytes)[0])
+    assert response.status_code == 200
+    assert "est archivé : il est en lecture seule" in response.content.decode()
+    assert not ImportJob.objects.exists() and not DBTaskResult.objects.exists()
