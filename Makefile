@@ -14,14 +14,22 @@ $(BIN)/quartiers: pyproject.toml
 
 install: $(BIN)/quartiers
 
-## make demo: install, migrate SQLite, load the Loriol protocol and demo data, serve on :8000
-## with the background worker (e-mails, imports) beside it, stopped when the server stops
-demo: install
-	DEBUG=true $(BIN)/quartiers migrate --noinput
-	DEBUG=true $(BIN)/quartiers load_demo --apply
-	DEBUG=true $(BIN)/quartiers db_worker --no-reload & worker=$$!; \
+## make demo: install, migrate SQLite, load the Loriol protocol and demo data, collect the static
+## files and serve on :8000 as deployed (gunicorn, DEBUG off, local.env), with the background
+## worker (e-mails, imports) beside it, stopped when the server stops
+demo: install local.env
+	$(BIN)/quartiers migrate --noinput
+	$(BIN)/quartiers load_demo --apply
+	$(BIN)/quartiers collectstatic --noinput -v0
+	$(BIN)/quartiers db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=true $(BIN)/quartiers runserver 127.0.0.1:8000
+	echo "quartiers : http://127.0.0.1:8000 (Ctrl-C pour arrêter)"; \
+	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+
+# This checkout's settings (DEBUG off on the loopback, its own secret), written once, never
+# overwritten, kept out of git (config/local_env.py).
+local.env: | $(BIN)/quartiers
+	$(BIN)/python -m config.local_env $@
 
 ## make test: install what the tests need, check quality, run the whole suite
 test: install system-deps quality pytest

@@ -148,6 +148,8 @@ def test_a_malformed_accel_redirect_prefix_is_refused(tmp_path, prefix):
 def test_production_refuses_to_start_without_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
+    # A deployment has no local.env of `make demo` (config/local_env.py) beside its code.
+    env["LOCAL_ENV"] = str(tmp_path / "absent.env")
     result = run_python("import django; django.setup()", env)
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
