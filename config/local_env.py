@@ -73,14 +73,14 @@ def read(path: Path) -> dict[str, str]:
     return values
 
 
-def environment(environ) -> tuple[dict[str, str], Path | None]:
-    """The environment to read the settings from, and the local file used (None if not)."""
+def values(environ) -> tuple[dict[str, str], Path | None]:
+    """The file's settings for this environment, and the file (None when it is not read)."""
     path = path_from(environ)
     if environ.get("SECRET_KEY") or environ.get("SECRET_KEY_FILE") or not path:
-        return dict(environ), None
+        return {}, None
     if not path.is_file():
-        return dict(environ), None
-    return {**read(path), **environ}, path
+        return {}, None
+    return read(path), path
 
 
 def main(argv: list[str]) -> None:

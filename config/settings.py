@@ -13,24 +13,29 @@ from config import local_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# The process environment, over this checkout's local.env when it has no SECRET_KEY of its own
+# This checkout's local.env, when the environment has no SECRET_KEY of its own
 # (config/local_env.py): `make demo` and the commands of the README run with DEBUG off.
-ENV, LOCAL_ENV_USED = local_env.environment(os.environ)
+LOCAL_ENV_VALUES, LOCAL_ENV_USED = local_env.values(os.environ)
+
+
+def env_get(name: str, default: str | None = None) -> str | None:
+    """The environment's NAME, else local.env's, else DEFAULT."""
+    return os.environ.get(name, LOCAL_ENV_VALUES.get(name, default))
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
     """Read NAME, or the content of the file named by NAME_FILE (for secrets)."""
-    file_path = ENV.get(f"{name}_FILE")
+    file_path = env_get(f"{name}_FILE")
     if file_path:
         try:
             return Path(file_path).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={file_path!r} cannot be read: {exc}") from exc
-    return ENV.get(name, default)
+    return env_get(name, default)
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = ENV.get(name)
+    raw = env_get(name)
     if raw is None or raw == "":
         return default
     value = raw.strip().lower()
@@ -42,7 +47,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    raw = ENV.get(name)
+    raw = env_get(name)
     if raw is None or raw == "":
         return default
     try:
@@ -56,7 +61,7 @@ RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 def env_rate(name: str, default: str) -> tuple[int, int]:
     """`20/15m`: 20 events per 15 minutes, as (events, seconds); units s, m, h, d."""
-    raw = ENV.get(name) or default
+    raw = env_get(name) or default
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", raw)
     if not match or int(match[1]) < 1 or int(match[2] or 1) < 1:
         raise ImproperlyConfigured(
@@ -66,7 +71,7 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = ENV.get(name)
+    raw = env_get(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]

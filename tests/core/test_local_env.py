@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config import local_env
+from config import settings as settings_module
 from tests.core.test_security import ROOT, SETTINGS_OF, production_env, run_python
 
 
@@ -68,27 +69,30 @@ def test_it_holds_the_local_values(local_file):
     assert values["DEBUG"] == "false"
 
 
-def test_the_environment_wins_over_the_file(local_file):
-    environ, used = local_env.environment(
-        {"LOCAL_ENV": str(local_file), "DEBUG": "true", "ALLOWED_HOSTS": "demo.example"}
-    )
+def test_the_environment_wins_over_the_file(local_file, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)  # set by config/test_settings.py
+    monkeypatch.setenv("LOCAL_ENV", str(local_file))
+    monkeypatch.setenv("ALLOWED_HOSTS", "demo.example")
+    monkeypatch.setenv("SECURE_HSTS", "true")
+    values, used = local_env.values(os.environ)
     assert used == local_file
-    assert environ["DEBUG"] == "true"
-    assert environ["ALLOWED_HOSTS"] == "demo.example"
-    assert environ["SECURE_SSL_REDIRECT"] == "false"
-    assert environ["SECRET_KEY"] == local_env.read(local_file)["SECRET_KEY"]
+    monkeypatch.setattr(settings_module, "LOCAL_ENV_VALUES", values)
+    assert settings_module.env_list("ALLOWED_HOSTS", []) == ["demo.example"]
+    assert settings_module.env_bool("SECURE_HSTS", False) is True
+    assert settings_module.env_bool("SECURE_SSL_REDIRECT", True) is False
+    assert settings_module.env_str("SECRET_KEY") == local_env.read(local_file)["SECRET_KEY"]
+    assert settings_module.env_str("SITE_URL") == "http://127.0.0.1:8000"
 
 
 @pytest.mark.parametrize("secret", ["SECRET_KEY", "SECRET_KEY_FILE"])
 def test_an_environment_with_its_own_secret_ignores_the_file(local_file, secret):
-    given = {"LOCAL_ENV": str(local_file), secret: "given"}
-    assert local_env.environment(given) == (given, None)
+    assert local_env.values({"LOCAL_ENV": str(local_file), secret: "given"}) == ({}, None)
 
 
 @pytest.mark.parametrize("value", ["", "{missing}"])
 def test_no_file_no_local_settings(tmp_path, value):
     given = {"LOCAL_ENV": value.format(missing=tmp_path / "absent.env")}
-    assert local_env.environment(given) == (given, None)
+    assert local_env.values(given) == ({}, None)
 
 
 def test_a_malformed_line_is_refused_with_its_number(tmp_path):
