@@ -100,7 +100,7 @@ def test_decision_letter_is_a_pdf_naming_each_funder(caf, etat, carrier, tmp_pat
     text = " ".join(text.split())
     assert application.title in text
     assert f"{caf.name} (CAF) Accordé 3 000,00 €" in text
-    assert "3 000,00 € Préfecture de la Drôme Refusé" in text
+    assert "Préfecture de la Drôme Refusé" in text
 
 
 # --------------------------------------------------------------------------- conventions
