@@ -20,7 +20,7 @@ from quartiers.programming.enums import (
     Opinion,
     PaymentKind,
 )
-from quartiers.programming.workflow import NOT_SUBMITTED
+from quartiers.programming.workflow import NOT_SUBMITTED, status_label
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0")
@@ -334,6 +334,13 @@ class Application(models.Model):
 
     def get_absolute_url(self):
         return reverse("programming:application-detail", kwargs={"uuid": self.uuid})
+
+    def get_status_display(self) -> str:
+        """The status in words (`workflow.status_label`): « acompte versé » or « soldé » for a
+        dossier in payment, which reads its funding requests (prefetch them in lists)."""
+        if self.status != ApplicationStatus.PAID:
+            return status_label(self.status)
+        return status_label(self.status, funding_requests=self.funding_requests.all())
 
     def budget_totals(self) -> dict[str, Decimal]:
         totals = dict.fromkeys(BudgetSide.values, Decimal("0"))

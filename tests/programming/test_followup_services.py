@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
 
 from quartiers.access.models import Event
 from quartiers.programming import letters, services
@@ -218,6 +219,53 @@ def test_first_payment_makes_the_application_paid(caf, carrier):
     application.refresh_from_db()
     assert application.status == S.PAID
     assert Event.objects.filter(verb="payment_recorded").count() == 1
+
+
+def test_a_dossier_reads_advance_paid_until_every_balance_is_paid(caf, etat, carrier):
+    application = decided_application(carrier=carrier, funders=[caf, etat], amounts=[3000, 7000])
+    convention = services.sign_convention(
+        application=application, funders=[caf, etat], signed_on=TODAY
+    )
+    badge = Template("{% include 'programming/applications/_status_badge.html' %}")
+
+    def pay(funder, kind, amount):
+        services.record_payment(
+            convention=convention, funder=funder, kind=kind, amount=Decimal(amount), paid_on=TODAY
+        )
+        application.refresh_from_db()
+        return application.get_status_display()
+
+    assert pay(caf, PaymentKind.ADVANCE, "2000") == "acompte versé"
+    assert pay(caf, PaymentKind.BALANCE, "1000") == "acompte versé"  # the État has paid nothing
+    assert "Acompte versé" in badge.render(Context({"application": application}))
+    assert pay(etat, PaymentKind.SINGLE, "7000") == "soldé"
+    assert "Soldé" in badge.render(Context({"application": application}))
+    assert application.status == S.PAID
+
+
+def test_a_refused_funder_leaves_nothing_to_pay(caf, etat, carrier):
+    application = decided_application(
+        carrier=carrier,
+        funders=[caf, etat],
+        amounts=[3000, 7000],
+        outcomes={etat: DecisionOutcome.REFUSED},
+    )
+    convention = services.sign_convention(application=application, funders=[caf], signed_on=TODAY)
+    services.record_payment(
+        convention=convention,
+        funder=caf,
+        kind=PaymentKind.SINGLE,
+        amount=Decimal("3000"),
+        paid_on=TODAY,
+    )
+    application.refresh_from_db()
+    assert application.get_status_display() == "soldé"
+
+
+def test_other_statuses_keep_their_label(caf, carrier):
+    application = decided_application(carrier=carrier, funders=[caf], amounts=[3000])
+    assert application.get_status_display() == S.DECIDED.label
+    assert S.PAID.label == "en paiement"  # counts by status: neither « payé » nor « soldé »
 
 
 def test_payment_only_by_a_party_to_the_convention_with_a_positive_amount(caf, etat, carrier):
