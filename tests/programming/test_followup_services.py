@@ -9,11 +9,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
+from quartiers.access.enums import ContractRole
 from quartiers.access.models import Event
 from quartiers.programming import letters, services
 from quartiers.programming.enums import ApplicationStatus as S
 from quartiers.programming.enums import DecisionOutcome, PaymentKind
-from quartiers.programming.models import Convention, Decision, FinalReport
+from quartiers.programming.models import Convention, Decision, DecisionLetter, FinalReport
+from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.programming.factories import (
     ApplicationFactory,
@@ -102,6 +104,97 @@ def test_decision_letter_is_a_pdf_naming_each_funder(caf, etat, carrier, tmp_pat
     assert application.title in text
     assert f"{caf.name} (CAF) Accordé 3 000,00 €" in text
     assert "Préfecture de la Drôme Refusé" in text
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    return " ".join(text.split())
+
+
+def test_the_sent_letter_has_its_reference_its_signatory_and_the_appeal(caf, carrier, tmp_path):
+    application = decided_application(carrier=carrier, funders=[caf], amounts=[3000])
+    contract = application.contract
+    lead = RoleAssignmentFactory(
+        contract=contract, role=ContractRole.PROJECT_LEAD, user__first_name="Inès"
+    ).user
+
+    services.notify_decision(application=application, by=lead)
+
+    letter = DecisionLetter.objects.get(application=application)
+    year = application.call.year
+    assert letter.reference == f"{contract.slug}-{year}-0001"
+    assert letter.signatory_name == lead.get_full_name()
+    assert letter.signatory_quality == (
+        f"Chef·fe de projet politique de la ville, pour le comité de pilotage du {contract.name}"
+    )
+    message = mail.outbox[0]
+    text = _pdf_text(message.attachments[0][1], tmp_path)
+    for words in (
+        f"Référence : {letter.reference}",
+        letter.signatory_quality,
+        lead.get_full_name(),
+        "recours gracieux auprès de son auteur",
+        "tribunal administratif compétent, dans un délai de deux mois à compter de sa "
+        "notification (article R. 421-1 du code de justice administrative)",
+        "Télérecours citoyens",
+    ):
+        assert " ".join(words.split()) in text
+    assert str(application.uuid) not in text
+    assert letter.reference in message.body
+    assert lead.get_full_name() in message.body
+    assert letters.APPEAL in message.body
+    assert Event.objects.get(verb="decision_notified").data["letter"] == letter.reference
+    # The downloaded letter is the one that was sent.
+    decisions = services.decisions_of(application)
+    assert f"Référence : {letter.reference}" in _pdf_text(
+        letters.decision_letter_pdf(application, decisions=decisions), tmp_path
+    )
+
+
+def test_the_reference_is_stable_and_unique_per_letter(caf, carrier):
+    call = CallForProjectsFactory()
+    submitted = [
+        submitted_application(call, carrier=carrier, funders=[caf], amounts=[amount])
+        for amount in (3000, 1000)
+    ]
+    first, second = (decide(application) for application in submitted)
+    lead = RoleAssignmentFactory(contract=call.contract, role=ContractRole.PROJECT_LEAD).user
+    services.notify_decision(application=first, by=lead)
+    services.notify_decision(application=second, by=None)
+    services.notify_decision(application=first, by=None)  # sent again: the same letter
+    letters_sent = {
+        letter.application_id: letter for letter in DecisionLetter.objects.order_by("sequence")
+    }
+    assert len(letters_sent) == 2
+    year = first.call.year
+    assert letters_sent[first.pk].reference == f"{first.contract.slug}-{year}-0001"
+    assert letters_sent[second.pk].reference == f"{first.contract.slug}-{year}-0002"
+    assert letters_sent[first.pk].signatory_name == lead.get_full_name()  # kept from the first
+    assert len(mail.outbox) == 3
+
+
+def test_without_a_steering_person_the_committee_signs_and_no_one_is_named(caf, carrier):
+    application = decided_application(carrier=carrier, funders=[caf], amounts=[3000])
+    services.notify_decision(application=application, by=None)
+    letter = DecisionLetter.objects.get(application=application)
+    contract = application.contract
+    assert (letter.signatory_name, letter.signatory_quality) == (
+        "",
+        f"Le comité de pilotage du {contract.name}",
+    )
+
+
+def test_a_letter_not_sent_yet_says_it_is_a_draft(caf, carrier, tmp_path):
+    application = decided_application(carrier=carrier, funders=[caf], amounts=[3000])
+    content = letters.decision_letter_pdf(application, decisions=services.decisions_of(application))
+    text = _pdf_text(content, tmp_path)
+    assert "Projet de lettre, pas encore envoyé" in text
+    assert "Télérecours citoyens" in text
+    assert not DecisionLetter.objects.exists()
 
 
 # --------------------------------------------------------------------------- conventions
