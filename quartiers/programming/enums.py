@@ -14,7 +14,7 @@ class ApplicationStatus(models.TextChoices):
     EXAMINED = "examined", "examiné en comité technique"
     DECIDED = "decided", "décidé en comité de pilotage"
     CONVENTION_SIGNED = "convention_signed", "convention signée"
-    PAID = "paid", "payé"
+    PAID = "paid", "en paiement"  # a dossier reads « acompte versé » or « soldé » (workflow)
     REPORT_RECEIVED = "report_received", "bilan reçu"
     CLOSED = "closed", "clos"
     WITHDRAWN = "withdrawn", "retiré"

@@ -20,7 +20,7 @@ from quartiers.programming.enums import (
     Opinion,
     PaymentKind,
 )
-from quartiers.programming.workflow import NOT_SUBMITTED
+from quartiers.programming.workflow import NOT_SUBMITTED, status_label
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0")
@@ -334,6 +334,13 @@ class Application(models.Model):
 
     def get_absolute_url(self):
         return reverse("programming:application-detail", kwargs={"uuid": self.uuid})
+
+    def get_status_display(self) -> str:
+        """The status in words (`workflow.status_label`): « acompte versé » or « soldé » for a
+        dossier in payment, which reads its funding requests (prefetch them in lists)."""
+        if self.status != ApplicationStatus.PAID:
+            return status_label(self.status)
+        return status_label(self.status, funding_requests=self.funding_requests.all())
 
     def budget_totals(self) -> dict[str, Decimal]:
         totals = dict.fromkeys(BudgetSide.values, Decimal("0"))
@@ -818,3 +825,46 @@ class ReportReminder(models.Model):
 
     def __str__(self):
         return f"Relance du {self.sent_at:%d/%m/%Y}"
+
+
+class DecisionLetter(models.Model):
+    """The decision letter of an application, once issued (sent to the carrier): its human
+    reference `<contract slug>-<year>-<sequence>` and its signatory are kept, so the letter
+    downloaded later is the one that was sent. The sequence counts the call's letters."""
+
+    application = models.OneToOneField(
+        Application,
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        related_name="decision_letter",
+    )
+    call = models.ForeignKey(
+        CallForProjects,
+        verbose_name="appel",
+        on_delete=models.CASCADE,
+        related_name="decision_letters",
+    )
+    sequence = models.PositiveIntegerField("numéro d'ordre")
+    reference = models.CharField("référence", max_length=140, unique=True)
+    issued_at = models.DateTimeField("émise le", auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="émise par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signatory_name = models.CharField("signataire", max_length=300, blank=True)
+    signatory_quality = models.CharField("qualité du signataire", max_length=300)
+
+    class Meta:
+        verbose_name = "lettre de décision"
+        verbose_name_plural = "lettres de décision"
+        ordering = ["call", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "sequence"], name="one_letter_number_per_call")
+        ]
+
+    def __str__(self):
+        return self.reference

@@ -29,3 +29,17 @@ DECIDED_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED, S.PAID, S.REPORT_R
 CONVENTION_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED})  # a convention may be signed
 PAYABLE = frozenset({S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED})  # payments are recorded
 FUNDED_STATUSES = frozenset({S.CONVENTION_SIGNED, S.PAID})  # a bilan is expected
+
+
+def is_settled(funding_requests) -> bool:
+    """Every funding request is paid what its convention commits (nothing left to pay)."""
+    return all(request.paid == request.committed for request in funding_requests)
+
+
+def status_label(status: str, *, funding_requests=()) -> str:
+    """The words for an application's status, true about money: a dossier in payment reads
+    « acompte versé » until every funding request is paid in full, then « soldé »
+    (`funding_requests` is only read for that status)."""
+    if status == S.PAID:
+        return "soldé" if is_settled(funding_requests) else "acompte versé"
+    return S(status).label

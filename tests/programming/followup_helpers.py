@@ -42,7 +42,9 @@ def decide(application, *, outcomes=None, amounts=None, by=None):
             funder=row.funder,
             outcome=outcome,
             amount=amounts.get(row.funder, row.requested),
-            motivation="Action utile au quartier." if outcome == DecisionOutcome.GRANTED else "",
+            motivation="Action utile au quartier."
+            if outcome == DecisionOutcome.GRANTED
+            else "Action hors des priorités de l'année.",
             by=by,
         )
     application.refresh_from_db()

@@ -236,6 +236,22 @@ def test_granted_without_amount_shows_the_rule_and_keeps_the_input(client, world
     assert not Decision.objects.exists()
 
 
+def test_a_refusal_without_motivation_is_shown_next_to_the_motivation(client, world):
+    examine(world, world.youth)
+    session = steering(world)
+    client.force_login(world.lead)
+    prefix = f"copil-{world.youth.pk}-{world.ville.pk}"
+    response = client.post(
+        _detail(session),
+        {"row": prefix, f"{prefix}-outcome": DecisionOutcome.REFUSED, f"{prefix}-amount": ""},
+    )
+    assert response.status_code == 200
+    form = _forms(response)[prefix]
+    group = form.find("textarea").find_parent(class_=lambda c: c and "fr-input-group" in c.split())
+    assert "Une décision « refusé » est motivée" in group.get_text()
+    assert not Decision.objects.exists()
+
+
 def test_session_detail_queries_do_not_grow_with_applications(
     client, django_assert_max_num_queries
 ):

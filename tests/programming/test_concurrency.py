@@ -24,14 +24,24 @@ from quartiers.programming.models import (
     CallForProjects,
     CommitteeSession,
     Convention,
+    DecisionLetter,
     FundingRequest,
     Payment,
 )
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory
 from tests.contracts.factories import ContractFactory
-from tests.programming.factories import ApplicationFactory, CallForProjectsFactory
-from tests.programming.followup_helpers import TODAY, decided_application, funded_application
+from tests.programming.factories import (
+    ApplicationFactory,
+    CallForProjectsFactory,
+    submitted_application,
+)
+from tests.programming.followup_helpers import (
+    TODAY,
+    decide,
+    decided_application,
+    funded_application,
+)
 from tests.programming.idempotency_helpers import FORMS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -314,3 +324,26 @@ def test_two_calls_of_one_year_at_once_one_is_refused_with_a_message():
     messages = refusals(race(create, create))
     assert messages == ["Un appel à projets 2031 existe déjà pour ce contrat."]
     assert CallForProjects.objects.filter(contract=contract).count() == 1
+
+
+# --------------------------------------------------------------------------- decision letters
+
+
+def test_letters_sent_at_once_get_one_number_each():
+    call = CallForProjectsFactory()
+    caf = OrganisationFactory(funder=True)
+    carrier = OrganisationFactory(association=True)
+    submitted = [
+        submitted_application(call, carrier=carrier, funders=[caf], amounts=[amount])
+        for amount in (3000, 1000)
+    ]
+    first, second = (decide(application) for application in submitted)
+    outcomes = race(
+        lambda: services.notify_decision(application=first),
+        lambda: services.notify_decision(application=second),
+        lambda: services.notify_decision(application=first),  # the same letter, sent twice
+    )
+    assert refusals(outcomes) == []
+    numbers = dict(DecisionLetter.objects.values_list("application", "sequence"))
+    assert sorted(numbers.values()) == [1, 2]
+    assert set(numbers) == {first.pk, second.pk}

@@ -49,6 +49,7 @@ def world():
             funder=funder,
             outcome=outcome,
             amount=Decimal(amount),
+            motivation="Hors priorités." if outcome == DecisionOutcome.REFUSED else "",
         )
     return world
 
@@ -126,6 +127,7 @@ def test_partial_and_pending_decisions_are_labelled(db):
         application=world.youth,
         funder=world.caf,
         outcome=DecisionOutcome.ADJOURNED,
+        motivation="Budget à préciser.",
     )
     rows = {row.application.title: row for row in exports.consolidate(world.call).rows}
     assert rows["Jeunes en action"].decision_label == "ajourné (décision partielle)"

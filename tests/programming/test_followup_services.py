@@ -7,12 +7,15 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
 
+from quartiers.access.enums import ContractRole
 from quartiers.access.models import Event
 from quartiers.programming import letters, services
 from quartiers.programming.enums import ApplicationStatus as S
 from quartiers.programming.enums import DecisionOutcome, PaymentKind
-from quartiers.programming.models import Convention, Decision, FinalReport
+from quartiers.programming.models import Convention, Decision, DecisionLetter, FinalReport
+from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.programming.factories import (
     ApplicationFactory,
@@ -100,7 +103,98 @@ def test_decision_letter_is_a_pdf_naming_each_funder(caf, etat, carrier, tmp_pat
     text = " ".join(text.split())
     assert application.title in text
     assert f"{caf.name} (CAF) Accordé 3 000,00 €" in text
-    assert "3 000,00 € Préfecture de la Drôme Refusé" in text
+    assert "Préfecture de la Drôme Refusé" in text
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    return " ".join(text.split())
+
+
+def test_the_sent_letter_has_its_reference_its_signatory_and_the_appeal(caf, carrier, tmp_path):
+    application = decided_application(carrier=carrier, funders=[caf], amounts=[3000])
+    contract = application.contract
+    lead = RoleAssignmentFactory(
+        contract=contract, role=ContractRole.PROJECT_LEAD, user__first_name="Inès"
+    ).user
+
+    services.notify_decision(application=application, by=lead)
+
+    letter = DecisionLetter.objects.get(application=application)
+    year = application.call.year
+    assert letter.reference == f"{contract.slug}-{year}-0001"
+    assert letter.signatory_name == lead.get_full_name()
+    assert letter.signatory_quality == (
+        f"Chef·fe de projet politique de la ville, pour le comité de pilotage du {contract.name}"
+    )
+    message = mail.outbox[0]
+    text = _pdf_text(message.attachments[0][1], tmp_path)
+    for words in (
+        f"Référence : {letter.reference}",
+        letter.signatory_quality,
+        lead.get_full_name(),
+        "recours gracieux auprès de son auteur",
+        "tribunal administratif compétent, dans un délai de deux mois à compter de sa "
+        "notification (article R. 421-1 du code de justice administrative)",
+        "Télérecours citoyens",
+    ):
+        assert " ".join(words.split()) in text
+    assert str(application.uuid) not in text
+    assert letter.reference in message.body
+    assert lead.get_full_name() in message.body
+    assert letters.APPEAL in message.body
+    assert Event.objects.get(verb="decision_notified").data["letter"] == letter.reference
+    # The downloaded letter is the one that was sent.
+    decisions = services.decisions_of(application)
+    assert f"Référence : {letter.reference}" in _pdf_text(
+        letters.decision_letter_pdf(application, decisions=decisions), tmp_path
+    )
+
+
+def test_the_reference_is_stable_and_unique_per_letter(caf, carrier):
+    call = CallForProjectsFactory()
+    submitted = [
+        submitted_application(call, carrier=carrier, funders=[caf], amounts=[amount])
+        for amount in (3000, 1000)
+    ]
+    first, second = (decide(application) for application in submitted)
+    lead = RoleAssignmentFactory(contract=call.contract, role=ContractRole.PROJECT_LEAD).user
+    services.notify_decision(application=first, by=lead)
+    services.notify_decision(application=second, by=None)
+    services.notify_decision(application=first, by=None)  # sent again: the same letter
+    letters_sent = {
+        letter.application_id: letter for letter in DecisionLetter.objects.order_by("sequence")
+    }
+    assert len(letters_sent) == 2
+    year = first.call.year
+    assert letters_sent[first.pk].reference == f"{first.contract.slug}-{year}-0001"
+    assert letters_sent[second.pk].reference == f"{first.contract.slug}-{year}-0002"
+    assert letters_sent[first.pk].signatory_name == lead.get_full_name()  # kept from the first
+    assert len(mail.outbox) == 3
+
+
+def test_without_a_steering_person_the_committee_signs_and_no_one_is_named(caf, carrier):
+    application = decided_application(carrier=carrier, funders=[caf], amounts=[3000])
+    services.notify_decision(application=application, by=None)
+    letter = DecisionLetter.objects.get(application=application)
+    contract = application.contract
+    assert (letter.signatory_name, letter.signatory_quality) == (
+        "",
+        f"Le comité de pilotage du {contract.name}",
+    )
+
+
+def test_a_letter_not_sent_yet_says_it_is_a_draft(caf, carrier, tmp_path):
+    application = decided_application(carrier=carrier, funders=[caf], amounts=[3000])
+    content = letters.decision_letter_pdf(application, decisions=services.decisions_of(application))
+    text = _pdf_text(content, tmp_path)
+    assert "Projet de lettre, pas encore envoyé" in text
+    assert "Télérecours citoyens" in text
+    assert not DecisionLetter.objects.exists()
 
 
 # --------------------------------------------------------------------------- conventions
@@ -218,6 +312,53 @@ def test_first_payment_makes_the_application_paid(caf, carrier):
     application.refresh_from_db()
     assert application.status == S.PAID
     assert Event.objects.filter(verb="payment_recorded").count() == 1
+
+
+def test_a_dossier_reads_advance_paid_until_every_balance_is_paid(caf, etat, carrier):
+    application = decided_application(carrier=carrier, funders=[caf, etat], amounts=[3000, 7000])
+    convention = services.sign_convention(
+        application=application, funders=[caf, etat], signed_on=TODAY
+    )
+    badge = Template("{% include 'programming/applications/_status_badge.html' %}")
+
+    def pay(funder, kind, amount):
+        services.record_payment(
+            convention=convention, funder=funder, kind=kind, amount=Decimal(amount), paid_on=TODAY
+        )
+        application.refresh_from_db()
+        return application.get_status_display()
+
+    assert pay(caf, PaymentKind.ADVANCE, "2000") == "acompte versé"
+    assert pay(caf, PaymentKind.BALANCE, "1000") == "acompte versé"  # the État has paid nothing
+    assert "Acompte versé" in badge.render(Context({"application": application}))
+    assert pay(etat, PaymentKind.SINGLE, "7000") == "soldé"
+    assert "Soldé" in badge.render(Context({"application": application}))
+    assert application.status == S.PAID
+
+
+def test_a_refused_funder_leaves_nothing_to_pay(caf, etat, carrier):
+    application = decided_application(
+        carrier=carrier,
+        funders=[caf, etat],
+        amounts=[3000, 7000],
+        outcomes={etat: DecisionOutcome.REFUSED},
+    )
+    convention = services.sign_convention(application=application, funders=[caf], signed_on=TODAY)
+    services.record_payment(
+        convention=convention,
+        funder=caf,
+        kind=PaymentKind.SINGLE,
+        amount=Decimal("3000"),
+        paid_on=TODAY,
+    )
+    application.refresh_from_db()
+    assert application.get_status_display() == "soldé"
+
+
+def test_other_statuses_keep_their_label(caf, carrier):
+    application = decided_application(carrier=carrier, funders=[caf], amounts=[3000])
+    assert application.get_status_display() == S.DECIDED.label
+    assert S.PAID.label == "en paiement"  # counts by status: neither « payé » nor « soldé »
 
 
 def test_payment_only_by_a_party_to_the_convention_with_a_positive_amount(caf, etat, carrier):

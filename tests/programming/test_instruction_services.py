@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from quartiers.access.enums import ContractRole
 from quartiers.access.models import Event
 from quartiers.core.enums import OrganisationKind
+from quartiers.core.formats import euros
 from quartiers.programming import services
 from quartiers.programming.enums import (
     ApplicationStatus,
@@ -365,6 +366,7 @@ def test_application_is_decided_once_every_asked_funder_has_a_decision(world):
         application=world.youth,
         funder=world.ville,
         outcome=DecisionOutcome.ADJOURNED,
+        motivation="Budget à préciser.",
     )
     world.youth.refresh_from_db()
     assert world.youth.status == ApplicationStatus.DECIDED
@@ -382,6 +384,7 @@ def test_a_decision_can_be_revised_by_the_steering_committee(world):
             funder=world.caf,
             outcome=outcome,
             amount=Decimal(amount) if amount else Decimal("0"),
+            motivation="" if amount else "Budget à préciser.",
         )
     assert Decision.objects.get(request__application=world.sport).request.granted == Decimal("800")
     assert world.sport.funding_requests.get(funder=world.caf).granted == Decimal("800")
@@ -397,3 +400,109 @@ def test_create_committee_session_is_logged(world):
         services.create_committee_session(
             call=world.call, kind="assemblée", held_on=datetime.date(2025, 3, 1)
         )
+
+
+# --------------------------------------------------------------------------- amounts and reasons
+
+
+def test_a_proposal_above_the_requested_amount_is_refused_and_nothing_is_written(world):
+    opinion = opinion_of(world.youth, world.caf)  # the CAF is asked 3 000 €
+    with pytest.raises(ValidationError) as raised:
+        services.save_funder_opinion(
+            opinion=opinion,
+            expected_version=opinion.version,
+            by=world.caf_instructor,
+            verdict=Opinion.FAVOURABLE,
+            proposed=Decimal("3000.01"),
+        )
+    asked = euros(Decimal("3000"))
+    assert raised.value.message_dict == {
+        "proposed": [
+            f"Le montant proposé ({euros(Decimal('3000.01'))}) dépasse le montant demandé par "
+            f"le porteur ({asked}) : proposez au plus {asked}."
+        ]
+    }
+    saved = opinion_of(world.youth, world.caf)
+    assert (saved.version, saved.opinion, saved.request.proposed) == (0, "", None)
+
+
+def test_a_proposal_equal_to_the_requested_amount_is_saved(world):
+    opinion = opinion_of(world.youth, world.caf)
+    services.save_funder_opinion(
+        opinion=opinion, expected_version=0, by=world.caf_instructor, proposed=Decimal("3000")
+    )
+    assert opinion_of(world.youth, world.caf).request.proposed == Decimal("3000")
+
+
+def test_a_grant_above_the_requested_amount_is_refused(world):
+    examine(world, world.youth)
+    with pytest.raises(ValidationError) as raised:
+        services.record_decision(
+            session=steering(world),
+            application=world.youth,
+            funder=world.ville,  # asked 2 000 €
+            outcome=DecisionOutcome.GRANTED,
+            amount=Decimal("2500"),
+        )
+    assert list(raised.value.message_dict) == ["amount"]
+    assert "dépasse le montant demandé à Ville des Tilleuls" in raised.value.messages[0]
+    assert not Decision.objects.exists()
+    assert world.youth.funding_requests.get(funder=world.ville).granted == 0
+
+
+def test_a_grant_may_exceed_the_proposal_within_the_request(world):
+    opinion = opinion_of(world.youth, world.caf)
+    services.save_funder_opinion(
+        opinion=opinion, expected_version=0, by=world.caf_instructor, proposed=Decimal("2000")
+    )
+    examine(world, world.youth)
+    services.record_decision(
+        session=steering(world),
+        application=world.youth,
+        funder=world.caf,
+        outcome=DecisionOutcome.GRANTED,
+        amount=Decimal("3000"),  # the committee decides: more than proposed, not than asked
+    )
+    assert world.youth.funding_requests.get(funder=world.caf).granted == Decimal("3000")
+
+
+@pytest.mark.parametrize("outcome", [DecisionOutcome.REFUSED, DecisionOutcome.ADJOURNED])
+@pytest.mark.parametrize("motivation", ["", "   \n"])
+def test_a_refusal_or_an_adjournment_without_motivation_is_refused(world, outcome, motivation):
+    examine(world, world.youth)
+    with pytest.raises(ValidationError) as raised:
+        services.record_decision(
+            session=steering(world),
+            application=world.youth,
+            funder=world.caf,
+            outcome=outcome,
+            motivation=motivation,
+        )
+    assert raised.value.message_dict == {
+        "motivation": [
+            f"Une décision « {outcome.label} » est motivée : écrivez les raisons que le porteur "
+            "lira dans la lettre de décision."
+        ]
+    }
+    assert not Decision.objects.exists()
+
+
+def test_a_grant_needs_no_motivation(world):
+    examine(world, world.sport)
+    decision = services.record_decision(
+        session=steering(world),
+        application=world.sport,
+        funder=world.caf,
+        outcome=DecisionOutcome.GRANTED,
+        amount=Decimal("1000"),
+    )
+    assert (decision.outcome, decision.motivation) == (DecisionOutcome.GRANTED, "")
+
+
+def test_an_unknown_outcome_is_refused(world):
+    examine(world, world.sport)
+    with pytest.raises(ValidationError, match="Choisissez une décision"):
+        services.record_decision(
+            session=steering(world), application=world.sport, funder=world.caf, outcome="maybe"
+        )
+    assert not Decision.objects.exists()

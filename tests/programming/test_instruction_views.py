@@ -199,6 +199,22 @@ def test_a_score_above_the_maximum_is_a_form_error(client, world):
     assert opinion_of(world.youth, world.caf).version == 0
 
 
+def test_a_proposal_above_the_request_is_shown_next_to_the_amount(client, world):
+    client.force_login(world.caf_instructor)
+    response = client.post(
+        _opinion_url(world.youth, world.caf),
+        {"opinion": Opinion.FAVOURABLE, "proposed": "3500", "version": "0"},
+    )
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    group = page.find("input", attrs={"name": "proposed"}).find_parent(
+        class_=lambda c: c and "fr-input-group" in c.split()
+    )
+    assert "dépasse le montant demandé par le porteur" in group.get_text()
+    assert page.find("input", attrs={"name": "proposed"})["value"] == "3500"
+    assert opinion_of(world.youth, world.caf).version == 0
+
+
 def test_stale_opinion_keeps_the_input_and_shows_the_saved_values(client, world):
     client.force_login(world.caf_instructor)
     url = _opinion_url(world.youth, world.caf)

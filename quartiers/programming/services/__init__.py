@@ -42,12 +42,14 @@ from quartiers.programming.services.followup import (  # noqa: F401
     call_ledger,
     carrier_recipients,
     decisions_of,
+    issue_decision_letter,
     ledger,
     notify_decision,
     record_payment,
     reports_to_remind,
     send_report_reminder,
     sign_convention,
+    signatory,
     submit_report,
 )
 from quartiers.programming.services.instruction import (  # noqa: F401

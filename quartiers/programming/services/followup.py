@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from quartiers.access.enums import ContractRole
+from quartiers.access.permissions import STEERING, contract_roles
 from quartiers.access.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.core.formats import euros
@@ -26,6 +29,7 @@ from quartiers.programming.models import (
     CallForProjects,
     Convention,
     Decision,
+    DecisionLetter,
     FinalReport,
     FundingRequest,
     Payment,
@@ -68,9 +72,51 @@ def decisions_of(application: Application) -> list[Decision]:
     )
 
 
+def signatory(user, contract) -> tuple[str, str]:
+    """(name, quality) of who signs a decision letter for the comité de pilotage: the person
+    who sends it, in the steering role they hold on `contract`. Without a person (a command)
+    or without a steering role (a platform administrator), nobody is named: the letter is
+    signed by the committee itself."""
+    committee = f"pour le comité de pilotage du {contract.name}"
+    roles = contract_roles(user, contract) & STEERING if user is not None else set()
+    if not roles:
+        return "", f"Le comité de pilotage du {contract.name}"
+    role = min(roles, key=list(ContractRole).index)  # the chef·fe de projet before the délégué·e
+    name = user.get_full_name().strip()
+    return name, f"{capfirst(ContractRole(role).label)}, {committee}"
+
+
+def issue_decision_letter(*, application: Application, by=None) -> DecisionLetter:
+    """The application's decision letter, numbered and signed when first issued; issuing it
+    again returns the same letter (same reference, same signatory).
+
+    The reference is `<contract slug>-<call year>-<sequence>`, the sequence counting the
+    call's letters (one call a year per contract); the call is locked while it is counted.
+    """
+    existing = DecisionLetter.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    call = CallForProjects.objects.select_for_update().get(pk=application.call_id)
+    existing = DecisionLetter.objects.filter(application=application).first()
+    if existing is not None:  # issued while this one waited for the lock
+        return existing
+    sequence = DecisionLetter.objects.filter(call=call).count() + 1
+    name, quality = signatory(by, application.contract)
+    return DecisionLetter.objects.create(
+        application=application,
+        call=call,
+        sequence=sequence,
+        reference=f"{application.contract.slug}-{call.year}-{sequence:04d}",
+        issued_by=by,
+        signatory_name=name,
+        signatory_quality=quality,
+    )
+
+
 @transaction.atomic
 def notify_decision(*, application: Application, by=None) -> list[str]:
-    """E-mail the comité de pilotage's decisions, with the decision letter, to the carrier."""
+    """E-mail the comité de pilotage's decisions, with the decision letter, to the carrier;
+    the letter is issued (numbered, signed by `by`) the first time."""
     contract_services.ensure_not_archived(application.contract)
     decisions = decisions_of(application)
     if application.status not in DECIDED_STATUSES or not decisions:
@@ -81,6 +127,7 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
             "Le dossier n'a pas de courriel de contact et le porteur n'a aucun membre inscrit : "
             "personne à prévenir."
         )
+    letter = issue_decision_letter(application=application, by=by)
     send_templated_mail(
         template="programming/emails/decision",
         to=recipients,
@@ -89,6 +136,8 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
             "decisions": decisions,
             "granted": application.funding_requests.totals()["granted"],
             "link": absolute_url(application.get_absolute_url()),
+            "letter": letter,
+            "appeal": letters.APPEAL,
         },
         attachments=[
             (
@@ -100,11 +149,16 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
     )
     record_event(
         verb="decision_notified",
-        summary=f"Décision sur « {application.title} » envoyée à {len(recipients)} "
+        summary=f"Décision {letter.reference} sur « {application.title} » envoyée à "
+        f"{len(recipients)} "
         f"destinataire{'s' if len(recipients) > 1 else ''} de {application.carrier}",
         contract=application.contract,
         actor=by,
-        data={"application": str(application.uuid), "recipients": recipients},
+        data={
+            "application": str(application.uuid),
+            "letter": letter.reference,
+            "recipients": recipients,
+        },
     )
     return recipients
 

@@ -105,7 +105,15 @@ def save_funder_opinion(
     if lock_application(opinion.application).status not in INSTRUCTABLE:
         raise ValidationError("Ce dossier n'est plus en instruction.")
     if proposed is not None and proposed < 0:
-        raise ValidationError("Un montant proposé est positif.")
+        raise ValidationError({"proposed": "Un montant proposé est positif."})
+    requested = opinion.request.requested
+    if proposed is not None and proposed > requested:
+        raise ValidationError(
+            {
+                "proposed": f"Le montant proposé ({euros(proposed)}) dépasse le montant demandé "
+                f"par le porteur ({euros(requested)}) : proposez au plus {euros(requested)}."
+            }
+        )
     criteria = {str(c.pk): c for c in opinion.application.call.criteria.all()}
     for key, score in (values.get("scores") or {}).items():
         if key not in criteria or not 0 <= int(score) <= criteria[key].max_score:
@@ -176,14 +184,19 @@ def record_decision(
     motivation: str = "",
     by=None,
 ) -> Decision:
+    """The comité de pilotage's decision on what `application` asks `funder`.
+
+    The amount granted is at most the amount requested (the carrier's budget is built on it:
+    more would leave it unbalanced); it may exceed the instructor's proposal, the committee
+    deciding. A refusal or an adjournment needs a motivation.
+    """
     if session.kind != CommitteeKind.STEERING:
         raise ValidationError("Les décisions sont prises en comité de pilotage.")
     _ensure_same_call(session, application)
     lock_application(application)
     if application.status not in DECIDABLE:
         raise ValidationError("Le dossier doit avoir été examiné en comité technique.")
-    if outcome == DecisionOutcome.GRANTED and (amount is None or amount <= 0):
-        raise ValidationError("Une subvention accordée a un montant.")
+    _check_decision(outcome, amount, motivation)
     if outcome != DecisionOutcome.GRANTED:
         amount = Decimal("0")
     request = (
@@ -194,6 +207,14 @@ def record_decision(
     )
     if request is None:
         raise ValidationError(f"{funder} n'est pas sollicité par ce dossier.")
+    if amount > request.requested:
+        raise ValidationError(
+            {
+                "amount": f"Le montant accordé ({euros(amount)}) dépasse le montant demandé à "
+                f"{funder} ({euros(request.requested)}) : accordez au plus "
+                f"{euros(request.requested)}."
+            }
+        )
     decision, _ = Decision.objects.update_or_create(
         request=request,
         defaults={"session": session, "outcome": outcome, "motivation": motivation},
@@ -211,6 +232,23 @@ def record_decision(
         actor=by,
     )
     return decision
+
+
+def _check_decision(outcome: str, amount: Decimal | None, motivation: str) -> None:
+    """A granted subsidy has an amount; a refusal or an adjournment gives its reasons (the
+    carrier reads them in the decision letter). Errors name the form's fields."""
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"outcome": "Choisissez une décision : accordé, refusé ou ajourné."})
+    if outcome == DecisionOutcome.GRANTED and (amount is None or amount <= 0):
+        raise ValidationError({"amount": "Une subvention accordée a un montant."})
+    if outcome != DecisionOutcome.GRANTED and not (motivation or "").strip():
+        label = DecisionOutcome(outcome).label
+        raise ValidationError(
+            {
+                "motivation": f"Une décision « {label} » est motivée : écrivez les raisons que "
+                "le porteur lira dans la lettre de décision."
+            }
+        )
 
 
 def _ensure_same_call(session: CommitteeSession, application: Application) -> None:

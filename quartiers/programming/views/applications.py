@@ -82,6 +82,7 @@ def my_applications(request):
     applications = (
         Application.objects.filter(Exists(carried))
         .select_related("contract", "call", "carrier", "report")
+        .prefetch_related("funding_requests")  # the status words of a dossier in payment
         .order_by("-call__year", "contract__name", "title")
     )
     carriers = Organisation.objects.filter(
