@@ -1,5 +1,6 @@
 """Conventions the style guide asks for, checked on the whole project."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -101,3 +102,57 @@ def test_posting_components_receive_the_csrf_token():
             if posting and " only" in line and "csrf_token=csrf_token" not in line:
                 offenders.append(f"{path.relative_to(templates)}: {line.strip()}")
     assert not offenders, offenders
+
+
+# Journeys type one URL, the home page, once per browser page (`navigation.open_home`); then
+# they click. {file: why it types another URL}
+TYPED_URLS = {
+    "test_roles.py": "the invited person follows the link of the invitation e-mail",
+}
+
+
+def journey_offenders(journeys: Path) -> list[str]:
+    """`page.goto` outside `navigation.py` (unless `TYPED_URLS` says why), and a test opening
+    the home page twice on one page object."""
+    offenders = []
+    for path in sorted(journeys.glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+        gotos = [c for c in calls if isinstance(c.func, ast.Attribute) and c.func.attr == "goto"]
+        if gotos and path.name not in TYPED_URLS:
+            offenders += [f"{path.name}:{c.lineno}: page.goto" for c in gotos]
+        for test in ast.walk(tree):
+            if not (isinstance(test, ast.FunctionDef) and test.name.startswith("test_")):
+                continue
+            pages = [
+                ast.unparse(call.args[0])
+                for call in ast.walk(test)
+                if isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Name)
+                and call.func.id in ("open_home", "sign_in_from_home")
+                and call.args
+            ]
+            offenders += [
+                f"{path.name}:{test.name}: home opened twice on {page}"
+                for page in sorted({p for p in pages if pages.count(p) > 1})
+            ]
+    return offenders
+
+
+def test_journeys_start_at_the_home_page_and_click():
+    assert journey_offenders(ROOT / "tests" / "journeys") == []
+
+
+def test_journey_convention_catches_a_planted_violation(tmp_path):
+    (tmp_path / "navigation.py").write_text("def open_home(page, url):\n    page.goto(url)\n")
+    (tmp_path / "test_clean.py").write_text(
+        "def test_a(page, other):\n    open_home(page, u)\n    open_home(other, u)\n"
+    )
+    (tmp_path / "test_typed.py").write_text("def test_b(page):\n    page.goto('/x/')\n")
+    (tmp_path / "test_twice.py").write_text(
+        "def test_c(page):\n    open_home(page, u)\n    sign_in_from_home(page, u, e)\n"
+    )
+    assert journey_offenders(tmp_path) == [
+        "test_twice.py:test_c: home opened twice on page",
+        "test_typed.py:2: page.goto",
+    ]

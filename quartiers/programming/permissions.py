@@ -172,6 +172,14 @@ def can_list_instruction(user, call) -> bool:
     )
 
 
+def can_read_call_applications(user, call) -> bool:
+    """The list of a call's filed dossiers on its page: the conseil citoyen and observers, who
+    read every filed dossier (`can_view_application`) but have no instruction list."""
+    return bool(
+        contract_roles(user, call.contract) & {ContractRole.CITIZEN_COUNCIL, ContractRole.OBSERVER}
+    )
+
+
 def can_read_programming_table(user, call) -> bool:
     """The programming table: steering roles, funders' instructors and observers (not carriers)."""
     contract = call.contract

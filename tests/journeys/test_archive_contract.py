@@ -11,7 +11,7 @@ from quartiers.access.enums import ContractRole
 from quartiers.contracts.models import Contract
 from tests.accounts.factories import UserFactory
 from tests.contracts.factories import ContractFactory
-from tests.journeys.test_import_job import open_contract, sign_in_from_home
+from tests.journeys.navigation import open_contract, sign_in_from_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,14 +3,14 @@
 import re
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from quartiers.programming.models import Application
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import UserFactory
 from tests.contracts.factories import ContractFactory
-from tests.journeys.test_programming import label, sign_in
+from tests.journeys.navigation import sign_in_from_home
+from tests.journeys.test_programming import label
 from tests.programming.factories import ApplicationFactory, CallForProjectsFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,8 +25,14 @@ def test_the_draft_saves_as_the_carrier_types(live_server, page):
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
 
-    sign_in(page, live_server.url, "porteuse@example.org")
-    page.goto(live_server.url + reverse("programming:application-edit", args=[draft.uuid]))
+    sign_in_from_home(page, live_server.url, "porteuse@example.org")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mes dossiers"
+    ).click()
+    page.get_by_role("main").get_by_role("link", name=draft.title).click()
+    page.get_by_role("navigation", name="Pages du dossier").get_by_role(
+        "link", name="Formulaire"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Formulaire du dossier")
     title = page.get_by_role("main").get_by_label(label("Intitulé de l'action"))
     title.fill("Atelier couture solidaire")  # no click on « Enregistrer le brouillon »

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quartiers.contracts.models import Engagement, Partner
+from tests.journeys.navigation import open_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +20,7 @@ def test_filter_the_matrix_on_the_caf(live_server, page, loriol):
     )
     assert expected  # the seed gives the CAF several commitments
 
-    page.goto(live_server.url + "/")
+    open_home(page, live_server.url)
     page.get_by_role("link", name=re.compile("Cœur de Loriol")).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cœur de Loriol")
     page.get_by_role("link", name="Voir la matrice des engagements").click()

@@ -14,30 +14,12 @@ from playwright.sync_api import expect
 from quartiers.contracts.models import Engagement
 from quartiers.protocol_import import services
 from quartiers.protocol_import.models import ImportJob
-from tests.accounts.factories import PASSWORD
 from tests.conftest import SEED
+from tests.journeys.navigation import open_contract, sign_in_from_home
 from tests.protocol_import.test_jobs import DATABASE_TASKS
 from tests.protocol_import.test_views import changed_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in_from_home(page, base_url, email):
-    """Open the home page (the journey's only typed URL) and sign in from its header."""
-    page.goto(base_url + "/")
-    page.get_by_role("banner").get_by_role("link", name="Se connecter").click()
-    page.get_by_role("textbox", name="Adresse électronique", exact=True).fill(email)
-    page.get_by_role("textbox", name="Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
-
-
-def open_contract(page, contract):
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Contrats"
-    ).click()
-    page.get_by_role("main").get_by_role("link", name=contract.name, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(contract.name)
 
 
 def test_import_a_changed_protocol(

@@ -19,7 +19,8 @@ from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus
 from quartiers.programming.models import Application, CallForProjects
 from tests.access.factories import RoleAssignmentFactory
-from tests.accounts.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.journeys.navigation import open_call, open_call_tab, open_home, sign_in, sign_out
 from tests.programming.factories import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,19 +31,6 @@ TITLE = "Atelier couture et lien social"
 def label(text):
     """A field's label, with or without the required marker (" *")."""
     return re.compile(rf"^\s*{re.escape(text)}(\s*\*)?\s*$")
-
-
-def sign_in(page, base_url, email):
-    page.goto(base_url + "/connexion/")
-    page.get_by_role("textbox", name="Adresse électronique", exact=True).fill(email)
-    page.get_by_role("textbox", name="Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
 
 
 def person(email, contract, role, organisation=None):
@@ -93,8 +81,9 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     today = timezone.localdate()
 
     # --- The carrier files and submits an application.
-    sign_in(page, url, "porteuse@example.org")
-    page.goto(url + call.get_absolute_url())
+    open_home(page, url)
+    sign_in(page, "porteuse@example.org")
+    open_call(page, call)
     page.get_by_role("link", name="Déposer un dossier", exact=True).click()
     page.get_by_role("textbox", name=re.compile("^Intitulé de l'action")).fill(TITLE)
     page.get_by_role("button", name="Créer le brouillon").click()
@@ -151,8 +140,8 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     CallForProjects.objects.filter(pk=call.pk).update(
         deadline=timezone.now() - datetime.timedelta(minutes=1)
     )
-    sign_in(page, url, "cheffe@example.org")
-    page.goto(url + call.get_absolute_url())
+    sign_in(page, "cheffe@example.org")
+    open_call(page, call)
     page.get_by_role("button", name="Clore et lancer l’instruction").click()
     sign_out(page)
 
@@ -161,8 +150,8 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
         ("instructrice-caf@example.org", "4000"),
         ("instructeur-etat@example.org", "5000"),
     ]:
-        sign_in(page, url, email)
-        page.goto(url + f"/appels/{call.uuid}/instruction/")
+        sign_in(page, email)
+        open_call(page, call, "Instruction et comités")
         page.get_by_role("link", name=f"Instruire « {TITLE} »").click()
         page.get_by_label(label("Avis")).select_option("favourable")
         page.get_by_label(label("Montant proposé (€)")).fill(amount)
@@ -173,8 +162,8 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
         sign_out(page)
 
     # --- The comité technique examines it, the comité de pilotage decides.
-    sign_in(page, url, "cheffe@example.org")
-    page.goto(url + f"/appels/{call.uuid}/instruction/")
+    sign_in(page, "cheffe@example.org")
+    open_call(page, call, "Instruction et comités")
     page.get_by_role("link", name="Créer une séance").click()
     page.get_by_label(label("Instance")).select_option("technical")
     page.get_by_label(label("Date de la séance")).fill(today.isoformat())
@@ -183,7 +172,7 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     page.get_by_role("button", name="Enregistrer l'avis").click()
     expect(page.get_by_role("main")).to_contain_text("examiné en comité technique")
 
-    page.get_by_role("link", name="Instruction des dossiers").click()
+    open_call_tab(page, "Instruction et comités")
     page.get_by_role("link", name="Créer une séance").click()
     page.get_by_label(label("Instance")).select_option("steering")
     page.get_by_label(label("Date de la séance")).fill(today.isoformat())
@@ -199,7 +188,10 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     assert application.status == ApplicationStatus.DECIDED
 
     # --- The chef de projet records the multi-funder convention and the CAF's payment.
-    page.goto(url + application.get_absolute_url())
+    open_call_tab(page, "Instruction et comités")
+    page.get_by_role("table", name=re.compile("^Tous les dossiers déposés")).get_by_role(
+        "link", name=TITLE
+    ).click()
     page.get_by_role("link", name="Enregistrer une convention").click()
     for funder in (programme["caf"], programme["etat"]):  # DSFR checkboxes: click the label
         page.get_by_text(re.compile(f"^{re.escape(str(funder))} — ")).click()
@@ -216,8 +208,11 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     sign_out(page)
 
     # --- The carrier sees the decision and files the bilan.
-    sign_in(page, url, "porteuse@example.org")
-    page.goto(url + application.get_absolute_url())
+    sign_in(page, "porteuse@example.org")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mes dossiers"
+    ).click()
+    page.get_by_role("main").get_by_role("link", name=TITLE).click()
     decisions = page.get_by_role("table", name="Décisions par financeur")
     expect(decisions).to_contain_text("4\u00a0000,00\u00a0€")
     expect(decisions).to_contain_text("5\u00a0000,00\u00a0€")

@@ -10,19 +10,12 @@ from playwright.sync_api import expect
 
 from quartiers.access.enums import ContractRole
 from quartiers.contracts.models import Partner
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.journeys.navigation import sign_in, sign_in_from_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 INSTRUCTOR_PASSWORD = "caf-drome-instruction-2026"
-
-
-def sign_in(page, base_url, email, password):
-    page.goto(base_url + "/connexion/")
-    page.get_by_role("textbox", name="Adresse électronique", exact=True).fill(email)
-    page.get_by_role("textbox", name="Mot de passe", exact=True).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
 
 
 def test_invite_a_funder_instructor(live_server, page, loriol):
@@ -34,7 +27,7 @@ def test_invite_a_funder_instructor(live_server, page, loriol):
         email="admin@example.org", first_name="Alex", last_name="Martin", admin=True
     )
 
-    sign_in(page, live_server.url, admin.email, PASSWORD)
+    sign_in_from_home(page, live_server.url, admin.email)
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Contrats"
     ).click()
@@ -67,14 +60,14 @@ def test_invite_a_funder_instructor(live_server, page, loriol):
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
 
-    page.goto(live_server.url + link)
+    page.goto(live_server.url + link)  # the invitation e-mail's link: typed by design
     expect(page.get_by_role("heading", level=1)).to_have_text("Choisir un mot de passe")
     page.locator("input[name='new_password1']").fill(INSTRUCTOR_PASSWORD)
     page.locator("input[name='new_password2']").fill(INSTRUCTOR_PASSWORD)
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mot de passe enregistré")
 
-    sign_in(page, live_server.url, "instructrice@example.org", INSTRUCTOR_PASSWORD)
+    sign_in(page, "instructrice@example.org", INSTRUCTOR_PASSWORD)
     page.get_by_role("link", name="Voir mes rôles sur les contrats").click()
     page.get_by_role("main").get_by_role("link", name=loriol.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(loriol.name)

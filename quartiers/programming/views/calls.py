@@ -135,6 +135,10 @@ def call_detail(request, call):
             .annotate(count=Count("pk"))
             .order_by("status")
         ]
+    if permissions.can_read_call_applications(user, call):
+        context["filed_applications"] = (
+            call.applications.submitted().select_related("carrier").order_by("title")
+        )
     if can_apply:
         carriers = permissions.carrier_organisations(user, contract)
         context["my_applications"] = call.applications.for_carrier(carriers).select_related(
