@@ -1,6 +1,9 @@
 """Time the public pages of a contract with Django's test client.
 
-    DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver .venv/bin/python bench/pages.py
+    export DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false \
+        STATIC_ROOT=/tmp/bench-static STATIC_PRECOMPRESS=false
+    .venv/bin/quartiers collectstatic --noinput -v0   # pages name hashed static files
+    .venv/bin/python bench/pages.py
 
 Imports the demo protocol into a fresh temporary SQLite database (or, with --existing, uses
 the configured database and its `coeur-de-loriol` contract), warms up, then requests each
