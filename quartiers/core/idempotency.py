@@ -31,6 +31,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from quartiers.core.models import FormSubmission
+from quartiers.core.ratelimit import RateLimited
 
 TOKEN_FIELD = "submission_token"
 MAX_AGE = timedelta(hours=24)
@@ -141,8 +142,19 @@ def purge_expired() -> int:
     return deleted
 
 
-def redirect_after(request, outcome: Outcome, success: Callable[[Any], str]):
-    """The answer to a creating form: to the object, saying what was done or that it already was."""
+def submit(request, form, *, create: Callable[[], Any], url: Callable[[Any], str], success):
+    """The answer to a valid creating form: `create()` under `once()`, then a redirect to the
+    object saying what was done (`success(obj)`) or that it already was. Returns None, with
+    the refusal added to `form`, when the token or the creation is refused: the view shows the
+    form again and nothing typed is lost. A rate limit is not a form error: it propagates, to
+    be answered by its own page."""
+    try:
+        outcome = once(token=form.submission_token, user=request.user, create=create, url=url)
+    except RateLimited:
+        raise
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
     if outcome.replayed:
         messages.info(request, ALREADY_RECORDED)
     else:

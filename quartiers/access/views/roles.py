@@ -56,28 +56,23 @@ def contract_roles(request, contract):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            outcome = idempotency.once(
-                token=form.submission_token,
-                user=request.user,
+            response = idempotency.submit(
+                request,
+                form,
                 create=lambda: services.invite_to_contract(
                     contract=contract, by=request.user, **data
                 ),
                 url=lambda _: reverse("access:contract-roles", kwargs={"slug": contract.slug}),
-            )
-        except ratelimit.RateLimited as error:
-            return ratelimit.refusal(request, error)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return idempotency.redirect_after(
-                request,
-                outcome,
-                lambda assignment: (
+                success=lambda assignment: (
                     f"Invitation envoyée à {assignment.user.email} : "
                     f"{assignment.get_role_display()}"
                     + (f" pour {assignment.organisation}." if assignment.organisation else ".")
                 ),
             )
+        except ratelimit.RateLimited as error:
+            return ratelimit.refusal(request, error)
+        if response:
+            return response
     assignments = (
         permissions.managed_assignments(request.user, contract)
         .select_related("user", "contract", "organisation", "granted_by")

@@ -137,32 +137,25 @@ def application_create(request, call):
     )
     form = StartApplicationForm(request.POST or None, carriers=carriers, renewable=renewable)
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = idempotency.once(
-                token=form.submission_token,
-                user=request.user,
-                create=lambda: services.start_application(
-                    call=call,
-                    carrier=form.cleaned_data["carrier"],
-                    title=form.cleaned_data["title"],
-                    renewal_of=form.cleaned_data.get("renewal_of"),
-                    by=request.user,
-                ),
-                url=lambda application: reverse(
-                    "programming:application-edit", kwargs={"uuid": application.uuid}
-                ),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return idempotency.redirect_after(
-                request,
-                outcome,
-                lambda _: (
-                    "Brouillon créé : complétez le formulaire, le budget et les pièces, "
-                    "puis déposez."
-                ),
-            )
+        response = idempotency.submit(
+            request,
+            form,
+            create=lambda: services.start_application(
+                call=call,
+                carrier=form.cleaned_data["carrier"],
+                title=form.cleaned_data["title"],
+                renewal_of=form.cleaned_data.get("renewal_of"),
+                by=request.user,
+            ),
+            url=lambda application: reverse(
+                "programming:application-edit", kwargs={"uuid": application.uuid}
+            ),
+            success=lambda _: (
+                "Brouillon créé : complétez le formulaire, le budget et les pièces, puis déposez."
+            ),
+        )
+        if response:
+            return response
     return render(
         request,
         "programming/applications/application_create.html",
@@ -313,22 +306,17 @@ def application_attachments(request, application):
         return redirect("programming:application-attachments", uuid=application.uuid)
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES, application=application)
-        if form.is_valid():
-            try:
-                outcome = idempotency.once(
-                    token=form.submission_token,
-                    user=request.user,
-                    create=lambda: form.save(by=request.user),
-                    url=lambda _: reverse(
-                        "programming:application-attachments", kwargs={"uuid": application.uuid}
-                    ),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return idempotency.redirect_after(
-                    request, outcome, lambda attachment: f"Pièce « {attachment.name} » ajoutée."
-                )
+        response = form.is_valid() and idempotency.submit(
+            request,
+            form,
+            create=lambda: form.save(by=request.user),
+            url=lambda _: reverse(
+                "programming:application-attachments", kwargs={"uuid": application.uuid}
+            ),
+            success=lambda attachment: f"Pièce « {attachment.name} » ajoutée.",
+        )
+        if response:
+            return response
     attachments = list(application.attachments.select_related("required"))
     provided = {a.required_id for a in attachments}
     return render(

@@ -80,23 +80,17 @@ def call_create(request, contract):
     year = latest.year + 1 if latest else timezone.localdate().year
     form = CallForm(request.POST or None, contract=contract, initial={"year": year})
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = idempotency.once(
-                token=form.submission_token,
-                user=request.user,
-                create=lambda: form.create(by=request.user),
-                url=lambda call: reverse("programming:call-edit", kwargs={"uuid": call.uuid}),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return idempotency.redirect_after(
-                request,
-                outcome,
-                lambda call: (
-                    f"Appel « {call} » créé : ajoutez ses financeurs, pièces demandées et critères."
-                ),
-            )
+        response = idempotency.submit(
+            request,
+            form,
+            create=lambda: form.create(by=request.user),
+            url=lambda call: reverse("programming:call-edit", kwargs={"uuid": call.uuid}),
+            success=lambda call: (
+                f"Appel « {call} » créé : ajoutez ses financeurs, pièces demandées et critères."
+            ),
+        )
+        if response:
+            return response
     return render(
         request,
         "programming/calls/call_create.html",

@@ -158,24 +158,19 @@ def session_detail(request, uuid):
 def session_create(request, call):
     if request.method == "POST":
         form = SessionForm(request.POST)
-        if form.is_valid():
-            try:
-                outcome = idempotency.once(
-                    token=form.submission_token,
-                    user=request.user,
-                    create=lambda: services.create_committee_session(
-                        call=call, by=request.user, **form.cleaned_data
-                    ),
-                    url=lambda session: reverse(
-                        "programming:session-detail", kwargs={"uuid": session.uuid}
-                    ),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return idempotency.redirect_after(
-                    request, outcome, lambda session: f"Séance « {session} » créée."
-                )
+        response = form.is_valid() and idempotency.submit(
+            request,
+            form,
+            create=lambda: services.create_committee_session(
+                call=call, by=request.user, **form.cleaned_data
+            ),
+            url=lambda session: reverse(
+                "programming:session-detail", kwargs={"uuid": session.uuid}
+            ),
+            success=lambda session: f"Séance « {session} » créée.",
+        )
+        if response:
+            return response
     else:
         form = SessionForm()
     return render(

@@ -73,25 +73,19 @@ def convention_create(request, application):
     if open_for_conventions and granted:
         form = ConventionForm(request.POST or None, granted=granted)
         if request.method == "POST" and form.is_valid():
-            try:
-                outcome = idempotency.once(
-                    token=form.submission_token,
-                    user=request.user,
-                    create=lambda: services.sign_convention(
-                        application=application, by=request.user, **form.cleaned_data
-                    ),
-                    url=lambda _: application.get_absolute_url(),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return idempotency.redirect_after(
-                    request,
-                    outcome,
-                    lambda convention: (
-                        f"Convention du {convention.signed_on:%d/%m/%Y} enregistrée."
-                    ),
-                )
+            response = idempotency.submit(
+                request,
+                form,
+                create=lambda: services.sign_convention(
+                    application=application, by=request.user, **form.cleaned_data
+                ),
+                url=lambda _: application.get_absolute_url(),
+                success=lambda convention: (
+                    f"Convention du {convention.signed_on:%d/%m/%Y} enregistrée."
+                ),
+            )
+            if response:
+                return response
     return render(
         request,
         "programming/followup/convention_form.html",
@@ -120,26 +114,20 @@ def payment_create(request, pk):
     funders = Organisation.objects.filter(pk__in=payable).order_by("name")
     form = PaymentForm(request.POST or None, funders=funders)
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = idempotency.once(
-                token=form.submission_token,
-                user=request.user,
-                create=lambda: services.record_payment(
-                    convention=convention, by=request.user, **form.cleaned_data
-                ),
-                url=lambda _: application.get_absolute_url(),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return idempotency.redirect_after(
-                request,
-                outcome,
-                lambda payment: (
-                    f"{payment.get_kind_display().capitalize()} de "
-                    f"{euros(payment.amount)} enregistré pour {payment.funder}."
-                ),
-            )
+        response = idempotency.submit(
+            request,
+            form,
+            create=lambda: services.record_payment(
+                convention=convention, by=request.user, **form.cleaned_data
+            ),
+            url=lambda _: application.get_absolute_url(),
+            success=lambda payment: (
+                f"{payment.get_kind_display().capitalize()} de "
+                f"{euros(payment.amount)} enregistré pour {payment.funder}."
+            ),
+        )
+        if response:
+            return response
     rows = [row for row in services.ledger(application) if row.funder.pk in payable]
     return render(
         request,
@@ -210,21 +198,17 @@ def report_create(request, application):
             planned=planned,
         )
         if request.method == "POST" and form.is_valid():
-            try:
-                outcome = idempotency.once(
-                    token=form.submission_token,
-                    user=request.user,
-                    create=lambda: services.submit_report(
-                        application=application, by=request.user, **form.values()
-                    ),
-                    url=lambda _: application.get_absolute_url(),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return idempotency.redirect_after(
-                    request, outcome, lambda _: "Bilan déposé : merci !"
-                )
+            response = idempotency.submit(
+                request,
+                form,
+                create=lambda: services.submit_report(
+                    application=application, by=request.user, **form.values()
+                ),
+                url=lambda _: application.get_absolute_url(),
+                success=lambda _: "Bilan déposé : merci !",
+            )
+            if response:
+                return response
     return render(
         request,
         "programming/followup/report_form.html",
