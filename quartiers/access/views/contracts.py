@@ -217,38 +217,46 @@ def source_document(request, contract):
     )
 
 
+def _act(request, action, *, done: str, then: str):
+    """A one-button POST: run the service, say what was done or why not, go back to `then`."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(then)
+
+
 @require_POST
 @contract_page(check=permissions.can_review_import)
 def warning_review(request, contract, pk):
     warning = get_object_or_404(contract.import_warnings, pk=pk)
-    try:
-        services.review_import_warning(warning=warning, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Avertissement marqué comme vérifié.")
-    return redirect(f"{contract.get_absolute_url()}#avertissements")
+    return _act(
+        request,
+        lambda: services.review_import_warning(warning=warning, by=request.user),
+        done="Avertissement marqué comme vérifié.",
+        then=f"{contract.get_absolute_url()}#avertissements",
+    )
 
 
 @require_POST
 @contract_page(check=permissions.can_archive_contract)
 def contract_archive(request, contract):
-    try:
-        services.archive_contract(contract=contract, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Le contrat est archivé : il est désormais en lecture seule.")
-    return redirect(contract)
+    return _act(
+        request,
+        lambda: services.archive_contract(contract=contract, by=request.user),
+        done="Le contrat est archivé : il est désormais en lecture seule.",
+        then=contract.get_absolute_url(),
+    )
 
 
 @require_POST
 @contract_page(check=permissions.can_unarchive_contract)
 def contract_unarchive(request, contract):
-    try:
-        services.unarchive_contract(contract=contract, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Le contrat est désarchivé : il est de nouveau modifiable.")
-    return redirect(contract)
+    return _act(
+        request,
+        lambda: services.unarchive_contract(contract=contract, by=request.user),
+        done="Le contrat est désarchivé : il est de nouveau modifiable.",
+        then=contract.get_absolute_url(),
+    )
