@@ -17,7 +17,7 @@ from quartiers.accounts.models import User
 from quartiers.core.ratelimit import RateLimited
 from tests.access.factories import RoleAssignmentFactory
 from tests.contracts.factories import ContractFactory
-from tests.programming.test_concurrency import race
+from tests.utils import race
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TWO_PER_HOUR = override_settings(INVITATIONS_PER_USER=(2, 3600))

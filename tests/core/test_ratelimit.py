@@ -13,7 +13,7 @@ from config.settings import env_rate
 from quartiers.core import ratelimit
 from quartiers.core.ratelimit import RateLimit, RateLimited
 from tests.core.test_security import production_env, run_python
-from tests.programming.test_concurrency import race
+from tests.utils import race
 
 RULE = RateLimit(name="test", setting="TEST_RATE", message="Trop d'essais.")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -3,12 +3,10 @@
 submission. Each thread has its own connection, so the database's locks decide, as in
 production; `transaction=True` commits the set-up so that the threads see it."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -43,40 +41,9 @@ from tests.programming.followup_helpers import (
     funded_application,
 )
 from tests.programming.idempotency_helpers import FORMS
+from tests.utils import race, refusals
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*tasks):
-    """Run each task in its own thread, all released at once by a barrier; returns what each
-    returned, or the exception it raised, in order."""
-    barrier = threading.Barrier(len(tasks))
-    outcomes = [None] * len(tasks)
-
-    def run(index, task):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = task()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(tasks)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
-    return outcomes
-
-
-def refusals(outcomes) -> list[str]:
-    """The messages of the refused tasks; any other exception fails the test."""
-    for outcome in outcomes:
-        if isinstance(outcome, Exception) and not isinstance(outcome, ValidationError):
-            raise outcome
-    return [" ".join(o.messages) for o in outcomes if isinstance(o, ValidationError)]
 
 
 # --------------------------------------------------------------------------- conventions

@@ -204,7 +204,7 @@ def test_the_database_worker_analyses_an_uploaded_document(client, loriol, proje
 
 @pytest.mark.django_db(transaction=True)  # the threads see the committed job
 def test_two_applies_at_once_write_the_import_once(loriol, project_lead):
-    from tests.programming.test_concurrency import race, refusals
+    from tests.utils import race, refusals
 
     job = services.start_import_job(
         name=SEED.name, data=changed_seed(SEED.read_bytes())[0], contract=loriol, by=project_lead
