@@ -798,3 +798,19 @@ def test_admin_pages(admin_client, call, caf):
         f for f in response.context["inline_admin_formsets"] if "StatusChange" in str(f.opts)
     ]
     assert statuses and not statuses[0].has_change_permission
+
+
+def test_the_call_page_lists_paid_dossiers_at_a_constant_query_count(as_role, call):
+    """A paid dossier's status in words reads its funding requests: the list prefetches them."""
+    client = as_role("citizen_council")
+    url = reverse("programming:call-detail", kwargs={"uuid": call.uuid})
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    ApplicationFactory(call=call, status=ApplicationStatus.PAID)
+    one = queries()
+    ApplicationFactory.create_batch(3, call=call, status=ApplicationStatus.PAID)
+    assert queries() == one

@@ -131,12 +131,17 @@ def call_detail(request, call):
         ]
     if permissions.can_read_call_applications(user, call):
         context["filed_applications"] = (
-            call.applications.submitted().select_related("carrier").order_by("title")
+            call.applications.submitted()
+            .select_related("carrier")
+            .prefetch_related("funding_requests")  # the status in words reads them
+            .order_by("title")
         )
     if can_apply:
         carriers = permissions.carrier_organisations(user, contract)
-        context["my_applications"] = call.applications.for_carrier(carriers).select_related(
-            "carrier"
+        context["my_applications"] = (
+            call.applications.for_carrier(carriers)
+            .select_related("carrier")
+            .prefetch_related("funding_requests")
         )
         context["can_renew"] = (
             Application.objects.filter(
