@@ -48,6 +48,8 @@ def _upload_page(request, *, contract):
             form.add_error(None, error)
         else:
             return redirect(job)
+    if contract is not None and contract.is_archived:
+        form = None  # read-only: the page says so instead of offering an upload it would refuse
     cancel_url = contract.get_absolute_url() if contract else reverse("contracts:contract-list")
     return render(
         request,

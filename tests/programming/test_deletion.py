@@ -121,6 +121,22 @@ def test_an_archived_contract_is_still_read_and_labelled(client, loriol, lead):
     assertContains(client.get(reverse("access:my-roles")), "archivé")
 
 
+def test_an_archived_contract_offers_no_form_its_services_would_refuse(client, loriol, lead):
+    client.force_login(lead)
+    roles = reverse("access:contract-roles", kwargs={"slug": loriol.slug})
+    upload = reverse("protocol_import:import", kwargs={"slug": loriol.slug})
+    assertContains(client.get(roles), "Inviter et attribuer le rôle")
+    assertContains(client.get(upload), "Analyser le document")
+    access.archive_contract(contract=loriol, by=lead)
+    page = client.get(roles)
+    assertContains(page, "on n’y invite plus personne")
+    assertContains(page, "Inviter et attribuer le rôle", count=0)
+    assertContains(page, "Retirer", count=0)
+    page = client.get(upload)
+    assertContains(page, "n’accepte pas d’import")
+    assertContains(page, "Analyser le document", count=0)
+
+
 @pytest.mark.parametrize(
     ("role", "archives"), [("lead", True), ("admin", True), ("delegate", False)]
 )

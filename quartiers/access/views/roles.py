@@ -84,11 +84,16 @@ def contract_roles(request, contract):
         {
             "contract": contract,
             "breadcrumb": _breadcrumb(contract),
+            # An archived contract is read-only: no button nor form its services would refuse.
             "assignments": [
-                (assignment, permissions.can_revoke_role(request.user, assignment))
+                (
+                    assignment,
+                    not contract.is_archived
+                    and permissions.can_revoke_role(request.user, assignment),
+                )
                 for assignment in assignments
             ],
-            "form": form,
+            "form": None if contract.is_archived else form,
             "can_grant_instructors": ContractRole.FUNDER_INSTRUCTOR
             in permissions.grantable_roles(request.user, contract),
             "instructor_grantors": services.FUNDER_INSTRUCTOR_GRANTORS,
