@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from quartiers.access import services as access
 from quartiers.access.enums import ContractRole
@@ -29,7 +30,8 @@ def test_an_engagement_change_shows_author_date_and_field(client, loriol, projec
     assert "Édith Correctrice" in page
     assert "modification" in page
     assert "Texte corrigé à la main." in page
-    assert engagement.history.first().history_date.strftime("%d/%m/%Y") in page
+    # Shown in the site's time zone (Paris): just before midnight UTC it is already tomorrow.
+    assert f"{timezone.localtime(engagement.history.first().history_date):%d/%m/%Y}" in page
     assert "rôle de VILLE" in page  # role records name their partner
 
 
