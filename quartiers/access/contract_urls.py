@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from quartiers.access.views import contracts as views
+from quartiers.access.views import corrections
 
 app_name = "contracts"
 
@@ -45,6 +46,11 @@ urlpatterns = [
         name="engagement-detail",
     ),
     path(
+        "contrats/<slug:slug>/engagements/<int:number>/corriger/",
+        corrections.engagement_edit,
+        name="engagement-edit",
+    ),
+    path(
         "contrats/<slug:slug>/engagements/export.<export_format:fmt>",
         views.matrix_export,
         name="matrix-export",
@@ -53,6 +59,11 @@ urlpatterns = [
         "contrats/<slug:slug>/partenaires/<partner_code:code>/",
         views.partner_detail,
         name="partner-detail",
+    ),
+    path(
+        "contrats/<slug:slug>/partenaires/<partner_code:code>/corriger/",
+        corrections.partner_edit,
+        name="partner-edit",
     ),
     path("contrats/<slug:slug>/glossaire/", views.glossary, name="glossary"),
     path(

@@ -49,6 +49,13 @@ def can_review_import(user, contract) -> bool:
     return is_admin(user) or bool(contract_roles(user, contract) & STEERING)
 
 
+def can_correct_contract_data(user, contract) -> bool:
+    """Correct the imported partners and grid inside the product: the contract's chef de
+    projet and platform admins (public institutions' natures stay with the admins:
+    `accounts.permissions.can_set_kind`)."""
+    return is_admin(user) or ContractRole.PROJECT_LEAD in contract_roles(user, contract)
+
+
 def can_import_protocol(user, contract=None) -> bool:
     if contract is None:
         return is_admin(user)

@@ -207,14 +207,71 @@ def invite_to_contract(
 
 @transaction.atomic
 def review_import_warning(*, warning: ImportWarning, by) -> None:
-    """Mark an import warning as checked by a person, and say so in the journal."""
-    contract_services.mark_warning_reviewed(warning=warning)
-    record_event(
-        verb="import_warning_reviewed",
-        summary=f"Avertissement d'import vérifié : {warning.message[:200]}",
-        contract=warning.contract,
-        actor=by,
+    """Mark an import warning as checked by a person, and say so in the journal (once: a
+    warning already reviewed keeps its first reviewer and journals nothing more)."""
+    if contract_services.mark_warning_reviewed(warning=warning, by=by):
+        record_event(
+            verb="import_warning_reviewed",
+            summary=f"Avertissement d'import vérifié : {warning.message[:200]}",
+            contract=warning.contract,
+            actor=by,
+        )
+
+
+CORRECTION_REFUSED = (
+    "Seuls la cheffe ou le chef de projet du contrat et les administrateurs de la plateforme "
+    "corrigent les données importées."
+)
+
+
+def _check_correction(contract, by, warning) -> None:
+    if by is not None and not permissions.can_correct_contract_data(by, contract):
+        raise ValidationError(CORRECTION_REFUSED)
+    if warning is not None and warning.contract_id != contract.pk:
+        raise ValidationError("Cet avertissement ne concerne pas ce contrat.")
+
+
+def _after_correction(*, contract, by, changed: bool, summary: str, warning) -> None:
+    if changed:
+        record_event(verb="imported_data_corrected", summary=summary, contract=contract, actor=by)
+    if warning is not None:
+        review_import_warning(warning=warning, by=by)
+
+
+@transaction.atomic
+def correct_partner(*, partner, name: str, kind: str, parent, by, warning=None) -> bool:
+    """The chef de projet corrects an imported partner (`contracts.services.correct_partner`);
+    the import warning she came from, if any, is marked reviewed by her."""
+    _check_correction(partner.contract, by, warning)
+    changed = contract_services.correct_partner(
+        partner=partner, name=name, kind=kind, parent=parent, by=by
     )
+    _after_correction(
+        contract=partner.contract,
+        by=by,
+        changed=changed,
+        summary=f"Partenaire {partner.code} corrigé : {partner.name}",
+        warning=warning,
+    )
+    return changed
+
+
+@transaction.atomic
+def correct_engagement(*, engagement, text: str, pillar, theme, roles, by, warning=None) -> bool:
+    """The chef de projet corrects an engagement and its roles in the grid
+    (`contracts.services.correct_engagement`); the warning she came from is reviewed."""
+    _check_correction(engagement.contract, by, warning)
+    changed = contract_services.correct_engagement(
+        engagement=engagement, text=text, pillar=pillar, theme=theme, roles=roles, by=by
+    )
+    _after_correction(
+        contract=engagement.contract,
+        by=by,
+        changed=changed,
+        summary=f"Engagement {engagement.number} corrigé",
+        warning=warning,
+    )
+    return changed
 
 
 @transaction.atomic

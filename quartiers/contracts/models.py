@@ -1,5 +1,6 @@
 """The contract as data: territory, contract, partners, commitments grid and provenance."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
@@ -525,6 +526,15 @@ class ImportWarning(models.Model):
     message = models.TextField("message")
     line = models.PositiveIntegerField("ligne", null=True, blank=True)
     reviewed = models.BooleanField("vérifié", default=False)
+    reviewed_at = models.DateTimeField("vérifié le", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifié par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "avertissement d'import"
@@ -533,3 +543,25 @@ class ImportWarning(models.Model):
 
     def __str__(self):
         return self.message
+
+    def partner_code(self) -> str | None:
+        """The code of the partner this warning asks to name (`UNKNOWN_ACRONYM`), or None."""
+        if self.code != UNKNOWN_ACRONYM:
+            return None
+        before, after = UNKNOWN_ACRONYM_MESSAGE.split("{code}")
+        if self.message.startswith(before) and self.message.endswith(after):
+            return self.message[len(before) : len(self.message) - len(after)] or None
+        return None
+
+
+# The importer's warning about a partner it could not name, worded here (protocol_import
+# writes it) so that the contract pages find the partner to correct from it.
+UNKNOWN_ACRONYM = "unknown_acronym"
+UNKNOWN_ACRONYM_MESSAGE = (
+    "Sigle inconnu : {code} (absent de la légende du document et des sigles nationaux "
+    "connus) ; son nom est à compléter."
+)
+# Warnings about one row of the grid: the engagement read from the warning's line fixes them.
+ENGAGEMENT_WARNING_CODES = frozenset(
+    {"mark_unrecognised", "row_realigned", "extra_cells", "theme_label", "fragment_joined"}
+)

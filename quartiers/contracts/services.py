@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from quartiers.accounts import services as accounts_services
+from quartiers.accounts.permissions import can_set_kind
 from quartiers.accounts.services import organisation_for_partner
 from quartiers.contracts.content import (
     AmendmentData,
@@ -22,14 +24,20 @@ from quartiers.contracts.content import (
     WarningData,
     sorted_roles,
 )
+from quartiers.contracts.enums import Role
 from quartiers.contracts.models import (
     Contract,
+    Engagement,
+    EngagementRole,
     Epci,
     ImportWarning,
+    Partner,
+    Pillar,
     Qpv,
     SourceDocument,
     Theme,
 )
+from quartiers.core.enums import OrganisationKind
 
 
 def effective_end(contract: Contract):
@@ -312,10 +320,11 @@ def _replace_ordered(queryset, rows: list[tuple[dict, dict]], contract: Contract
 def _sync_warnings(contract: Contract, source: SourceDocument, warnings) -> None:
     """Keep the warnings still raised (and whether they were reviewed), add the new ones."""
     existing = {(w.code, w.message, w.line): w for w in contract.import_warnings.all()}
-    reviewed = {(w.code, w.message) for w in existing.values() if w.reviewed}
+    reviewed = {(w.code, w.message): w for w in existing.values() if w.reviewed}
     new = []
     for w in dict.fromkeys(warnings):
         if existing.pop((w.code, w.message, w.line), None) is None:
+            earlier = reviewed.get((w.code, w.message))
             new.append(
                 ImportWarning(
                     contract=contract,
@@ -323,7 +332,9 @@ def _sync_warnings(contract: Contract, source: SourceDocument, warnings) -> None
                     code=w.code,
                     message=w.message,
                     line=w.line,
-                    reviewed=(w.code, w.message) in reviewed,
+                    reviewed=earlier is not None,
+                    reviewed_at=earlier.reviewed_at if earlier else None,
+                    reviewed_by_id=earlier.reviewed_by_id if earlier else None,
                 )
             )
     ImportWarning.objects.filter(pk__in=[w.pk for w in existing.values()]).delete()
@@ -354,7 +365,152 @@ def publish_contract(*, contract: Contract, published: bool = True) -> None:
     _update(contract, {"is_published": published})
 
 
-def mark_warning_reviewed(*, warning: ImportWarning) -> None:
-    """A person checked the warning (the caller journals who: see `access.services`)."""
+def mark_warning_reviewed(*, warning: ImportWarning, by=None) -> bool:
+    """A person (`by`) checked the warning, now; the caller journals it (see
+    `access.services`). A warning already reviewed keeps its first reviewer: returns False."""
     ensure_not_archived(warning.contract)
-    _update(warning, {"reviewed": True})
+    if warning.reviewed:
+        return False
+    by = by if by is not None and by.is_authenticated else None
+    return _update(warning, {"reviewed": True, "reviewed_at": timezone.now(), "reviewed_by": by})
+
+
+# ------------------------------------------------------------------ corrections by a person
+# The imported data corrected inside the product (the access layer checks who may). Each
+# function writes only what changed, under `by` in the history, so that sending the same
+# form twice writes nothing the second time.
+
+NAME_MAX_LENGTH = Partner._meta.get_field("name").max_length
+KIND_RESERVED = (
+    "Seul un administrateur de la plateforme donne ou retire la nature d'une institution "
+    "publique (État, service de l'État, collectivité, CAF…)."
+)
+
+
+def _save_as(obj, values: dict, by) -> bool:
+    """`_update` with `by` recorded as the author of the history record."""
+    obj._history_user = by if by is not None and by.is_authenticated else None
+    return _update(obj, values)
+
+
+def organisation_shared(partner: Partner) -> bool:
+    """Whether the partner's organisation is also someone else's: a partner of another
+    contract, or the État of the platform. Correcting this partner then leaves it alone."""
+    organisation = partner.organisation
+    if organisation is None:
+        return False
+    return organisation.is_state or organisation.partnerships.exclude(pk=partner.pk).exists()
+
+
+def _check_parent(partner: Partner, parent: Partner | None) -> None:
+    if parent is None:
+        return
+    if parent.contract_id != partner.contract_id:
+        raise ValidationError({"parent": "Ce partenaire n'appartient pas à ce contrat."})
+    ancestor, seen = parent, set()
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.pk == partner.pk:
+            raise ValidationError(
+                {
+                    "parent": "Un partenaire ne peut être rattaché ni à lui-même ni à l'un de "
+                    "ses services."
+                }
+            )
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+
+
+@transaction.atomic
+def correct_partner(*, partner: Partner, name: str, kind: str, parent: Partner | None, by) -> bool:
+    """Correct an imported partner's name, nature and parent; returns whether it changed.
+
+    Its organisation follows (name, nature, parent's organisation) when it is this
+    partner's alone; shared with another contract or the État, it is left as it is (its
+    members or a platform admin correct it). Public institutions' natures are reserved to
+    platform admins (`accounts.permissions.can_set_kind`), for the partner as for its
+    organisation.
+    """
+    ensure_not_archived(partner.contract)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Le nom du partenaire est obligatoire."})
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            {"name": f"Le nom du partenaire tient en {NAME_MAX_LENGTH} caractères au plus."}
+        )
+    if kind not in OrganisationKind.values:
+        raise ValidationError({"kind": "Nature inconnue."})
+    previous = Partner.objects.filter(pk=partner.pk).values_list("kind", flat=True).first()
+    if by is not None and not can_set_kind(by, kind, previous):
+        raise ValidationError({"kind": KIND_RESERVED})
+    _check_parent(partner, parent)
+    changed = _save_as(partner, {"name": name, "kind": kind, "parent": parent}, by)
+    organisation = partner.organisation
+    if organisation is not None and not organisation_shared(partner):
+        values = {
+            "name": name,
+            "kind": kind,
+            "parent": parent.organisation if parent is not None else None,
+        }
+        if any(getattr(organisation, field) != value for field, value in values.items()):
+            if accounts_services.kind_error(organisation=organisation, kind=kind, by=by):
+                raise ValidationError({"kind": KIND_RESERVED})
+            for field, value in values.items():
+                setattr(organisation, field, value)
+            accounts_services.save_organisation(organisation=organisation, by=by)
+    return changed
+
+
+def _check_role_row(engagement: Engagement, partner: Partner, service, role: str) -> None:
+    if partner.contract_id != engagement.contract_id or (
+        service is not None and service.contract_id != engagement.contract_id
+    ):
+        raise ValidationError("Ce partenaire n'appartient pas à ce contrat.")
+    if service is not None and service.parent_id != partner.pk:
+        raise ValidationError(f"{service.code} n'est pas un service de {partner.code}.")
+    if role not in Role.values:
+        raise ValidationError(f"Rôle inconnu : {role}.")
+
+
+@transaction.atomic
+def correct_engagement(
+    *,
+    engagement: Engagement,
+    text: str,
+    pillar: Pillar,
+    theme: Theme | None,
+    roles: dict[tuple[Partner, Partner | None], str],
+    by,
+) -> bool:
+    """Correct an engagement's text, pillar and theme and its roles in the grid.
+
+    `roles` maps (partner, State service or None) to a `Role` value: the engagement's roles
+    become exactly these (a pair left out loses its role). Returns whether anything changed.
+    """
+    ensure_not_archived(engagement.contract)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Le texte de l'engagement est obligatoire."})
+    if pillar.contract_id != engagement.contract_id:
+        raise ValidationError({"pillar": "Ce pilier n'appartient pas à ce contrat."})
+    if theme is not None and theme.pillar_id != pillar.pk:
+        raise ValidationError({"theme": f"Ce thème n'appartient pas au pilier « {pillar} »."})
+    for (partner, service), role in roles.items():
+        _check_role_row(engagement, partner, service, role)
+    changed = _save_as(engagement, {"text": text, "pillar": pillar, "theme": theme}, by)
+    existing = {(r.partner_id, r.service_id): r for r in engagement.roles.all()}
+    for (partner, service), role in roles.items():
+        row = existing.pop((partner.pk, service.pk if service else None), None)
+        if row is None:
+            row = EngagementRole(engagement=engagement, partner=partner, service=service)
+            row._history_user = by if by is not None and by.is_authenticated else None
+            row.role = role
+            row.save()
+            changed = True
+        else:
+            changed |= _save_as(row, {"role": role}, by)
+    for row in existing.values():
+        row._history_user = by if by is not None and by.is_authenticated else None
+        row.delete()
+        changed = True
+    return changed

@@ -191,6 +191,32 @@ ROUTES = {
     "contracts:engagement-detail": [Case(kwargs=contract(number=1), get=CONTRACT_READERS)],
     "contracts:matrix-export": [Case(kwargs=contract(fmt="csv"), get=CONTRACT_READERS)],
     "contracts:partner-detail": [Case(kwargs=contract(code="CAF"), get=CONTRACT_READERS)],
+    # Correcting imported data: the chef de projet of the contract and platform admins.
+    "contracts:partner-edit": [
+        Case(kwargs=contract(code="CAF"), get=PROJECT_LEAD),  # empty POST: the form again
+        Case(
+            kwargs=contract(code="CAF"),
+            get=PROJECT_LEAD,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            data=lambda w: {"name": "Caisse d'allocations familiales (corrigé)", "kind": "caf"},
+            writes=frozenset({"project_lead", "admin"}),
+            label="valid",
+        ),
+    ],
+    "contracts:engagement-edit": [
+        Case(kwargs=contract(number=1), get=PROJECT_LEAD),
+        Case(
+            kwargs=contract(number=1),
+            get=PROJECT_LEAD,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            data=lambda w: {
+                "text": "Texte corrigé",
+                "pillar": w.contract.engagements.get(number=1).pillar_id,
+            },
+            writes=frozenset({"project_lead", "admin"}),
+            label="valid",
+        ),
+    ],
     "contracts:glossary": [Case(kwargs=contract(), get=CONTRACT_READERS)],
     "contracts:source-document": [Case(kwargs=contract(), get=CONTRACT_READERS)],
     "contracts:warning-review": [

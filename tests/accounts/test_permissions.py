@@ -21,6 +21,8 @@ def test_only_people_with_something_to_administer_get_the_admin():
     assert can_use_admin(UserFactory(admin=True))
     assert can_use_admin(_staff_with("change_organisation"))
     assert not can_use_admin(_staff_with())  # staff, but the admin would show nothing
+    # A permission on a table the admin does not list (a history) opens an empty admin too.
+    assert not can_use_admin(_staff_with("view_historicalpartner"))
     assert not can_use_admin(UserFactory())
     inactive = UserFactory(admin=True, is_active=False)
     assert not can_use_admin(inactive)

@@ -18,7 +18,12 @@ from quartiers.contracts import exports
 from quartiers.contracts.enums import PriorityKind
 from quartiers.contracts.filters import EngagementFilter
 from quartiers.contracts.matrix import build_matrix
-from quartiers.contracts.models import Engagement, EngagementRole, Theme
+from quartiers.contracts.models import (
+    ENGAGEMENT_WARNING_CODES,
+    Engagement,
+    EngagementRole,
+    Theme,
+)
 from quartiers.contracts.services import effective_end
 from quartiers.core import history, spreadsheets
 
@@ -47,6 +52,7 @@ def contract_detail(request, contract):
     pillars = contract.pillars.annotate(engagement_count=Count("engagements")).prefetch_related(
         Prefetch("themes", queryset=themes)
     )
+    warnings = _warning_rows(request.user, contract)
     return render(
         request,
         "contracts/contract_detail.html",
@@ -63,14 +69,53 @@ def contract_detail(request, contract):
             "governance_bodies": contract.governance_bodies.all(),
             "partners": contract.partners.with_services(),
             "signatories": contract.signatories.select_related("partner"),
-            "warnings": contract.import_warnings.filter(reviewed=False)
-            if permissions.can_review_import(request.user, contract)
-            else [],
+            "warnings": warnings,
+            "unreviewed_warnings": sum(not row["warning"].reviewed for row in warnings),
             "can_archive": permissions.can_archive_contract(request.user, contract),
             "can_unarchive": permissions.can_unarchive_contract(request.user, contract),
             "can_delete": permissions.can_delete_contract(request.user, contract),
         },
     )
+
+
+def _warning_rows(user, contract) -> list[dict]:
+    """The contract's import warnings for those who review them, unreviewed first, each with
+    the form that fixes it when there is one (the partner to name, the engagement of its
+    line) and this person may correct the data."""
+    if not permissions.can_review_import(user, contract):
+        return []
+    warnings = list(
+        contract.import_warnings.select_related("reviewed_by").order_by("reviewed", "line", "pk")
+    )
+    can_correct = permissions.can_correct_contract_data(user, contract) and not (
+        contract.is_archived
+    )
+    codes = {w.partner_code() for w in warnings} - {None}
+    partners = set(contract.partners.filter(code__in=codes).values_list("code", flat=True))
+    lines = {w.line for w in warnings if w.code in ENGAGEMENT_WARNING_CODES and w.line}
+    engagement_at = dict(
+        contract.engagements.filter(source_line__in=lines)
+        .order_by("-number")
+        .values_list("source_line", "number")
+    )
+    rows = []
+    for warning in warnings:
+        url = None
+        code = warning.partner_code()
+        if code in partners:
+            url = reverse("contracts:partner-edit", kwargs={"slug": contract.slug, "code": code})
+        elif warning.code in ENGAGEMENT_WARNING_CODES and warning.line in engagement_at:
+            url = reverse(
+                "contracts:engagement-edit",
+                kwargs={"slug": contract.slug, "number": engagement_at[warning.line]},
+            )
+        rows.append(
+            {
+                "warning": warning,
+                "fix_url": f"{url}?avertissement={warning.pk}" if url and can_correct else None,
+            }
+        )
+    return rows
 
 
 def _filtered_matrix(request, contract):
@@ -126,6 +171,8 @@ def partner_detail(request, contract, code):
             "services": partner.services.all(),
             "roles": roles,
             "contributions": partner.contributions.all(),
+            "can_correct": permissions.can_correct_contract_data(request.user, contract)
+            and not contract.is_archived,
             "history": history.entries(partner.history.all())
             if permissions.can_view_history(request.user, contract)
             else None,
@@ -155,6 +202,8 @@ def engagement_detail(request, contract, number):
             "engagement": engagement,
             "label": f"Engagement {engagement.number}",
             "roles": engagement.roles.all(),
+            "can_correct": permissions.can_correct_contract_data(request.user, contract)
+            and not contract.is_archived,
             "history": history.entries(
                 engagement.history.all(),
                 EngagementRole.history.filter(engagement_id=engagement.pk).select_related(

@@ -3,6 +3,7 @@ kinds; State services under the State."""
 
 import re
 
+from quartiers.contracts.models import UNKNOWN_ACRONYM, UNKNOWN_ACRONYM_MESSAGE
 from quartiers.core.enums import OrganisationKind
 from quartiers.protocol_import import reference
 from quartiers.protocol_import.documents import Paragraph
@@ -83,12 +84,7 @@ def name_partners(draft: Draft) -> None:
         elif code in reference.STATE_SERVICES:
             partner.name = reference.STATE_SERVICES[code]
         else:
-            draft.warn(
-                "unknown_acronym",
-                f"Sigle inconnu : {code} (absent de la légende du document et des sigles "
-                "nationaux connus) ; son nom est à compléter.",
-                partner.line,
-            )
+            draft.warn(UNKNOWN_ACRONYM, UNKNOWN_ACRONYM_MESSAGE.format(code=code), partner.line)
         partner.kind = kind_of(draft, code)
         if (
             partner.kind == OrganisationKind.STATE_SERVICE
