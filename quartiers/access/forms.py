@@ -98,7 +98,7 @@ ROLE_CHOICES = [("", "Aucun rôle"), *((r.value, capfirst(r.label)) for r in Rol
 class EngagementCorrectionForm(IdempotentForm, BaseForm):
     """Correct an engagement: text, pillar, theme and one role per partner (or State service)."""
 
-    text = forms.CharField(label="Texte de l'engagement", widget=forms.Textarea, max_length=5000)
+    text = forms.CharField(label="Texte de l'engagement", widget=forms.Textarea, max_length=20_000)
     pillar = forms.ModelChoiceField(label="Pilier", queryset=None, empty_label=None)
     theme = forms.ModelChoiceField(
         label="Thème",

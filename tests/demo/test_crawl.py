@@ -154,6 +154,9 @@ def _candidates(contract) -> list[str]:
     urls.append(
         reverse("contracts:engagement-detail", kwargs={**slug, "number": engagement.number})
     )
+    urls.append(reverse("contracts:engagement-edit", kwargs={**slug, "number": engagement.number}))
+    partner = contract.partners.grid_first().first()
+    urls.append(reverse("contracts:partner-edit", kwargs={**slug, "code": partner.code}))
     return urls
 
 
