@@ -1,6 +1,35 @@
 from quartiers.accounts.permissions import can_use_admin
 
+# The section of the main menu each app's pages belong to; a page of no section marks none.
+# Every page about a contract (its calls, dossiers, import, roles…) is under « Contrats ».
+MENU_SECTIONS = {
+    "workspace": "home",
+    "contracts": "contracts",
+    "programming": "contracts",
+    "protocol_import": "contracts",
+}
+MENU_PAGES = {  # pages whose section is not that of their app
+    "programming:my-applications": "applications",
+    "access:organisation-list": "organisations",
+    "access:organisation-detail": "organisations",
+    "access:organisation-edit": "organisations",
+    "access:contract-roles": "contracts",
+    "access:contract-role-revoke": "contracts",
+    "access:events": "contracts",
+}
+
+
+def menu_section(resolver_match) -> str:
+    """The main menu's entry marked `aria-current` on the page `resolver_match` resolves."""
+    if resolver_match is None:
+        return ""
+    name = f"{resolver_match.app_name}:{resolver_match.url_name}"
+    return MENU_PAGES.get(name, MENU_SECTIONS.get(resolver_match.app_name, ""))
+
 
 def navigation(request):
-    """What the header offers the person signed in."""
-    return {"can_use_admin": can_use_admin(request.user)}
+    """What the header offers the person signed in, and where the page sits in its menu."""
+    return {
+        "can_use_admin": can_use_admin(request.user),
+        "menu_section": menu_section(getattr(request, "resolver_match", None)),
+    }
