@@ -425,7 +425,7 @@ def carrier_section(user, contracts) -> dict[int, Section]:
             carrier__in={pk for ids in carriers.values() for pk in ids},
             status__in=waiting,
         )
-        .select_related("call", "decision_letter", "report")
+        .select_related("contract", "call", "decision_letter", "report")
         .annotate(
             mandatory_count=Coalesce(Subquery(mandatory), 0),
             provided_count=Coalesce(Subquery(provided), 0),
