@@ -232,6 +232,4 @@ def prime_roles(user, assignments) -> None:
     for assignment in assignments:
         roles[assignment.contract_id].add(assignment.role)
         if assignment.organisation_id is not None:
-            organisations[(assignment.contract_id, assignment.role)].add(
-                assignment.organisation_id
-            )
+            organisations[(assignment.contract_id, assignment.role)].add(assignment.organisation_id)

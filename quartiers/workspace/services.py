@@ -287,7 +287,8 @@ def late_reports_section(user, contracts) -> dict[int, Section]:
     for call, applications in late.items():
         sections[call.contract_id].items.append(
             Item(
-                f"{call.title} : " + _plural(len(applications), "bilan en retard", "bilans en retard"),
+                f"{call.title} : "
+                + _plural(len(applications), "bilan en retard", "bilans en retard"),
                 _url("call-ledger", uuid=call.uuid),
                 count=len(applications),
                 late=True,
@@ -311,7 +312,8 @@ def import_warnings_section(user, contracts) -> dict[int, Section]:
         section = Section(
             "import-warnings",
             "Avertissements d’import",
-            "Les points que l’import du protocole n’a pas su trancher apparaîtront ici, à vérifier.",
+            "Les points que l’import du protocole n’a pas su trancher apparaîtront ici, "
+            "à vérifier.",
         )
         if count := counts.get(contract.pk):
             section.items.append(
@@ -367,9 +369,10 @@ def instruction_section(user, contracts) -> dict[int, Section]:
         contract_pk = row["application__contract"]
         if row["funder"] not in funders[contract_pk]:
             continue  # an organisation this person instructs for on another contract only
-        committee = row["application__call__technical_committee_on"] or row[
-            "application__call__steering_committee_on"
-        ]
+        committee = (
+            row["application__call__technical_committee_on"]
+            or row["application__call__steering_committee_on"]
+        )
         sections[contract_pk].items.append(
             Item(
                 f"{row['application__call__title']} : "

@@ -73,7 +73,9 @@ def test_every_section_of_an_idle_contract_says_what_will_appear():
 def test_the_project_lead_is_told_to_open_a_call_in_preparation():
     call = CallForProjectsFactory(draft=True)
     lead = role(call.contract)
-    assert sections(lead)["calls"] == [(f"{call.title} : à ouvrir aux dépôts", url("call-detail", call))]
+    assert sections(lead)["calls"] == [
+        (f"{call.title} : à ouvrir aux dépôts", url("call-detail", call))
+    ]
 
 
 def test_the_prefect_delegate_is_not_told_of_a_call_in_preparation_she_may_not_see():
@@ -140,7 +142,10 @@ def test_a_decision_not_sent_is_to_notify_until_its_letter_is_issued():
     application = decided_application(funders=[OrganisationFactory(funder=True)], amounts=[4000])
     lead = role(application.contract)
     assert sections(lead)["decisions"] == [
-        (f"{application.call.title} : 1 décision à envoyer", url("instruction-list", application.call))
+        (
+            f"{application.call.title} : 1 décision à envoyer",
+            url("instruction-list", application.call),
+        )
     ]
     services.issue_decision_letter(application=application)
     assert sections(lead)["decisions"] == []
@@ -302,7 +307,9 @@ def _every_role_on(contract, user):
     CallFunderFactory(call=call, organisation=caf)
     submitted_application(call, carrier=carrier, funders=[caf], amounts=[1000])
     ApplicationFactory(call=call, carrier=carrier)
-    past = CallForProjectsFactory(contract=contract, year=call.year - 1, technical_committee_on=TODAY)
+    past = CallForProjectsFactory(
+        contract=contract, year=call.year - 1, technical_committee_on=TODAY
+    )
     submitted_application(past, carrier=carrier, funders=[caf], amounts=[1000])
     after_deadline(past)
     services.start_instruction(call=past)
