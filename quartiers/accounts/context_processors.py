@@ -19,17 +19,30 @@ MENU_PAGES = {  # pages whose section is not that of their app
 }
 
 
-def menu_section(resolver_match) -> str:
-    """The main menu's entry marked `aria-current` on the page `resolver_match` resolves."""
+# The page each entry of the main menu links to: there it is `aria-current="page"`, on the
+# other pages of its section `aria-current="true"`.
+MENU_LINKS = {
+    "home": "workspace:home",
+    "contracts": "contracts:contract-list",
+    "applications": "programming:my-applications",
+    "organisations": "access:organisation-list",
+}
+
+
+def menu_section(resolver_match) -> tuple[str, str]:
+    """The main menu's entry to mark on the page `resolver_match` resolves, and how."""
     if resolver_match is None:
-        return ""
+        return "", ""
     name = f"{resolver_match.app_name}:{resolver_match.url_name}"
-    return MENU_PAGES.get(name, MENU_SECTIONS.get(resolver_match.app_name, ""))
+    section = MENU_PAGES.get(name, MENU_SECTIONS.get(resolver_match.app_name, ""))
+    return section, "page" if MENU_LINKS.get(section) == name else "true"
 
 
 def navigation(request):
     """What the header offers the person signed in, and where the page sits in its menu."""
+    section, current = menu_section(getattr(request, "resolver_match", None))
     return {
         "can_use_admin": can_use_admin(request.user),
-        "menu_section": menu_section(getattr(request, "resolver_match", None)),
+        "menu_section": section,
+        "menu_current": current,
     }
