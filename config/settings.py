@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "quartiers.protocol_import",
     "quartiers.programming",
     "quartiers.api",
+    "quartiers.workspace",
     "quartiers.demo",
     "quartiers.operations",
 ]
@@ -205,8 +206,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:my-account"
-LOGOUT_REDIRECT_URL = "contracts:home"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "workspace:home"
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitations use the same links
 
 # Public address of the site, used in e-mails (invitation links).

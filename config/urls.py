@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("quartiers.access.urls")),
     path("", include("quartiers.protocol_import.urls")),
     path("", include("quartiers.programming.urls")),
+    path("", include("quartiers.workspace.urls")),
     path("", include("quartiers.access.contract_urls")),
 ]

@@ -36,7 +36,6 @@ register_converter(ExportFormatConverter, "export_format")
 register_converter(PartnerCodeConverter, "partner_code")
 
 urlpatterns = [
-    path("", views.contract_list, name="home"),
     path("contrats/", views.contract_list, name="contract-list"),
     path("contrats/<slug:slug>/", views.contract_detail, name="contract-detail"),
     path("contrats/<slug:slug>/engagements/", views.matrix, name="matrix"),

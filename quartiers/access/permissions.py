@@ -224,3 +224,19 @@ def role_organisations(user, contract, role: str) -> set[int]:
             ).values_list("organisation_id", flat=True)
         )
     return cache[key]
+
+
+def prime_roles(user, assignments) -> None:
+    """Fill the per-request caches of `contract_roles` and `role_organisations` from
+    `assignments`, every role of `user` read at once (a page asking the predicates about many
+    contracts then reads no more rows). Contracts absent from `assignments` are not touched."""
+    roles = user.__dict__.setdefault("_contract_roles", {})
+    organisations = user.__dict__.setdefault("_role_organisations", {})
+    for assignment in assignments:
+        roles.setdefault(assignment.contract_id, set())
+        for role in ContractRole.values:
+            organisations.setdefault((assignment.contract_id, role), set())
+    for assignment in assignments:
+        roles[assignment.contract_id].add(assignment.role)
+        if assignment.organisation_id is not None:
+            organisations[(assignment.contract_id, assignment.role)].add(assignment.organisation_id)

@@ -29,6 +29,7 @@ DECIDED_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED, S.PAID, S.REPORT_R
 CONVENTION_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED})  # a convention may be signed
 PAYABLE = frozenset({S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED})  # payments are recorded
 FUNDED_STATUSES = frozenset({S.CONVENTION_SIGNED, S.PAID})  # a bilan is expected
+REPORT_STATUSES = FUNDED_STATUSES | {S.REPORT_RECEIVED}  # the bilan page has a form or a bilan
 
 
 def is_settled(funding_requests) -> bool:

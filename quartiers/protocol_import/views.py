@@ -54,7 +54,12 @@ def _upload_page(request, *, contract):
     return render(
         request,
         "protocol_import/import.html",
-        {"contract": contract, "form": form, "cancel_url": cancel_url},
+        {
+            "contract": contract,
+            "form": form,
+            "cancel_url": cancel_url,
+            "breadcrumb": _breadcrumb(contract),
+        },
     )
 
 
@@ -71,9 +76,18 @@ def import_job(request, uuid):
     return render(request, "protocol_import/job.html", _job_context(job))
 
 
+def _breadcrumb(contract):
+    """Contrats (› the contract): the import pages sit under the contract they fill."""
+    links = [("Contrats", reverse("contracts:contract-list"))]
+    if contract is not None:
+        links.append((contract.name, contract.get_absolute_url()))
+    return links
+
+
 def _job_context(job):
     result = job.result or {}
     return {
+        "breadcrumb": _breadcrumb(job.contract),
         "job": job,
         "result": result,
         "signed_on": _date(result.get("signed_on")),

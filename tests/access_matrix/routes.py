@@ -182,7 +182,7 @@ API_POST = expect(403)  # read-only: DRF refuses the method before anything else
 
 ROUTES = {
     # ---------------------------------------------------------------- contracts (access app)
-    "contracts:home": [Case(get=EVERYONE, hidden=contract_name, hidden_from=STRANGERS_TO_A)],
+    "workspace:home": [Case(get=EVERYONE, hidden=contract_name, hidden_from=STRANGERS_TO_A)],
     "contracts:contract-list": [
         Case(get=EVERYONE, hidden=contract_name, hidden_from=STRANGERS_TO_A)
     ],

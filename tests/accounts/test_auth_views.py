@@ -59,7 +59,7 @@ def test_login_page_offers_proconnect_when_enabled(client):
 def test_login_with_email_whatever_its_case(client):
     user = UserFactory(email="camille@example.org")
     response = client.post("/connexion/", {"username": "Camille@Example.org", "password": PASSWORD})
-    assertRedirects(response, "/mon-compte/")
+    assertRedirects(response, "/")  # « Mon espace »
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
@@ -80,9 +80,9 @@ def test_login_with_a_wrong_password_says_so_in_french(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_signed_in_people_are_sent_from_the_login_page_to_their_account(client):
+def test_signed_in_people_are_sent_from_the_login_page_to_their_space(client):
     client.force_login(UserFactory())
-    assertRedirects(client.get("/connexion/"), "/mon-compte/")
+    assertRedirects(client.get("/connexion/"), "/")
 
 
 def test_private_pages_send_anonymous_people_to_the_login_page(client):
@@ -115,7 +115,7 @@ def test_choosing_a_new_password_lifts_the_lock(client):
     response = client.post(
         "/connexion/", {"username": "camille@example.org", "password": NEW_PASSWORD}
     )
-    assertRedirects(response, "/mon-compte/")
+    assertRedirects(response, "/")
 
 
 def test_logout_is_a_post(client):

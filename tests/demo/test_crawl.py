@@ -88,7 +88,7 @@ def _candidates(contract) -> list[str]:
     urls = [
         reverse(name)
         for name in (
-            "contracts:home",
+            "workspace:home",
             "contracts:contract-list",
             "programming:my-applications",
             "accounts:my-account",

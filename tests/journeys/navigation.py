@@ -12,12 +12,13 @@ def open_home(page, base_url):
 
 
 def sign_in(page, email, password=PASSWORD):
-    """From any page of a signed-out visitor: « Se connecter » in the header, then the form."""
+    """From any page of a signed-out visitor: « Se connecter » in the header, then the form;
+    the person lands on « Mon espace »."""
     page.get_by_role("banner").get_by_role("link", name="Se connecter").click()
     page.get_by_role("textbox", name="Adresse électronique", exact=True).fill(email)
     page.get_by_role("textbox", name="Mot de passe", exact=True).fill(password)
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
 
 
 def sign_in_from_home(page, base_url, email, password=PASSWORD):

@@ -32,28 +32,7 @@ from quartiers.programming.views.access import application_page
 from quartiers.programming.views.calls import breadcrumb, call_page
 
 
-def _nav(application, current, can_edit):
-    pages = [("application-detail", "Dossier")]
-    if can_edit:
-        pages += [
-            ("application-edit", "Formulaire"),
-            ("application-budget", "Budget"),
-            ("application-attachments", "Pièces jointes"),
-        ]
-    return {
-        "label": "Pages du dossier",
-        "items": [
-            {
-                "url": reverse(f"programming:{name}", kwargs={"uuid": application.uuid}),
-                "label": label,
-                "current": name == current,
-            }
-            for name, label in pages
-        ],
-    }
-
-
-def _context(request, application, current, **extra):
+def _context(request, application, **extra):
     call = application.call
     can_edit = permissions.can_edit_application(request.user, application)
     return {
@@ -62,7 +41,6 @@ def _context(request, application, current, **extra):
         "contract": call.contract,
         "breadcrumb": breadcrumb(call.contract, call),
         "can_edit": can_edit,
-        "nav": _nav(application, current, can_edit),
         **extra,
     }
 
@@ -175,7 +153,7 @@ def application_create(request, call):
 
 def _render_detail(request, application, submission_errors=None):
     user = request.user
-    context = _context(request, application, "application-detail")
+    context = _context(request, application)
     totals = application.budget_totals()
     lines = list(application.budget_lines.select_related("funder"))
     personal_data = permissions.can_view_personal_data(user, application)
@@ -234,7 +212,7 @@ def application_edit(request, application):
     return render(
         request,
         "programming/applications/application_form.html",
-        _context(request, application, "application-edit", form=form),
+        _context(request, application, form=form),
     )
 
 
@@ -284,7 +262,6 @@ def application_budget(request, application):
         _context(
             request,
             application,
-            "application-budget",
             forms=forms,
             totals=[(BudgetSide(side).label, total) for side, total in totals.items()],
             budget_errors=services.budget_errors(application),
@@ -325,7 +302,6 @@ def application_attachments(request, application):
         _context(
             request,
             application,
-            "application-attachments",
             form=form,
             attachments=attachments,
             required=[
