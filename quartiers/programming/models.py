@@ -1,6 +1,8 @@
 """The annual programming: calls for projects, applications (CERFA 12156), instruction,
 committees, decisions, conventions, payments and bilans (CERFA 15059)."""
 
+import hashlib
+import json
 import uuid
 from decimal import Decimal
 
@@ -335,6 +337,12 @@ class Application(models.Model):
     def get_absolute_url(self):
         return reverse("programming:application-detail", kwargs={"uuid": self.uuid})
 
+    @property
+    def reference(self) -> str:
+        """The dossier's reference, printed on its receipts: the call's year and the start of
+        its public identifier (stable, not a sequence), e.g. « DOS-2026-3F2A9B1C »."""
+        return f"DOS-{self.call.year}-{self.uuid.hex[:8].upper()}"
+
     def get_status_display(self) -> str:
         """The status in words (`workflow.status_label`): « acompte versé » or « soldé » for a
         dossier in payment, which reads its funding requests (prefetch them in lists)."""
@@ -376,6 +384,19 @@ class ApplicationVersion(models.Model):
 
     def __str__(self):
         return f"{self.application} v{self.number}"
+
+    @property
+    def fingerprint(self) -> str:
+        """The SHA-256 of the frozen content (`canonical_json` of `data`), in hexadecimal:
+        printed on the accusé de réception and on the dossier's list of versions, so that a
+        version shown later can be checked against the receipt."""
+        return hashlib.sha256(canonical_json(self.data).encode("utf-8")).hexdigest()
+
+
+def canonical_json(data) -> str:
+    """One spelling of a JSON value: keys sorted, no spaces, UTF-8 characters kept (the same
+    bytes on SQLite and PostgreSQL, whatever order `jsonb` keeps the keys in)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class BudgetLine(models.Model):

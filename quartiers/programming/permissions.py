@@ -89,6 +89,13 @@ def can_view_personal_data(user, application) -> bool:
     )
 
 
+def can_view_receipt(user, application) -> bool:
+    """The accusé de réception (reference, amounts asked, who filed): whoever sees the
+    dossier's personal data (its carrier, the steering roles, the instructors of the funders
+    asked); not the conseil citoyen nor observers."""
+    return can_view_personal_data(user, application)
+
+
 def can_edit_application(user, application) -> bool:
     return application.status in EDITABLE and is_carrier(user, application)
 
@@ -97,6 +104,12 @@ def can_withdraw_application(user, application) -> bool:
     return is_carrier(user, application) and (
         ApplicationStatus.WITHDRAWN in TRANSITIONS[application.status]
     )
+
+
+def can_restore_application(user, application) -> bool:
+    """Whether `user` may ask to restore this withdrawn dossier (its carrier); the service
+    says whether the call still accepts it (`services.restore_application`)."""
+    return application.status == ApplicationStatus.WITHDRAWN and is_carrier(user, application)
 
 
 def instructed_funders(user, application) -> set[int]:

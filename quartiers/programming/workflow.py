@@ -16,7 +16,7 @@ TRANSITIONS: dict[str, set[str]] = {
     S.PAID: {S.REPORT_RECEIVED},
     S.REPORT_RECEIVED: {S.CLOSED},
     S.CLOSED: set(),
-    S.WITHDRAWN: set(),
+    S.WITHDRAWN: {S.DRAFT, S.SUBMITTED},  # restored (`RESTORABLE`), until the deadline
 }
 
 EDITABLE = frozenset({S.DRAFT})  # the carrier edits the content, the budget, the attachments
@@ -30,6 +30,10 @@ CONVENTION_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED})  # a conventio
 PAYABLE = frozenset({S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED})  # payments are recorded
 FUNDED_STATUSES = frozenset({S.CONVENTION_SIGNED, S.PAID})  # a bilan is expected
 REPORT_STATUSES = FUNDED_STATUSES | {S.REPORT_RECEIVED}  # the bilan page has a form or a bilan
+# A withdrawn dossier is restored, while its call accepts deposits, to the status it was
+# withdrawn from when that is one of these (a draft stays a draft, a filed dossier is filed
+# again); otherwise to a draft.
+RESTORABLE = frozenset({S.DRAFT, S.SUBMITTED})
 
 
 def is_settled(funding_requests) -> bool:

@@ -140,6 +140,7 @@ READERS_OF = {
     "caf_only": expect(200, **_SUBMITTED_READERS, etat_instructor=404),
     "paid": expect(200, **_SUBMITTED_READERS, etat_instructor=404),
     "submitted": expect(200, **_SUBMITTED_READERS, etat_instructor=404),
+    "withdrawn": expect(200, **_SUBMITTED_READERS, etat_instructor=404),
     # A draft is its carrier's business.
     "draft": expect(404, anonymous=LOGIN, carrier=200, admin=200),
 }
@@ -588,6 +589,37 @@ ROUTES = {
             post=only(READERS_OF["submitted"], carrier=302),
             writes=frozenset({"carrier"}),
         )
+    ],
+    "programming:application-restore": [
+        Case(
+            kwargs=dossier("withdrawn"),
+            get=GET_405_SIGNED_IN,
+            post=only(READERS_OF["withdrawn"], carrier=302),
+            writes=frozenset({"carrier"}),
+            label="withdrawn",
+        ),
+        Case(  # only a withdrawn dossier is restored
+            kwargs=dossier("submitted"),
+            get=GET_405_SIGNED_IN,
+            post=only(READERS_OF["submitted"]),
+            label="submitted",
+        ),
+    ],
+    # The accusé de réception of a filed version: those who see the dossier's personal data.
+    "programming:application-receipt": [
+        *(
+            Case(
+                kwargs=dossier(key, number=1),
+                get=only(READERS_OF[key], **PERSONAL_DATA),
+                label=key,
+            )
+            for key in ("shared", "submitted", "withdrawn")
+        ),
+        Case(  # a draft has no version: nothing to acknowledge
+            kwargs=dossier("draft", number=1),
+            get=only(READERS_OF["draft"], carrier=404, admin=404),
+            label="draft",
+        ),
     ],
     # ---------------------------------------------------------------- instruction
     "programming:opinion-edit": [

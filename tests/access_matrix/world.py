@@ -180,9 +180,14 @@ def _programming(world, contract, carrier, caf, etat):
     )
     draft_attachment = AttachmentFactory(application=draft)
     submitted = submitted_application(open_call, carrier, funders=[caf], amounts=[2000])
+    # Filed, then withdrawn before the deadline: its carrier may restore it.
+    withdrawn = submitted_application(
+        open_call, carrier, funders=[caf], amounts=[1500], title="Dossier retiré"
+    )
+    programming.withdraw_application(application=withdrawn, by=world.people["carrier"])
     # The call after, still in preparation.
     draft_call = CallForProjectsFactory(contract=contract, year=call.year + 2, draft=True)
-    for application in (shared, caf_only, paid, submitted, draft):
+    for application in (shared, caf_only, paid, submitted, withdrawn, draft):
         application.refresh_from_db()
     world.objects.update(
         call=call,
@@ -192,6 +197,7 @@ def _programming(world, contract, carrier, caf, etat):
         caf_only=caf_only,
         paid=paid,
         submitted=submitted,
+        withdrawn=withdrawn,
         draft=draft,
         shared_attachment=shared_attachment,
         caf_only_attachment=caf_only_attachment,

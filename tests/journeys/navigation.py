@@ -32,6 +32,19 @@ def sign_out(page):
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
 
 
+def confirm(page, opener, button=None):
+    """Click `opener` (a locator, or the name of the only such button of the main content),
+    then `button` (default: the same name) in the confirmation modal it opens."""
+    if isinstance(opener, str):
+        button = button or opener
+        opener = page.get_by_role("main").get_by_role("button", name=opener, exact=True)
+    name = button or opener.inner_text().strip()
+    opener.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name=name, exact=True).click()
+
+
 def open_contract(page, contract):
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Contrats"

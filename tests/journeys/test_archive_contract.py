@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from quartiers.contracts.models import Contract
 from tests.accounts.factories import UserFactory
 from tests.contracts.factories import ContractFactory
-from tests.journeys.navigation import open_contract, sign_in_from_home
+from tests.journeys.navigation import confirm, open_contract, sign_in_from_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,9 @@ def test_archive_unarchive_and_delete(live_server, page, new_context, loriol, pr
     open_contract(page, loriol)
     expect(archived_banner(page)).to_have_count(0)
     expect(administration(page).get_by_role("link", name="Supprimer le contrat…")).to_have_count(0)
-    administration(page).get_by_role("button", name="Archiver le contrat (lecture seule)").click()
+    confirm(
+        page, administration(page).get_by_role("button", name="Archiver le contrat (lecture seule)")
+    )
     expect(
         page.get_by_text("Le contrat est archivé : il est désormais en lecture seule.")
     ).to_be_visible()

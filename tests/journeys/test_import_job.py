@@ -15,7 +15,7 @@ from quartiers.contracts.models import Engagement
 from quartiers.protocol_import import services
 from quartiers.protocol_import.models import ImportJob
 from tests.conftest import SEED
-from tests.journeys.navigation import open_contract, sign_in_from_home
+from tests.journeys.navigation import confirm, open_contract, sign_in_from_home
 from tests.protocol_import.test_jobs import DATABASE_TASKS
 from tests.protocol_import.test_views import changed_seed
 
@@ -77,7 +77,7 @@ def test_import_a_changed_protocol(
     expect(change).to_contain_text("partenaire associé")
     assert engagement.roles.get(partner__code="ETAT").role == "lead"  # nothing written yet
 
-    page.get_by_role("button", name="Appliquer l'import").click()
+    confirm(page, "Appliquer l'import")
     expect(page.get_by_role("heading", level=1)).to_have_text(loriol.name)
     expect(page.get_by_text("Import enregistré : 1 changement(s).")).to_be_visible()
 

@@ -20,7 +20,14 @@ from quartiers.programming.enums import ApplicationStatus
 from quartiers.programming.models import Application, CallForProjects
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory, UserFactory
-from tests.journeys.navigation import open_call, open_call_tab, open_home, sign_in, sign_out
+from tests.journeys.navigation import (
+    confirm,
+    open_call,
+    open_call_tab,
+    open_home,
+    sign_in,
+    sign_out,
+)
 from tests.programming.factories import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -130,7 +137,7 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     expect(page.get_by_text("Pièce « statuts.pdf » ajoutée.")).to_be_visible()
 
     page.get_by_role("link", name="Dossier", exact=True).click()
-    page.get_by_role("button", name="Déposer le dossier").click()
+    confirm(page, "Déposer le dossier")
     expect(page.get_by_role("main")).to_contain_text("Déposé")
     application = Application.objects.get(title=TITLE)
     assert application.status == ApplicationStatus.SUBMITTED
@@ -142,7 +149,7 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     )
     sign_in(page, "cheffe@example.org")
     open_call(page, call)
-    page.get_by_role("button", name="Clore et lancer l’instruction").click()
+    confirm(page, "Clore et lancer l’instruction")
     sign_out(page)
 
     # --- Each funder's instructor gives an opinion.

@@ -314,3 +314,21 @@ def test_letters_sent_at_once_get_one_number_each():
     numbers = dict(DecisionLetter.objects.values_list("application", "sequence"))
     assert sorted(numbers.values()) == [1, 2]
     assert set(numbers) == {first.pk, second.pk}
+
+
+# --------------------------------------------------------------------------- restoring
+
+
+def test_two_restorations_at_once_restore_once():
+    call = CallForProjectsFactory()
+    application = submitted_application(call)
+    services.withdraw_application(application=application)
+
+    def restore():
+        return services.restore_application(application=Application.objects.get(pk=application.pk))
+
+    outcomes = race(restore, restore)
+    assert refusals(outcomes) == ["Ce dossier n'est pas retiré : il n'y a rien à rétablir."]
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    assert application.status_changes.filter(to_status=S.SUBMITTED).count() == 2  # filed, restored

@@ -326,7 +326,7 @@ def test_withdrawal_is_allowed_until_examination(call, caf):
     ("status", "to"),
     [
         (ApplicationStatus.DECIDED, ApplicationStatus.WITHDRAWN),
-        (ApplicationStatus.WITHDRAWN, ApplicationStatus.SUBMITTED),
+        (ApplicationStatus.WITHDRAWN, ApplicationStatus.UNDER_INSTRUCTION),
         (ApplicationStatus.DRAFT, ApplicationStatus.DECIDED),
         (ApplicationStatus.CLOSED, ApplicationStatus.DRAFT),
     ],

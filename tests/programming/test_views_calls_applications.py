@@ -678,7 +678,7 @@ def test_carrier_submits_a_complete_application(carrier, call, caf):
     assertContains(carrier.get(url("application-detail", application)), "Le dossier est complet")
     response = carrier.post(url("application-submit", application), follow=True)
     assertRedirects(response, url("application-detail", application))
-    assertContains(response, "Dossier déposé (version 1)")
+    assertContains(response, "(version 1) : les financeurs sollicités vont l")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.versions.get().submitted_by == carrier.user

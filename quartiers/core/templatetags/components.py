@@ -12,6 +12,7 @@ sees only its parameters. Leaf components without content use `{% include %}` di
 from django import template
 from django.template.base import token_kwargs
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 
 register = template.Library()
 
@@ -42,3 +43,15 @@ def component(parser, token):
     nodelist = parser.parse(("endcomponent",))
     parser.delete_first_token()
     return ComponentNode(name, kwargs, nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def confirmation(context):
+    """For `components/post_button.html` with `confirm`: the modal's id and whether the page
+    was asked to show it open (`?confirmer=<id>`, the confirmation without JavaScript)."""
+    modal_id = context.get("confirm_id") or slugify(
+        f"confirmer-{context.get('action', '')}-{context.get('value') or ''}"
+    )
+    request = context.get("request")
+    opened = request is not None and request.GET.get("confirmer") == modal_id
+    return {"id": modal_id, "opened": opened}

@@ -13,6 +13,8 @@ from django.utils import timezone
 from quartiers.access.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.core.formats import euros
+from quartiers.core.mail import absolute_url, send_templated_mail
+from quartiers.programming import receipts
 from quartiers.programming.enums import (
     ApplicationStatus as S,
 )
@@ -38,6 +40,7 @@ from quartiers.programming.services.calls import (
 from quartiers.programming.services.status import (
     EDITABLE,
     FUNDED_STATUSES,
+    RESTORABLE,
     change_status,
     lock_application,
 )
@@ -421,10 +424,79 @@ def submit_application(*, application: Application, by=None) -> ApplicationVersi
     return version
 
 
+def receipt_recipients(version: ApplicationVersion) -> list[str]:
+    """Who receives the accusé de réception: the dossier's contact and the person who filed."""
+    emails = {version.application.contact_email.strip().lower()}
+    if version.submitted_by is not None:
+        emails.add(version.submitted_by.email.strip().lower())
+    return sorted(emails - {""})
+
+
+def send_receipt(*, version: ApplicationVersion) -> list[str]:
+    """E-mail the accusé de réception (PDF attached) of `version`; returns the recipients."""
+    recipients = receipt_recipients(version)
+    if recipients:
+        application = version.application
+        send_templated_mail(
+            template="programming/emails/receipt",
+            to=recipients,
+            context={
+                "application": application,
+                "version": version,
+                "requested": receipts.requested_by_funder(version),
+                "link": absolute_url(application.get_absolute_url()),
+            },
+            attachments=[
+                (
+                    receipts.receipt_filename(version),
+                    receipts.receipt_pdf(version),
+                    "application/pdf",
+                )
+            ],
+        )
+    return recipients
+
+
+@transaction.atomic
+def file_application(*, application: Application, by=None) -> ApplicationVersion:
+    """What the carrier's « Déposer » does: `submit_application`, then the accusé de
+    réception e-mailed (enqueued in the same transaction: a failed filing sends nothing)."""
+    version = submit_application(application=application, by=by)
+    send_receipt(version=version)
+    return version
+
+
 @transaction.atomic
 def withdraw_application(*, application: Application, by=None, comment="") -> None:
     lock_application(application)
     change_status(application=application, to=S.WITHDRAWN, by=by, comment=comment)
+
+
+@transaction.atomic
+def restore_application(*, application: Application, by=None) -> str:
+    """Put a withdrawn dossier back, while its call accepts deposits, in the status it was
+    withdrawn from (`RESTORABLE`, else a draft); returns that status. Locked first: of two
+    restorations at once, the second finds the dossier no longer withdrawn and is refused."""
+    lock_application(application)
+    if application.status != S.WITHDRAWN:
+        raise ValidationError("Ce dossier n'est pas retiré : il n'y a rien à rétablir.")
+    call = application.call
+    if not is_open_for_submission(call):
+        raise ValidationError(
+            "Ce dossier ne peut plus être rétabli : l'appel à projets n'accepte plus de dépôt "
+            f"(date limite : {timezone.localtime(call.deadline):%d/%m/%Y à %H:%M})."
+        )
+    withdrawal = application.status_changes.filter(to_status=S.WITHDRAWN).order_by("-at", "-pk")
+    previous = withdrawal.values_list("from_status", flat=True).first()
+    to = previous if previous in RESTORABLE else S.DRAFT
+    change_status(application=application, to=to, by=by, comment="Dossier rétabli")
+    record_event(
+        verb="application_restored",
+        summary=f"Dossier « {application.title} » rétabli ({S(to).label})",
+        contract=application.contract,
+        actor=by,
+    )
+    return to
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from quartiers.programming.workflow import (  # noqa: F401  (the groups, next to
     INSTRUCTABLE,
     NOT_SUBMITTED,
     PAYABLE,
+    RESTORABLE,
     TRANSITIONS,
 )
 

@@ -50,6 +50,7 @@ def followup_panel(context, application):
         else []
     )
     return {
+        "request": context["request"],  # the confirmation of post_button reads it
         "application": application,
         "show": bool(decisions or conventions or rows or missing or application.report_override),
         "decided": decided,

@@ -7,7 +7,7 @@ when `permissions.can_view_application` says no.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,8 +18,8 @@ from quartiers.access.models import RoleAssignment
 from quartiers.accounts.models import Organisation
 from quartiers.core import idempotency
 from quartiers.core.files import private_file_response
-from quartiers.programming import permissions, services
-from quartiers.programming.enums import BudgetSide, CallStatus
+from quartiers.programming import permissions, receipts, services
+from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
 from quartiers.programming.forms.applications import (
     ApplicationForm,
     AttachmentForm,
@@ -74,6 +74,8 @@ def my_applications(request):
             if application.status in services.FUNDED_STATUSES
             else None,
             "overdue": application.pk in overdue,
+            "restorable": application.status == ApplicationStatus.WITHDRAWN
+            and services.is_open_for_submission(application.call),
         }
         for application in applications
     ]
@@ -173,12 +175,15 @@ def _render_detail(request, application, submission_errors=None):
         engagements=application.engagements.all(),
         attachments=application.attachments.select_related("required") if personal_data else [],
         versions=application.versions.select_related("submitted_by"),
+        can_view_receipt=permissions.can_view_receipt(user, application),
         status_changes=application.status_changes.select_related("by"),
         submission_errors=submission_errors,
         missing=services.submission_errors(application)
         if context["can_edit"] and submission_errors is None
         else None,
         can_withdraw=permissions.can_withdraw_application(user, application),
+        can_restore=permissions.can_restore_application(user, application),
+        restore_open=services.is_open_for_submission(application.call),
         report_due=services.report_due_on(application),
     )
     return render(request, "programming/applications/application_detail.html", context)
@@ -325,14 +330,32 @@ def attachment_download(request, application, pk):
 @application_page(check=permissions.can_edit_application)
 def application_submit(request, application):
     try:
-        version = services.submit_application(application=application, by=request.user)
+        version = services.file_application(application=application, by=request.user)
     except ValidationError as error:
         return _render_detail(request, application, submission_errors=error.messages)
+    recipients = services.receipt_recipients(version)
     messages.success(
         request,
-        f"Dossier déposé (version {version.number}) : les financeurs sollicités vont l'instruire.",
+        f"Dossier déposé le {timezone.localtime(version.submitted_at):%d/%m/%Y à %H:%M:%S} "
+        f"(version {version.number}) : les financeurs sollicités vont l'instruire. "
+        + (
+            f"Accusé de réception envoyé à {', '.join(recipients)} ; "
+            if recipients
+            else "Accusé de réception : "
+        )
+        + "téléchargez-le ci-dessous (section « Accusé de réception »).",
     )
     return redirect(application)
+
+
+@application_page(check=permissions.can_view_receipt)
+def application_receipt(request, application, number):
+    """The accusé de réception (PDF) of one submitted version."""
+    version = get_object_or_404(application.versions.select_related("submitted_by"), number=number)
+    response = HttpResponse(receipts.receipt_pdf(version), content_type="application/pdf")
+    filename = receipts.receipt_filename(version)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_POST
@@ -347,6 +370,21 @@ def application_withdraw(request, application):
             messages.error(request, message)
     else:
         messages.success(request, "Dossier retiré.")
+    return redirect(application)
+
+
+@require_POST
+@application_page(check=permissions.can_restore_application)
+def application_restore(request, application):
+    try:
+        to = services.restore_application(application=application, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, f"Dossier rétabli : il est de nouveau « {ApplicationStatus(to).label} »."
+        )
     return redirect(application)
 
 
@@ -365,4 +403,10 @@ urlpatterns = [
     ),
     path("dossiers/<uuid:uuid>/deposer/", application_submit, name="application-submit"),
     path("dossiers/<uuid:uuid>/retirer/", application_withdraw, name="application-withdraw"),
+    path("dossiers/<uuid:uuid>/retablir/", application_restore, name="application-restore"),
+    path(
+        "dossiers/<uuid:uuid>/versions/<int:number>/accuse-de-reception.pdf",
+        application_receipt,
+        name="application-receipt",
+    ),
 ]
