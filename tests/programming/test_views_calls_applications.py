@@ -586,9 +586,7 @@ def test_adding_a_budget_line_without_javascript_keeps_what_was_typed_and_saves_
     assertNotContains(page, "pouvez l’enregistrer")
     data = form_data(page)
     rows = int(data["charges-TOTAL_FORMS"])
-    data.update(
-        {"charges-0-account": "64", "charges-0-amount": "900", "add": "charges"}
-    )
+    data.update({"charges-0-account": "64", "charges-0-amount": "900", "add": "charges"})
     response = carrier.post(url("application-budget", application), data)
     assert response.status_code == 200
     assertContains(response, "Ligne ajoutée au formulaire. Rien n’est enregistré")

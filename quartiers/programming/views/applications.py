@@ -289,9 +289,7 @@ def application_budget(request, application):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        messages.error(
-            request, "Le budget n’a pas été enregistré : corrigez les lignes signalées."
-        )
+        messages.error(request, "Le budget n’a pas été enregistré : corrigez les lignes signalées.")
     totals = application.budget_totals()
     return render(
         request,
