@@ -412,3 +412,12 @@ LOGGING = {
 }
 
 SITE_NAME = "quartiers"
+
+# Who runs this instance, for the legal pages (mentions légales, données personnelles,
+# déclaration d'accessibilité). Empty: those pages say the operator has not filled it in.
+OPERATOR_NAME = env_str("OPERATOR_NAME") or ""
+OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS") or ""
+OPERATOR_EMAIL = env_str("OPERATOR_EMAIL") or ""
+PUBLICATION_DIRECTOR = env_str("PUBLICATION_DIRECTOR") or ""
+HOSTING_PROVIDER = env_str("HOSTING_PROVIDER") or ""
+DPO_EMAIL = env_str("DPO_EMAIL") or ""

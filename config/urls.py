@@ -17,6 +17,7 @@ urlpatterns = [
         login_not_required(oidc.CallbackView.as_view()),
         name="oidc-callback",
     ),
+    path("", include("quartiers.core.urls")),
     path("", include("quartiers.accounts.urls")),
     path("", include("quartiers.access.urls")),
     path("", include("quartiers.protocol_import.urls")),

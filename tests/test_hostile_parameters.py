@@ -63,6 +63,7 @@ PARAMETERS = [
     "years",
     "signed_on",
     "confirm",
+    "add",
 ]
 DRAFT_PAGES = ["edit", "autosave", "budget", "attachments", "submit"]
 NOT_SERVER_ERRORS = {200, 301, 302, 400, 403, 404, 405}

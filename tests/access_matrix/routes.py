@@ -332,6 +332,10 @@ ROUTES = {
     ],
     "access:my-roles": [Case(get=SIGNED_IN)],
     # ---------------------------------------------------------------- accounts
+    # The legal pages of the footer: public, read only.
+    "core:accessibility": [Case(get=EVERYONE, post=expect(405))],
+    "core:legal-notice": [Case(get=EVERYONE, post=expect(405))],
+    "core:personal-data": [Case(get=EVERYONE, post=expect(405))],
     "accounts:login": [Case(get=expect(302, anonymous=200))],  # signed in: to their account
     "accounts:logout": [Case(get=GET_405, post=expect(302))],
     "accounts:password-reset": [Case(get=EVERYONE)],

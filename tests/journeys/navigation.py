@@ -2,6 +2,7 @@
 once per browser page), sign in and out from the header, reach a contract and a call by clicks.
 `tests/test_conventions.py` checks that no journey calls `page.goto` otherwise."""
 
+from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD
@@ -69,3 +70,8 @@ def open_call_tab(page, tab):
     page.get_by_role("navigation", name="Pages de l’appel").get_by_role(
         "link", name=tab, exact=True
     ).click()
+
+
+def go_home(page):
+    """The home page, from any page: the site's name in the header."""
+    page.get_by_role("banner").get_by_role("link", name=settings.SITE_NAME, exact=True).click()

@@ -126,7 +126,7 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
             str(funder.pk)
         )
     page.get_by_role("button", name="Enregistrer le budget").click()
-    expect(page.get_by_text("Budget équilibré")).to_be_visible()
+    expect(page.get_by_text("Le budget enregistré est équilibré.")).to_be_visible()
 
     page.get_by_role("link", name="Pièces jointes", exact=True).click()
     page.get_by_label(label("Pièce")).select_option(label="Statuts de l'association")

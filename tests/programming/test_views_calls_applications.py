@@ -561,20 +561,56 @@ def test_carrier_saves_a_budget_line_by_line(carrier, call, caf):
     response = carrier.post(url("application-budget", application), data, follow=True)
     assertRedirects(response, url("application-budget", application))
     assertContains(response, "Budget enregistré.")
-    assertContains(response, "Budget non équilibré")  # saved anyway: it is a draft
+    assertContains(response, "Le budget enregistré n’est pas équilibré")  # saved: a draft
     assert application.budget_totals()[BudgetSide.CHARGE] == Decimal("12500")
     assert application.budget_lines.get(account="74").funder == caf
     # balance it, and remove nothing else
     data = form_data(response)
     data.update({"produits-1-account": "70", "produits-1-amount": "2500"})
     response = carrier.post(url("application-budget", application), data, follow=True)
-    assertContains(response, "Budget équilibré")
+    assertContains(response, "Le budget enregistré est équilibré.")
     assert application.budget_lines.count() == 3
     # delete a line
     data = form_data(response)
     data["produits-1-DELETE"] = "on"
     carrier.post(url("application-budget", application), data)
     assert application.budget_lines.count() == 2
+
+
+def test_adding_a_budget_line_without_javascript_keeps_what_was_typed_and_saves_nothing(
+    carrier, call
+):
+    application = draft_of(carrier, call)
+    page = carrier.get(url("application-budget", application))
+    assertContains(page, "Aucune ligne de budget enregistrée pour l’instant.")
+    assertNotContains(page, "pouvez l’enregistrer")
+    data = form_data(page)
+    rows = int(data["charges-TOTAL_FORMS"])
+    data.update({"charges-0-account": "64", "charges-0-amount": "900", "add": "charges"})
+    response = carrier.post(url("application-budget", application), data)
+    assert response.status_code == 200
+    assertContains(response, "Ligne ajoutée au formulaire. Rien n’est enregistré")
+    assert not application.budget_lines.exists()
+    page = soup(response)
+    assert page.select_one("[name=charges-TOTAL_FORMS]")["value"] == str(rows + 1)
+    assert page.select_one(f"[name=charges-{rows}-amount]") is not None
+    assert page.select_one("[name=charges-0-amount]")["value"] == "900"
+    assert page.select_one("[name=produits-TOTAL_FORMS]")["value"] == data["produits-TOTAL_FORMS"]
+    # an unknown side or a broken count adds nothing and breaks nothing
+    for hostile in ({"add": "autre"}, {"add": "charges", "charges-TOTAL_FORMS": "x"}):
+        response = carrier.post(url("application-budget", application), {**data, **hostile})
+        assert response.status_code == 200
+    assert not application.budget_lines.exists()
+
+
+def test_a_refused_budget_says_it_was_not_saved(carrier, call):
+    application = draft_of(carrier, call)
+    data = form_data(carrier.get(url("application-budget", application)))
+    data.update({"charges-0-account": "64", "charges-0-amount": "-5"})
+    response = carrier.post(url("application-budget", application), data)
+    assertContains(response, "Le budget n’a pas été enregistré : corrigez les lignes signalées.")
+    assertNotContains(response, "Budget enregistré.")
+    assert not application.budget_lines.exists()
 
 
 def test_budget_subsidy_lines_must_name_a_funder_of_the_call(carrier, call, caf):

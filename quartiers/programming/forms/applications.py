@@ -236,10 +236,25 @@ BUDGET_SIDES = [
 ]
 
 
+def _with_one_more_form(data, prefix):
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, ""))
+    except ValueError:
+        return data  # a broken management form: the formset reports it
+    data = data.copy()
+    data[key] = str(min(max(total, 0) + 1, BudgetLineFormSet.max_num))
+    return data
+
+
 class BudgetForms:
     """One formset per side of the CERFA budget, read and written as `BudgetLineData`."""
 
-    def __init__(self, application, data=None):
+    def __init__(self, application, data=None, add_line_to=None):
+        """`add_line_to`: the prefix of a side that gets one more (empty) row than `data`
+        holds (« Ajouter une ligne » without JavaScript); anything else is ignored."""
+        if data is not None and add_line_to in {prefix for _, prefix, _ in BUDGET_SIDES}:
+            data = _with_one_more_form(data, add_line_to)
         funders = Organisation.objects.filter(
             pk__in=application.call.funders.values("organisation")
         )

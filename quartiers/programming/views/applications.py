@@ -250,16 +250,29 @@ def application_autosave(request, application):
 
 @application_page(check=permissions.can_edit_application)
 def application_budget(request, application):
-    forms = BudgetForms(application, request.POST or None)
-    if request.method == "POST" and forms.is_valid():
+    """The budget's lines, side by side. « Ajouter une ligne » (a submit button named `add`,
+    for browsers without JavaScript: js/budget.js adds the row at once) shows the lines typed
+    so far with one more row, and saves nothing."""
+    adding = request.method == "POST" and "add" in request.POST
+    forms = BudgetForms(
+        application, request.POST or None, add_line_to=request.POST.get("add") if adding else None
+    )
+    if adding:
+        messages.info(
+            request,
+            "Ligne ajoutée au formulaire. Rien n’est enregistré tant que vous n’avez pas "
+            "cliqué sur « Enregistrer le budget ».",
+        )
+    elif request.method == "POST":
         try:
-            services.set_budget(application=application, lines=forms.lines())
+            if forms.is_valid():
+                services.set_budget(application=application, lines=forms.lines())
+                messages.success(request, "Budget enregistré.")
+                return redirect("programming:application-budget", uuid=application.uuid)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        else:
-            messages.success(request, "Budget enregistré.")
-            return redirect("programming:application-budget", uuid=application.uuid)
+        messages.error(request, "Le budget n’a pas été enregistré : corrigez les lignes signalées.")
     totals = application.budget_totals()
     return render(
         request,
@@ -269,6 +282,7 @@ def application_budget(request, application):
             application,
             forms=forms,
             totals=[(BudgetSide(side).label, total) for side, total in totals.items()],
+            has_lines=application.budget_lines.exists(),
             budget_errors=services.budget_errors(application),
         ),
     )
