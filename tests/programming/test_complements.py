@@ -6,14 +6,15 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from quartiers.access.services import archive_contract
 from quartiers.accounts.models import Notification
 from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus as S
 from quartiers.programming.enums import BudgetSide, ComplementSection
 from quartiers.programming.models import SUBSIDY_ACCOUNT, ComplementRequest, StatusChange
-from quartiers.access.services import archive_contract
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.contracts.factories import ContractFactory
@@ -69,11 +70,7 @@ def test_an_instructor_asks_a_complement_the_dossier_waits_for_the_carrier(world
     assert application.status == S.COMPLEMENT_REQUESTED
     assert request.from_status == S.SUBMITTED and request.is_open
     change = StatusChange.objects.filter(application=application).last()
-    assert (change.to_status, change.by, change.comment) == (
-        S.COMPLEMENT_REQUESTED,
-        world["instructor"],
-        "Précisez les objectifs.",
-    )
+    assert (change.to_status, change.by) == (S.COMPLEMENT_REQUESTED, world["instructor"])
 
 
 def test_the_chef_de_projet_may_ask_too(world):
@@ -149,7 +146,10 @@ def test_the_carrier_changes_the_sections_asked_only(world):
     with pytest.raises(ValidationError, match="seuls les points demandés"):
         services.set_budget(application=application, lines=[])
     with pytest.raises(ValidationError, match="seuls les points demandés"):
-        services.remove_attachment(attachment=application.attachments.first())
+        services.add_attachment(
+            application=application,
+            upload=SimpleUploadedFile("rib.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        )
 
 
 def test_a_budget_asked_changes_amounts_not_funders(world):
@@ -292,4 +292,21 @@ def test_the_thread_is_hidden_from_the_citizen_council(client, world):
 def test_a_stranger_has_no_notification_of_others(client, world):
     ask(world)
     client.force_login(UserFactory())
-    assert "complément" not in client.get(reverse("accounts:notifications")).content.decode()
+    page = client.get(reverse("accounts:notifications")).content.decode()
+    assert world["application"].title not in page and "Aucune notification" in page
+
+
+def test_notifications_are_marked_read(client, world):
+    ask(world)
+    client.force_login(world["carrier"])
+    assert "Notifications (1 non lue)" in client.get("/").content.decode()
+    notification = Notification.objects.get(user=world["carrier"])
+    stranger = UserFactory()
+    url = reverse("accounts:notification-read", kwargs={"pk": notification.pk})
+    other = client.__class__()
+    other.force_login(stranger)
+    assert other.post(url).status_code == 404
+    assert client.post(url).status_code == 302
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert "non lue" not in client.get("/").content.decode()

@@ -167,7 +167,8 @@ def request_complement(
             )
     except IntegrityError:  # another request committed first (the unique open request)
         raise ValidationError("Un complément est déjà demandé pour ce dossier.") from None
-    change_status(application=application, to=S.COMPLEMENT_REQUESTED, by=by, comment=message)
+    # the message stays in the thread (read by who instructs and the carrier), not the history
+    change_status(application=application, to=S.COMPLEMENT_REQUESTED, by=by)
     record_event(
         verb="complement_requested",
         summary=f"Complément demandé pour « {application.title} » : "
@@ -246,7 +247,7 @@ def resubmit_application(
     back = request.from_status
     if back == S.SUBMITTED and application.call.status == CallStatus.CLOSED:
         back = S.UNDER_INSTRUCTION  # the instruction started meanwhile
-    change_status(application=application, to=back, by=by, comment=request.answer)
+    change_status(application=application, to=back, by=by)
     for funding_request in application.funding_requests.all():
         FunderOpinion.objects.get_or_create(request=funding_request)
     record_event(
