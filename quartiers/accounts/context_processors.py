@@ -1,3 +1,4 @@
+from quartiers.accounts.models import Notification
 from quartiers.accounts.permissions import can_use_admin
 
 # The section of the main menu each app's pages belong to; a page of no section marks none.
@@ -39,10 +40,15 @@ def menu_section(resolver_match) -> tuple[str, str]:
 
 
 def navigation(request):
-    """What the header offers the person signed in, and where the page sits in its menu."""
+    """What the header offers the person signed in (and how many notifications are unread),
+    and where the page sits in its menu."""
+    user = request.user
     section, current = menu_section(getattr(request, "resolver_match", None))
     return {
-        "can_use_admin": can_use_admin(request.user),
+        "can_use_admin": can_use_admin(user),
         "menu_section": section,
         "menu_current": current,
+        "unread_notifications": Notification.objects.filter(user=user).unread().count()
+        if user.is_authenticated
+        else 0,
     }

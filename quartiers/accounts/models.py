@@ -137,3 +137,57 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organisation}"
+
+
+class Notice(models.Model):
+    """Something that happened (a complement asked, a dossier resubmitted, a decision, a bilan
+    due), told once to its recipients (`Notification`) and, when it says so, by e-mail. A
+    non-empty `key` makes it idempotent: one notice per key (e.g. per bilan and due date)."""
+
+    text = models.CharField("texte", max_length=500)
+    link = models.CharField("lien", max_length=500, blank=True)
+    key = models.CharField("clé", max_length=200, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "avis"
+        verbose_name_plural = "avis"
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="one_notice_per_key")
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One notice for one person, listed on their « Notifications » page until read."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name="avis", on_delete=models.CASCADE, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="personne",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        ordering = ["-notice__created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "user"], name="one_notification_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user} : {self.notice}"

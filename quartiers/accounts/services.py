@@ -2,14 +2,15 @@
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from quartiers.accounts import permissions
-from quartiers.accounts.models import Membership, Organisation, User
+from quartiers.accounts.models import Membership, Notice, Notification, Organisation, User
 from quartiers.core import ratelimit
 from quartiers.core.enums import OrganisationKind
 from quartiers.core.mail import absolute_url, send_templated_mail
@@ -186,3 +187,57 @@ def update_profile(*, user: User, first_name: str, last_name: str) -> User:
     user.last_name = last_name.strip()
     user.save(update_fields=["first_name", "last_name"])
     return user
+
+
+@transaction.atomic
+def notify(
+    *,
+    users,
+    text: str,
+    link: str = "",
+    key: str = "",
+    email_template: str = "",
+    email_to=(),
+    email_context: dict | None = None,
+    attachments=(),
+) -> Notice | None:
+    """Tell `users` (in-app, on « Notifications ») and, with `email_template`, e-mail `email_to`
+    through the background queue (`send_templated_mail`: never sent inside the request).
+
+    With a `key`, the notice is told once: a second call with the same key (a command run twice,
+    two at once) does nothing and returns None. The one way the product notifies anyone.
+    """
+    if key:
+        if Notice.objects.filter(key=key).exists():
+            return None
+        try:
+            with transaction.atomic():  # a twin committing first makes this insert fail
+                notice = Notice.objects.create(text=text[:500], link=link, key=key)
+        except IntegrityError:
+            return None
+    else:
+        notice = Notice.objects.create(text=text[:500], link=link)
+    recipients = {user.pk: user for user in users if user is not None and user.is_active}
+    Notification.objects.bulk_create(
+        Notification(notice=notice, user=user) for user in recipients.values()
+    )
+    if email_template and email_to:
+        send_templated_mail(
+            template=email_template,
+            to=list(email_to),
+            context={
+                "text": text,
+                "link": absolute_url(link) if link else "",
+                **(email_context or {}),
+            },
+            attachments=attachments,
+        )
+    return notice
+
+
+def mark_notifications_read(*, user, notification=None) -> int:
+    """Mark one of `user`'s notifications read, or all of them; returns how many changed."""
+    notifications = Notification.objects.filter(user=user).unread()
+    if notification is not None:
+        notifications = notifications.filter(pk=notification.pk)
+    return notifications.update(read_at=timezone.now())

@@ -25,4 +25,7 @@ urlpatterns = [
     ),
     path("mon-compte/", views.my_account, name="my-account"),
     path("mon-compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/lues/", views.notifications_read, name="notifications-read"),
+    path("notifications/<int:pk>/lue/", views.notification_read, name="notification-read"),
 ]

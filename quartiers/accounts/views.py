@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
 from quartiers.accounts import services
 from quartiers.accounts.forms import (
@@ -18,6 +19,7 @@ from quartiers.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
 )
+from quartiers.accounts.models import Notification
 from quartiers.core import ratelimit
 from quartiers.core.clients import client_address
 
@@ -108,3 +110,33 @@ def my_account(request):
         "accounts/my_account.html",
         {"form": form, "organisations": request.user.organisations.all()},
     )
+
+
+# Notifications: what happened for the person signed in (see `services.notify`).
+
+NOTIFICATIONS_SHOWN = 100
+
+
+def notifications(request):
+    notifications = Notification.objects.filter(user=request.user).select_related("notice")
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"notifications": notifications[:NOTIFICATIONS_SHOWN]},
+    )
+
+
+@require_POST
+def notification_read(request, pk):
+    """Mark one of the person's notifications read (another person's is a 404)."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.mark_notifications_read(user=request.user, notification=notification)
+    return redirect("accounts:notifications")
+
+
+@require_POST
+def notifications_read(request):
+    count = services.mark_notifications_read(user=request.user)
+    if count:
+        messages.success(request, "Toutes vos notifications sont marquées comme lues.")
+    return redirect("accounts:notifications")

@@ -10,6 +10,7 @@ class CallStatus(models.TextChoices):
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", "brouillon"
     SUBMITTED = "submitted", "déposé"
+    COMPLEMENT_REQUESTED = "complement_requested", "complément demandé"
     UNDER_INSTRUCTION = "under_instruction", "en instruction"
     EXAMINED = "examined", "examiné en comité technique"
     DECIDED = "decided", "décidé en comité de pilotage"
@@ -24,6 +25,7 @@ class ApplicationStatus(models.TextChoices):
 STATUS_VARIANTS = {
     ApplicationStatus.DRAFT: "",
     ApplicationStatus.WITHDRAWN: "warning",
+    ApplicationStatus.COMPLEMENT_REQUESTED: "warning",
     ApplicationStatus.REPORT_RECEIVED: "success",
     ApplicationStatus.CLOSED: "success",
 }
@@ -80,3 +82,15 @@ OUTCOME_VARIANTS = {
     DecisionOutcome.ADJOURNED: "warning",
     DecisionOutcome.REFUSED: "error",
 }
+
+
+class ComplementSection(models.TextChoices):
+    """The parts of a dossier a complement may reopen (the CERFA's sections)."""
+
+    CONTACT = "contact", "personne chargée du dossier"
+    ORGANISATION = "organisation", "relations avec l'administration et moyens humains"
+    ACTION = "action", "description de l'action et mise en œuvre"
+    PUBLIC = "public", "publics visés et quartiers"
+    BUDGET = "budget", "budget"
+    ATTACHMENTS = "attachments", "pièces jointes"
+    ATTESTATION = "attestation", "attestation"

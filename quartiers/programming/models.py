@@ -17,6 +17,7 @@ from quartiers.programming.enums import (
     BudgetSide,
     CallStatus,
     CommitteeKind,
+    ComplementSection,
     DecisionOutcome,
     EqualityMarker,
     Opinion,
@@ -397,6 +398,72 @@ def canonical_json(data) -> str:
     """One spelling of a JSON value: keys sorted, no spaces, UTF-8 characters kept (the same
     bytes on SQLite and PostgreSQL, whatever order `jsonb` keeps the keys in)."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class ComplementRequest(models.Model):
+    """An instructor or the chef de projet asks the carrier to correct named sections of a
+    filed dossier; the carrier's resubmission answers it (a new `ApplicationVersion`). The
+    requests and their answers are the dossier's thread. At most one is open at a time."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        related_name="complement_requests",
+    )
+    sections = models.JSONField("points à corriger", default=list)
+    message = models.TextField("message")
+    from_status = models.CharField(
+        "état avant la demande", max_length=30, choices=ApplicationStatus
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="demandé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField("demandé le", auto_now_add=True)
+    answer = models.TextField("réponse du porteur", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="complété par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField("complété le", null=True, blank=True)
+    version = models.ForeignKey(
+        ApplicationVersion,
+        verbose_name="version déposée en réponse",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "demande de complément"
+        verbose_name_plural = "demandes de complément"
+        ordering = ["asked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(answered_at__isnull=True),
+                name="one_open_complement_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"Complément demandé pour {self.application}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+    def section_labels(self) -> list[str]:
+        return [ComplementSection(section).label for section in self.sections]
 
 
 class BudgetLine(models.Model):

@@ -7,8 +7,14 @@ from quartiers.access.permissions import (
     is_admin,
     role_organisations,
 )
-from quartiers.programming.enums import ApplicationStatus, CallStatus
-from quartiers.programming.workflow import EDITABLE, TRANSITIONS
+from quartiers.programming.enums import ApplicationStatus, CallStatus, ComplementSection
+from quartiers.programming.workflow import (
+    COMPLEMENT_ASKABLE,
+    CORRECTABLE,
+    EDITABLE,
+    INSTRUCTABLE,
+    TRANSITIONS,
+)
 
 
 def can_view_call(user, call) -> bool:
@@ -97,7 +103,69 @@ def can_view_receipt(user, application) -> bool:
 
 
 def can_edit_application(user, application) -> bool:
-    return application.status in EDITABLE and is_carrier(user, application)
+    """The carrier edits a draft, or the sections a complement request reopened."""
+    return bool(editable_sections(user, application))
+
+
+def editable_sections(user, application) -> frozenset[str]:
+    """The sections of the dossier `user` may change now (all of a draft, those asked by an
+    open complement request, none otherwise or for anyone but the carrier)."""
+    if application.status not in EDITABLE | CORRECTABLE or not is_carrier(user, application):
+        return frozenset()
+    from quartiers.programming.services.complements import editable_sections as sections
+
+    cached = application.__dict__.get("_editable_sections")
+    if cached is None:
+        cached = application.__dict__["_editable_sections"] = sections(application)
+    return cached
+
+
+def can_edit_application_form(user, application) -> bool:
+    from quartiers.programming.services.complements import FORM_SECTIONS
+
+    return bool(editable_sections(user, application) & FORM_SECTIONS)
+
+
+def can_edit_budget(user, application) -> bool:
+    return ComplementSection.BUDGET in editable_sections(user, application)
+
+
+def can_edit_attachments(user, application) -> bool:
+    return ComplementSection.ATTACHMENTS in editable_sections(user, application)
+
+
+def can_request_complement(user, application) -> bool:
+    """`instructs` a dossier that is in instruction (a complement may be asked)."""
+    return application.status in COMPLEMENT_ASKABLE and instructs(user, application)
+
+
+def instructs(user, application) -> bool:
+    """An instructor of a funder the dossier asks, or the chef de projet (or an admin)."""
+    return (
+        is_admin(user)
+        or ContractRole.PROJECT_LEAD in contract_roles(user, application.contract)
+        or bool(instructed_funders(user, application))
+    )
+
+
+def can_answer_complement(user, application) -> bool:
+    """The carrier corrects and resubmits while a complement is requested."""
+    return application.status in CORRECTABLE and is_carrier(user, application)
+
+
+def can_read_complements(user, application) -> bool:
+    """The thread of complement requests: the carrier and those who instruct the dossier."""
+    return is_carrier(user, application) or can_view_instruction(user, application)
+
+
+def can_save_funder_opinion(user, application, funder_id) -> bool:
+    """The opinion form is offered only where `save_funder_opinion` would save it: one of the
+    user's funders, a dossier in instruction, a contract not archived."""
+    return (
+        funder_id in instructed_funders(user, application)
+        and application.status in INSTRUCTABLE
+        and not application.contract.is_archived
+    )
 
 
 def can_withdraw_application(user, application) -> bool:

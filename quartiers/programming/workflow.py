@@ -8,8 +8,10 @@ from quartiers.programming.enums import ApplicationStatus as S
 
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
-    S.SUBMITTED: {S.UNDER_INSTRUCTION, S.DRAFT, S.WITHDRAWN},
-    S.UNDER_INSTRUCTION: {S.EXAMINED, S.WITHDRAWN},
+    S.SUBMITTED: {S.UNDER_INSTRUCTION, S.DRAFT, S.WITHDRAWN, S.COMPLEMENT_REQUESTED},
+    # back to where the request found it (`ComplementRequest.from_status`) once resubmitted
+    S.COMPLEMENT_REQUESTED: {S.SUBMITTED, S.UNDER_INSTRUCTION, S.WITHDRAWN},
+    S.UNDER_INSTRUCTION: {S.EXAMINED, S.WITHDRAWN, S.COMPLEMENT_REQUESTED},
     S.EXAMINED: {S.DECIDED, S.WITHDRAWN},
     S.DECIDED: {S.CONVENTION_SIGNED, S.CLOSED},
     S.CONVENTION_SIGNED: {S.PAID},
@@ -22,7 +24,11 @@ TRANSITIONS: dict[str, set[str]] = {
 EDITABLE = frozenset({S.DRAFT})  # the carrier edits the content, the budget, the attachments
 NOT_SUBMITTED = frozenset({S.DRAFT, S.WITHDRAWN})  # not in the call's programming
 INSTRUCTABLE = frozenset({S.SUBMITTED, S.UNDER_INSTRUCTION})  # funders give their opinion
-COUNCIL_OPINION_STATUSES = frozenset({S.SUBMITTED, S.UNDER_INSTRUCTION, S.EXAMINED})
+COMPLEMENT_ASKABLE = INSTRUCTABLE  # an instructor may ask the carrier for a complement
+CORRECTABLE = frozenset({S.COMPLEMENT_REQUESTED})  # the carrier corrects the points asked
+COUNCIL_OPINION_STATUSES = frozenset(
+    {S.SUBMITTED, S.COMPLEMENT_REQUESTED, S.UNDER_INSTRUCTION, S.EXAMINED}
+)
 EXAMINABLE = frozenset({S.UNDER_INSTRUCTION, S.EXAMINED})  # by the comité technique
 DECIDABLE = frozenset({S.EXAMINED, S.DECIDED})  # by the comité de pilotage
 DECIDED_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED, S.CLOSED})

@@ -346,6 +346,22 @@ ROUTES = {
     "accounts:password-reset-complete": [Case(get=EVERYONE, post=expect(405))],
     "accounts:my-account": [Case(get=SIGNED_IN)],
     "accounts:password-change": [Case(get=SIGNED_IN)],
+    # Notifications are one's own: nobody in the world has any, so another's is a 404.
+    "accounts:notifications": [Case(get=SIGNED_IN)],
+    "accounts:notifications-read": [
+        Case(
+            get=GET_405_SIGNED_IN,
+            post=expect(302, anonymous=LOGIN),
+            writes=frozenset(set(PEOPLE) - {"anonymous"}),
+        )
+    ],
+    "accounts:notification-read": [
+        Case(
+            kwargs=lambda w: {"pk": 2_000_000_000},
+            get=GET_405_SIGNED_IN,
+            post=expect(404, anonymous=LOGIN),
+        )
+    ],
     "access:organisation-list": [
         Case(get=SIGNED_IN, hidden=association_name, hidden_from=NOT_ORGANISATION_READERS)
     ],
@@ -624,6 +640,40 @@ ROUTES = {
             get=only(READERS_OF["draft"], carrier=404, admin=404),
             label="draft",
         ),
+    ],
+    # A complement is asked by the CAF's and the État's instructors (of a funder the dossier
+    # asks) or the chef de projet, on a dossier in instruction; an empty form is shown again.
+    "programming:complement-request": [
+        Case(
+            kwargs=dossier("shared"),
+            get=only(
+                READERS_OF["shared"],
+                project_lead=200,
+                funder_instructor=200,
+                etat_instructor=200,
+                admin=200,
+            ),
+            label="shared",
+        ),
+        Case(
+            kwargs=dossier("caf_only"),
+            get=only(READERS_OF["caf_only"], project_lead=200, funder_instructor=200, admin=200),
+            label="caf_only",
+        ),
+        *(
+            Case(kwargs=dossier(key), get=only(READERS_OF[key]), label=key)
+            for key in ("paid", "draft")
+        ),
+    ],
+    # Nobody is asked a complement in the world: the carrier has nothing to resubmit.
+    "programming:application-resubmit": [
+        Case(
+            kwargs=dossier(key),
+            get=GET_405_SIGNED_IN,
+            post=only(READERS_OF[key]),
+            label=key,
+        )
+        for key in ("shared", "draft")
     ],
     # ---------------------------------------------------------------- instruction
     "programming:opinion-edit": [

@@ -214,7 +214,7 @@ def test_header_when_anonymous(client):
 def test_header_when_signed_in(client):
     client.force_login(UserFactory())
     response = client.get("/")
-    assert header_tools(response) == ["Mon compte", "Se déconnecter"]
+    assert header_tools(response) == ["Notifications", "Mon compte", "Se déconnecter"]
     form = soup(response).select_one(".fr-header__tools-links form")
     assert (form["method"], form["action"]) == ("post", "/deconnexion/")
     assert form.find("input", attrs={"name": "csrfmiddlewaretoken"})
@@ -223,5 +223,10 @@ def test_header_when_signed_in(client):
 def test_header_for_an_administrator(client):
     client.force_login(UserFactory(admin=True))
     response = client.get("/")
-    assert header_tools(response) == ["Administration", "Mon compte", "Se déconnecter"]
+    assert header_tools(response) == [
+        "Administration",
+        "Notifications",
+        "Mon compte",
+        "Se déconnecter",
+    ]
     assert soup(response).find("a", string="Administration")["href"] == "/admin/"

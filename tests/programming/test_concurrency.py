@@ -332,3 +332,64 @@ def test_two_restorations_at_once_restore_once():
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
     assert application.status_changes.filter(to_status=S.SUBMITTED).count() == 2  # filed, restored
+
+
+# --------------------------------------------------------------------------- complements
+
+
+def test_a_complement_asked_twice_at_once_is_asked_once():
+    from quartiers.accounts.models import Notification
+    from quartiers.programming.models import ComplementRequest
+
+    contract = ContractFactory()
+    caf = OrganisationFactory(funder=True)
+    lead = RoleAssignmentFactory(contract=contract).user
+    instructor = RoleAssignmentFactory(
+        contract=contract, funder_instructor=True, organisation=caf
+    ).user
+    carrier = RoleAssignmentFactory(contract=contract, carrier=True)
+    call = CallForProjectsFactory(contract=contract)
+    application = submitted_application(call, carrier.organisation, funders=[caf], amounts=[900])
+
+    def ask(by):
+        def task():
+            return services.request_complement(
+                application=Application.objects.get(pk=application.pk),
+                sections=["action"],
+                message=f"Demandé par {by}",
+                by=by,
+            )
+
+        return task
+
+    outcomes = race(ask(lead), ask(instructor))
+    assert refusals(outcomes) == [
+        "Un complément est déjà demandé pour ce dossier : attendez la réponse du porteur."
+    ]
+    assert ComplementRequest.objects.filter(application=application).count() == 1
+    assert Notification.objects.filter(user=carrier.user).count() == 1
+    application.refresh_from_db()
+    assert application.status == S.COMPLEMENT_REQUESTED
+
+
+def test_a_resubmission_sent_twice_at_once_freezes_one_version():
+    from quartiers.programming.models import ApplicationVersion
+
+    contract = ContractFactory()
+    caf = OrganisationFactory(funder=True)
+    lead = RoleAssignmentFactory(contract=contract).user
+    carrier = RoleAssignmentFactory(contract=contract, carrier=True)
+    call = CallForProjectsFactory(contract=contract)
+    application = submitted_application(call, carrier.organisation, funders=[caf], amounts=[900])
+    services.request_complement(
+        application=application, sections=["action"], message="Précisez.", by=lead
+    )
+
+    def resubmit():
+        return services.resubmit_application(
+            application=Application.objects.get(pk=application.pk), by=carrier.user
+        )
+
+    outcomes = race(resubmit, resubmit)
+    assert refusals(outcomes) == ["Aucun complément n'est demandé pour ce dossier."]
+    assert ApplicationVersion.objects.filter(application=application).count() == 2

@@ -259,11 +259,13 @@ def test_stale_opinion_keeps_the_input_and_shows_the_saved_values(client, world)
 def test_opinion_after_instruction_is_refused_with_a_message(client, world):
     examine(world, world.youth)  # now « examiné »
     client.force_login(world.caf_instructor)
-    response = client.post(
-        _opinion_url(world.youth, world.caf), {"shared_comment": "Trop tard ?", "version": "0"}
-    )
-    assert response.status_code == 200
-    assertContains(response, "plus en instruction")
+    url = _opinion_url(world.youth, world.caf)
+    response = client.get(url)
+    assert response.context["form"] is None  # no form where it can no longer be saved
+    assertContains(response, "l&#x27;avis ne peut plus être modifié")
+    response = client.post(url, {"shared_comment": "Trop tard ?", "version": "0"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assertContains(response, "l&#x27;avis ne peut plus être modifié")
     assert opinion_of(world.youth, world.caf).shared_comment == ""
 
 

@@ -7,8 +7,13 @@ from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Theme
 from quartiers.core.forms import BaseForm, BaseModelForm, IdempotentForm
 from quartiers.programming import services
-from quartiers.programming.enums import BudgetSide
-from quartiers.programming.forms.base import DATE, TEXT, FieldsetsMixin
+from quartiers.programming.enums import BudgetSide, ComplementSection
+from quartiers.programming.forms.base import (
+    DATE,
+    TEXT,
+    FieldsetsMixin,
+    use_project_field_templates,
+)
 from quartiers.programming.models import (
     ACCOUNTS,
     AGE_BANDS,
@@ -343,3 +348,53 @@ class AttachmentForm(IdempotentForm, BaseForm):
             required=self.cleaned_data["required"],
             by=by,
         )
+
+
+class ComplementRequestForm(IdempotentForm, BaseForm):
+    """« Demander un complément »: the points to correct and the message to the carrier."""
+
+    sections = forms.MultipleChoiceField(
+        label="Points à corriger",
+        choices=ComplementSection.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Le porteur ne pourra modifier que ces parties du dossier.",
+    )
+    message = forms.CharField(
+        label="Message au porteur",
+        widget=TEXT,
+        max_length=5000,
+        help_text="Dites précisément ce qui manque ou doit être corrigé.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_project_field_templates(self)
+
+
+class ResubmitForm(IdempotentForm, BaseForm):
+    """The carrier's answer to a complement request, sent with the corrected dossier."""
+
+    answer = forms.CharField(
+        label="Votre réponse (facultatif)",
+        widget=TEXT,
+        max_length=5000,
+        required=False,
+        help_text="Ce que vous avez corrigé ; lu par les personnes qui instruisent le dossier.",
+    )
+
+
+def restrict_to_sections(form, sections) -> None:
+    """Disable the fields of `form` (an `ApplicationForm`) outside `sections`: they show the
+    stored values, and Django ignores what is posted for them (the service refuses too)."""
+    if set(sections) >= set(ComplementSection.values):
+        return
+    allowed = {
+        name.removesuffix("_id")
+        for section in sections
+        for name in services.SECTION_FIELDS[section]
+    }
+    if ComplementSection.PUBLIC in sections:
+        allowed |= {_age_field(band) for band in AGE_BANDS}
+    for name, field in form.fields.items():
+        if name not in allowed:
+            field.disabled = True

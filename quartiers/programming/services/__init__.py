@@ -38,18 +38,35 @@ from quartiers.programming.services.calls import (  # noqa: F401
     start_instruction,
     update_call,
 )
+from quartiers.programming.services.complements import (  # noqa: F401
+    FORM_SECTIONS,
+    SECTION_FIELDS,
+    carrier_users,
+    changed_sections,
+    correction_errors,
+    editable_sections,
+    ensure_sections_editable,
+    instructor_users,
+    open_request,
+    request_complement,
+    resubmit_application,
+    section_refusal,
+)
 from quartiers.programming.services.deletion import delete_contract  # noqa: F401
 from quartiers.programming.services.followup import (  # noqa: F401
     REMINDER_INTERVAL_DAYS,
     REMINDER_NOTICE_DAYS,
     CallLedgerRow,
     call_ledger,
+    carrier_members,
     carrier_recipients,
     decisions_of,
     issue_decision_letter,
     ledger,
     notify_decision,
+    notify_report_due,
     record_payment,
+    reports_due,
     reports_to_remind,
     send_report_reminder,
     sign_convention,
@@ -66,7 +83,9 @@ from quartiers.programming.services.instruction import (  # noqa: F401
     save_funder_opinion,
 )
 from quartiers.programming.services.status import (  # noqa: F401
+    COMPLEMENT_ASKABLE,
     CONVENTION_STATUSES,
+    CORRECTABLE,
     COUNCIL_OPINION_STATUSES,
     DECIDABLE,
     DECIDED_STATUSES,

@@ -37,7 +37,13 @@ from quartiers.programming.services.calls import (
     is_open_for_submission,
     shift_year,
 )
+from quartiers.programming.services.complements import (
+    C,
+    changed_sections,
+    ensure_sections_editable,
+)
 from quartiers.programming.services.status import (
+    CORRECTABLE,
     EDITABLE,
     FUNDED_STATUSES,
     RESTORABLE,
@@ -212,8 +218,15 @@ def _same_required(call, required):
 def save_draft(*, application: Application, qpvs=None, engagements=None, by=None) -> Application:
     """Save the carrier's edits of a draft (the form already validated the fields) and, if
     given, its QPV and engagements; refused once the dossier is submitted (re-read under the
-    lock, so a save racing the submission cannot land after the freeze)."""
-    ensure_editable(lock_application(application))
+    lock, so a save racing the submission cannot land after the freeze). While a complement
+    is requested, only the sections asked may change: a change elsewhere is refused."""
+    lock_application(application)
+    if application.status in CORRECTABLE:
+        ensure_sections_editable(
+            application, changed_sections(application, qpvs=qpvs, engagements=engagements)
+        )
+    else:
+        ensure_editable(application)
     application._history_user = by
     application.save()
     if qpvs is not None:
@@ -225,8 +238,9 @@ def save_draft(*, application: Application, qpvs=None, engagements=None, by=None
 
 @transaction.atomic
 def add_attachment(*, application: Application, upload, required=None, by=None):
-    """Attach a checked file (type, size and content, see `attachment_error`) to a draft."""
-    ensure_editable(lock_application(application))
+    """Attach a checked file (type, size and content, see `attachment_error`) to a draft (or
+    to a dossier whose complement asks for its attachments)."""
+    ensure_sections_editable(lock_application(application), [C.ATTACHMENTS])
     error = attachment_error(upload)
     if error:
         raise ValidationError(error)
@@ -243,7 +257,7 @@ def add_attachment(*, application: Application, upload, required=None, by=None):
 @transaction.atomic
 def remove_attachment(*, attachment, by=None) -> None:
     """Detach a file from a draft; the stored file stays (a renewal may share it)."""
-    ensure_editable(lock_application(attachment.application))
+    ensure_sections_editable(lock_application(attachment.application), [C.ATTACHMENTS])
     attachment.delete()
 
 
@@ -281,10 +295,20 @@ def validate_budget_line(line: BudgetLineData) -> None:
 
 @transaction.atomic
 def set_budget(*, application: Application, lines: list[BudgetLineData]) -> None:
-    """Replace the draft's budget (the balance is checked at submission)."""
-    ensure_editable(lock_application(application))
+    """Replace the draft's budget (the balance is checked at submission). While a complement
+    asks for the budget, the amounts may change but not the funders asked (their opinions
+    are under way)."""
+    ensure_sections_editable(lock_application(application), [C.BUDGET])
     for line in lines:
         validate_budget_line(line)
+    if application.status in CORRECTABLE:
+        asked = set(application.funding_requests.values_list("funder_id", flat=True))
+        named = {line.funder.pk for line in lines if line.funder is not None and line.amount > 0}
+        if named != asked:
+            raise ValidationError(
+                "Pendant un complément, les financeurs sollicités restent les mêmes : "
+                "modifiez les montants, pas la liste des financeurs."
+            )
     application.budget_lines.all().delete()
     BudgetLine.objects.bulk_create(
         BudgetLine(
@@ -331,10 +355,12 @@ def budget_errors(application: Application) -> list[str]:
     return errors
 
 
-def submission_errors(application: Application) -> list[str]:
+def submission_errors(application: Application, *, correcting: bool = False) -> list[str]:
+    """What prevents the submission; `correcting`: a resubmission answering a complement
+    request, to which neither the deadline nor a late bilan apply."""
     call = application.call
     errors = []
-    if not is_open_for_submission(call):
+    if not correcting and not is_open_for_submission(call):
         errors.append(
             f"L'appel à projets n'accepte pas de dépôt (date limite : "
             f"{timezone.localtime(call.deadline):%d/%m/%Y %H:%M})."
@@ -365,7 +391,7 @@ def submission_errors(application: Application) -> list[str]:
             errors.append(f"Pièce manquante : {required.label}.")
     if not (application.attested and application.signatory_name):
         errors.append("L'attestation sur l'honneur doit être cochée et signée.")
-    missing = missing_reports(application.carrier)
+    missing = [] if correcting else missing_reports(application.carrier)
     if missing and not application.report_override:
         titles = ", ".join(f"« {a.title} »" for a in missing)
         errors.append(

@@ -13,9 +13,9 @@ from django.utils.text import capfirst
 from quartiers.access.enums import ContractRole
 from quartiers.access.permissions import STEERING, contract_roles
 from quartiers.access.services import record_event
+from quartiers.accounts.services import notify
 from quartiers.contracts import services as contract_services
 from quartiers.core.formats import euros
-from quartiers.core.mail import absolute_url, send_templated_mail
 from quartiers.programming import letters
 from quartiers.programming.enums import (
     ApplicationStatus as S,
@@ -128,14 +128,17 @@ def notify_decision(*, application: Application, by=None) -> list[str]:
             "personne à prévenir."
         )
     letter = issue_decision_letter(application=application, by=by)
-    send_templated_mail(
-        template="programming/emails/decision",
-        to=recipients,
-        context={
+    notify(
+        users=carrier_members(application),
+        text=f"Le comité de pilotage a décidé de votre dossier « {application.title} » "
+        f"(lettre {letter.reference}).",
+        link=application.get_absolute_url(),
+        email_template="programming/emails/decision",
+        email_to=recipients,
+        email_context={
             "application": application,
             "decisions": decisions,
             "granted": application.funding_requests.totals()["granted"],
-            "link": absolute_url(application.get_absolute_url()),
             "letter": letter,
             "appeal": letters.APPEAL,
         },
@@ -327,18 +330,7 @@ def send_report_reminder(*, application: Application) -> ReportReminder:
         raise ValidationError(f"« {application.title} » : personne à qui écrire.")
     today = timezone.localdate()
     due = report_due_on(application)
-    send_templated_mail(
-        template="programming/emails/report_reminder",
-        to=recipients,
-        context={
-            "application": application,
-            "due_on": due,
-            "overdue": due < today,
-            "link": absolute_url(
-                reverse("programming:report-create", kwargs={"uuid": application.uuid})
-            ),
-        },
-    )
+    _notify_report_due(application, due=due, overdue=due < today, recipients=recipients)
     reminder = ReportReminder.objects.create(application=application)
     record_event(
         verb="report_reminder_sent",
@@ -347,6 +339,59 @@ def send_report_reminder(*, application: Application) -> ReportReminder:
         data={"application": str(application.uuid), "recipients": recipients},
     )
     return reminder
+
+
+def carrier_members(application: Application):
+    """The people of the carrier organisation: they hear about their dossier in-app."""
+    return list(application.carrier.members.filter(is_active=True))
+
+
+def _notify_report_due(application, *, due, overdue, recipients, key=""):
+    return notify(
+        users=carrier_members(application),
+        text=f"Le bilan de « {application.title} » "
+        + (f"était attendu le {due:%d/%m/%Y}." if overdue else f"est attendu le {due:%d/%m/%Y}."),
+        link=reverse("programming:report-create", kwargs={"uuid": application.uuid}),
+        key=key,
+        email_template="programming/emails/report_reminder",
+        email_to=recipients,
+        email_context={"application": application, "due_on": due, "overdue": overdue},
+    )
+
+
+def reports_due(*, contract=None) -> list[Application]:
+    """Funded actions without bilan, due within `REMINDER_NOTICE_DAYS` or overdue."""
+    horizon = timezone.localdate() + datetime.timedelta(days=REMINDER_NOTICE_DAYS)
+    applications = (
+        Application.objects.filter(
+            status__in=FUNDED_STATUSES,
+            report__isnull=True,
+            ends_on__isnull=False,
+            contract__archived_at__isnull=True,
+        )
+        .select_related("contract", "carrier")
+        .order_by("ends_on", "pk")
+    )
+    if contract is not None:
+        applications = applications.filter(contract=contract)
+    return [a for a in applications if report_due_on(a) <= horizon]
+
+
+@transaction.atomic
+def notify_report_due(*, application: Application) -> bool:
+    """Tell the carrier once that the bilan is due (in-app and by e-mail): one notice per
+    bilan and due date, however often it runs (`notify_reports_due`, daily). Returns whether
+    it was told now."""
+    contract_services.ensure_not_archived(application.contract)
+    due = report_due_on(application)
+    notice = _notify_report_due(
+        application,
+        due=due,
+        overdue=due < timezone.localdate(),
+        recipients=carrier_recipients(application),
+        key=f"report-due:{application.uuid}:{due.isoformat()}",
+    )
+    return notice is not None
 
 
 def ledger(application: Application) -> list[FundingRequest]:

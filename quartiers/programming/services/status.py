@@ -12,7 +12,9 @@ from quartiers.programming.models import (
     StatusChange,
 )
 from quartiers.programming.workflow import (  # noqa: F401  (the groups, next to the transitions)
+    COMPLEMENT_ASKABLE,
     CONVENTION_STATUSES,
+    CORRECTABLE,
     COUNCIL_OPINION_STATUSES,
     DECIDABLE,
     DECIDED_STATUSES,

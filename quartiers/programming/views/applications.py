@@ -24,8 +24,11 @@ from quartiers.programming.forms.applications import (
     ApplicationForm,
     AttachmentForm,
     BudgetForms,
+    ComplementRequestForm,
     RemoveAttachmentForm,
+    ResubmitForm,
     StartApplicationForm,
+    restrict_to_sections,
 )
 from quartiers.programming.models import AGE_BANDS, Application, CallForProjects
 from quartiers.programming.views.access import application_page
@@ -35,12 +38,16 @@ from quartiers.programming.views.calls import breadcrumb, call_page
 def _context(request, application, **extra):
     call = application.call
     can_edit = permissions.can_edit_application(request.user, application)
+    correcting = permissions.can_answer_complement(request.user, application)
     return {
         "application": application,
         "call": call,
         "contract": call.contract,
         "breadcrumb": breadcrumb(call.contract, call),
         "can_edit": can_edit,
+        "can_submit": can_edit and application.status in services.EDITABLE,
+        "correcting": correcting,
+        "complement": services.open_request(application) if correcting else None,
         **extra,
     }
 
@@ -153,7 +160,7 @@ def application_create(request, call):
 # --------------------------------------------------------------------------- the application
 
 
-def _render_detail(request, application, submission_errors=None):
+def _render_detail(request, application, submission_errors=None, resubmit_form=None):
     user = request.user
     context = _context(request, application)
     totals = application.budget_totals()
@@ -179,8 +186,17 @@ def _render_detail(request, application, submission_errors=None):
         status_changes=application.status_changes.select_related("by"),
         submission_errors=submission_errors,
         missing=services.submission_errors(application)
-        if context["can_edit"] and submission_errors is None
+        if context["can_submit"] and submission_errors is None
+        else services.correction_errors(application)
+        if context["correcting"] and submission_errors is None
         else None,
+        resubmit_form=resubmit_form or (ResubmitForm() if context["correcting"] else None),
+        complement_requests=application.complement_requests.select_related(
+            "asked_by", "answered_by", "version"
+        )
+        if permissions.can_read_complements(user, application)
+        else None,
+        can_request_complement=permissions.can_request_complement(user, application),
         can_withdraw=permissions.can_withdraw_application(user, application),
         can_restore=permissions.can_restore_application(user, application),
         restore_open=services.is_open_for_submission(application.call),
@@ -203,16 +219,29 @@ def _save_draft(form, by):
     )
 
 
-@application_page(check=permissions.can_edit_application)
+def _application_form(request, application, data=None):
+    form = ApplicationForm(data, instance=application)
+    if application.status not in services.EDITABLE:  # a complement: the sections asked only
+        restrict_to_sections(form, permissions.editable_sections(request.user, application))
+    return form
+
+
+@application_page(check=permissions.can_edit_application_form)
 def application_edit(request, application):
-    form = ApplicationForm(request.POST or None, instance=application)
+    form = _application_form(request, application, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             _save_draft(form, request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Brouillon enregistré.")
+            messages.success(
+                request,
+                "Brouillon enregistré."
+                if application.status in services.EDITABLE
+                else "Corrections enregistrées : renvoyez le dossier depuis sa page une fois "
+                "terminé.",
+            )
             return redirect("programming:application-edit", uuid=application.uuid)
     return render(
         request,
@@ -231,10 +260,11 @@ def application_autosave(request, application):
     would not show. Always 200, so that htmx swaps the message in; an invalid form saves
     nothing, and the page keeps what the carrier typed.
     """
-    form = ApplicationForm(request.POST, instance=application)
+    form = _application_form(request, application, request.POST)
     context = {}
     try:
-        services.ensure_editable(application)
+        if not permissions.can_edit_application_form(request.user, application):
+            services.ensure_editable(application)  # the reason, e.g. submitted in another tab
         if form.is_valid():
             _save_draft(form, request.user)
             context["saved_at"] = timezone.localtime()
@@ -248,7 +278,7 @@ def application_autosave(request, application):
     return render(request, "programming/applications/autosave_status.html", context)
 
 
-@application_page(check=permissions.can_edit_application)
+@application_page(check=permissions.can_edit_budget)
 def application_budget(request, application):
     """The budget's lines, side by side. « Ajouter une ligne » (a submit button named `add`,
     for browsers without JavaScript: js/budget.js adds the row at once) shows the lines typed
@@ -288,7 +318,7 @@ def application_budget(request, application):
     )
 
 
-@application_page(check=permissions.can_edit_application)
+@application_page(check=permissions.can_edit_attachments)
 @idempotency.replays_submissions
 def application_attachments(request, application):
     form = AttachmentForm(application=application)
@@ -372,6 +402,67 @@ def application_receipt(request, application, number):
     return response
 
 
+@application_page(check=permissions.can_request_complement)
+@idempotency.replays_submissions
+def complement_request(request, application):
+    """« Demander un complément »: the points to correct and a message to the carrier."""
+    form = ComplementRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = idempotency.submit(
+            request,
+            form,
+            create=lambda: services.request_complement(
+                application=application,
+                sections=form.cleaned_data["sections"],
+                message=form.cleaned_data["message"],
+                by=request.user,
+            ),
+            url=lambda _: application.get_absolute_url(),
+            success=lambda _: (
+                "Complément demandé : le porteur est prévenu et peut corriger les points demandés."
+            ),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "programming/applications/complement_request.html",
+        {**_context(request, application), "form": form},
+    )
+
+
+@require_POST
+@application_page(check=permissions.can_answer_complement)
+@idempotency.replays_submissions
+def application_resubmit(request, application):
+    """The carrier sends the corrected dossier back (a new version) with an answer."""
+    form = ResubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            outcome = idempotency.once(
+                token=form.submission_token,
+                user=request.user,
+                create=lambda: services.resubmit_application(
+                    application=application, answer=form.cleaned_data["answer"], by=request.user
+                ),
+                url=lambda _: application.get_absolute_url(),
+            )
+        except ValidationError as error:
+            return _render_detail(
+                request, application, submission_errors=error.messages, resubmit_form=form
+            )
+        if outcome.replayed:
+            messages.info(request, idempotency.ALREADY_RECORDED)
+        else:
+            messages.success(
+                request,
+                f"Dossier complété et renvoyé (version {outcome.object.number}) : les "
+                "personnes qui l'instruisent sont prévenues.",
+            )
+        return redirect(application)
+    return _render_detail(request, application, resubmit_form=form)
+
+
 @require_POST
 @application_page(check=permissions.is_carrier)
 def application_withdraw(request, application):
@@ -423,4 +514,10 @@ urlpatterns = [
         application_receipt,
         name="application-receipt",
     ),
+    path(
+        "dossiers/<uuid:uuid>/complement/",
+        complement_request,
+        name="complement-request",
+    ),
+    path("dossiers/<uuid:uuid>/renvoyer/", application_resubmit, name="application-resubmit"),
 ]

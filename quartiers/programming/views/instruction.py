@@ -7,6 +7,7 @@ from django.urls import path
 
 from quartiers.accounts.models import Organisation
 from quartiers.programming import exports, permissions, services
+from quartiers.programming.enums import BudgetSide
 from quartiers.programming.forms.instruction import CouncilOpinionForm, OpinionForm
 from quartiers.programming.models import Application, FunderOpinion
 from quartiers.programming.views import calls
@@ -62,6 +63,11 @@ def opinion_edit(request, application, funder):
     opinion.request.application = application
     criteria = list(application.call.criteria.all())
     stale = None
+    can_save = permissions.can_save_funder_opinion(request.user, application, funder)
+    form = None
+    if request.method == "POST" and not can_save:
+        messages.error(request, _opinion_refusal(application))
+        return redirect("programming:opinion-edit", uuid=application.uuid, funder=funder)
     if request.method == "POST":
         form = OpinionForm(request.POST, criteria=criteria)
         if form.is_valid():
@@ -85,7 +91,7 @@ def opinion_edit(request, application, funder):
             else:
                 messages.success(request, f"Avis de {opinion.funder} enregistré.")
                 return redirect("programming:instruction-list", uuid=application.call.uuid)
-    else:
+    elif can_save:
         form = OpinionForm(initial=OpinionForm.initial_from(opinion, criteria), criteria=criteria)
     return render(
         request,
@@ -101,8 +107,37 @@ def opinion_edit(request, application, funder):
                 (criterion, opinion.scores.get(str(criterion.pk))) for criterion in criteria
             ],
             "saved_score": services.grid_score(opinion, criteria),
+            "refusal": None if can_save else _opinion_refusal(application),
+            "dossier": _essentials(request.user, application),
         },
     )
+
+
+def _opinion_refusal(application) -> str:
+    """Why the opinion of `application` cannot be saved now (the service's own rules)."""
+    if application.contract.is_archived:
+        return "Le contrat est archivé : l'avis ne peut plus être modifié."
+    if application.status in services.CORRECTABLE:
+        return (
+            "Un complément a été demandé au porteur : l'avis pourra être enregistré quand il "
+            "aura renvoyé le dossier."
+        )
+    return (
+        f"Ce dossier est « {application.get_status_display()} » : l'avis ne peut plus être modifié."
+    )
+
+
+def _essentials(user, application) -> dict:
+    """What an instructor reads beside the opinion form: the action, its budget, its pieces."""
+    totals = application.budget_totals()
+    return {
+        "totals": [(BudgetSide(side).label, total) for side, total in totals.items()],
+        "requests": list(application.funding_requests.select_related("funder")),
+        "attachments": list(application.attachments.select_related("required"))
+        if permissions.can_view_personal_data(user, application)
+        else None,
+        "qpvs": list(application.qpvs.all()),
+    }
 
 
 @application_page(check=permissions.can_give_council_opinion)
