@@ -1,13 +1,13 @@
 """Who may do what in the programming. Deny by default; views, API and admin use these."""
 
 from quartiers.access.enums import ContractRole
+from quartiers.access.models import RoleAssignment
 from quartiers.access.permissions import (
     STEERING,
     contract_roles,
     is_admin,
     role_organisations,
 )
-from quartiers.access.models import RoleAssignment
 from quartiers.programming.enums import ApplicationStatus, CallStatus
 from quartiers.programming.workflow import EDITABLE, TRANSITIONS
 

@@ -11,8 +11,8 @@ from django.urls import path, register_converter, reverse
 from django.utils import timezone
 
 from quartiers.core import idempotency
-from quartiers.core.pagination import paginate
 from quartiers.core.forms import BaseForm
+from quartiers.core.pagination import paginate
 from quartiers.programming import exports, permissions, services
 from quartiers.programming.enums import CommitteeKind
 from quartiers.programming.forms.committees import DecisionForm, SessionForm, TechnicalOpinionForm
