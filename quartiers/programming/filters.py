@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Pillar, Qpv, Theme
-from quartiers.core.forms import BaseForm
+from quartiers.core.forms import BaseForm, LongSelect
 from quartiers.programming.enums import ApplicationStatus
 from quartiers.programming.models import CallForProjects, FundingRequest
 from quartiers.programming.workflow import NOT_SUBMITTED
@@ -47,6 +47,7 @@ class QueueFilter(django_filters.FilterSet):
         to_field_name="uuid",
         empty_label="Tous les appels",
         method=_none,
+        widget=LongSelect,
     )
     status = django_filters.ChoiceFilter(
         label="État",
@@ -61,16 +62,25 @@ class QueueFilter(django_filters.FilterSet):
         label="Pilier", queryset=Pillar.objects.none(), empty_label="Tous les piliers", method=_none
     )
     theme = django_filters.ModelChoiceFilter(
-        label="Thème", queryset=Theme.objects.none(), empty_label="Tous les thèmes", method=_none
+        label="Thème",
+        queryset=Theme.objects.none(),
+        empty_label="Tous les thèmes",
+        method=_none,
+        widget=LongSelect,
     )
     qpv = django_filters.ModelChoiceFilter(
-        label="QPV", queryset=Qpv.objects.none(), empty_label="Tous les QPV", method=_none
+        label="QPV",
+        queryset=Qpv.objects.none(),
+        empty_label="Tous les QPV",
+        method=_none,
+        widget=LongSelect,
     )
     carrier = django_filters.ModelChoiceFilter(
         label="Porteur",
         queryset=Organisation.objects.none(),
         empty_label="Tous les porteurs",
         method=_none,
+        widget=LongSelect,
     )
     q = django_filters.CharFilter(label="Recherche (intitulé, porteur)", method=_none)
     sort = django_filters.ChoiceFilter(
@@ -114,9 +124,11 @@ class QueueFilter(django_filters.FilterSet):
             pillar__contract__in=contracts
         ).order_by("name")
         self.filters["qpv"].queryset = Qpv.objects.filter(contract__in=contracts).order_by("name")
-        self.filters["carrier"].queryset = Organisation.objects.filter(
-            pk__in=applications.values("carrier")
-        ).order_by("name")
+        self.filters["carrier"].queryset = (
+            Organisation.objects.filter(pk__in=applications.values("carrier"))
+            .only("name", "acronym")
+            .order_by("name")
+        )
         if opinion != REQUEST:
             sorts = [(k, label) for k, (label, _) in SORTS.items() if "requested" not in k]
             self.filters["sort"].extra["choices"] = sorts
