@@ -151,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quartiers.core.context_processors.site",
                 "quartiers.accounts.context_processors.navigation",
+                "quartiers.programming.context_processors.queues",
             ],
             "string_if_invalid": "",
         },

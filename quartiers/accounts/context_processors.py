@@ -11,6 +11,9 @@ MENU_SECTIONS = {
 }
 MENU_PAGES = {  # pages whose section is not that of their app
     "programming:my-applications": "applications",
+    # the work queues: their own menu entries (programming.context_processors.queues)
+    "programming:instruction-inbox": "queues",
+    "programming:council-queue": "queues",
     "access:organisation-list": "organisations",
     "access:organisation-detail": "organisations",
     "access:organisation-edit": "organisations",

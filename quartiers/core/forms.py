@@ -1,6 +1,8 @@
 """The project's base form: DSFR rendering with `{{ form }}`."""
 
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrBaseForm
 
 from quartiers.core import idempotency
@@ -57,3 +59,27 @@ class IdempotentForm(forms.Form):
             data = self.data.copy()
             data[self.add_prefix(idempotency.TOKEN_FIELD)] = idempotency.new_token()
             self.data = data
+
+
+class LongSelect(forms.Select):
+    """A select whose options are written in Python, not one template each: a filter among
+    hundreds of carriers costs milliseconds instead of a tenth of a second."""
+
+    template_name = "core/widgets/long_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options_html"] = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    option["value"],
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
+                )
+                for _, options, _ in context["widget"]["optgroups"]
+                for option in options
+            ),
+        )
+        return context

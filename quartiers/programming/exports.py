@@ -19,6 +19,7 @@ from quartiers.programming.enums import BudgetSide, DecisionOutcome
 from quartiers.programming.models import (
     ZERO,
     Application,
+    BudgetLine,
     CallForProjects,
     FundingRequest,
     TechnicalOpinion,
@@ -125,6 +126,7 @@ class Consolidation:
     envelopes: dict = field(default_factory=dict)  # organisation pk → the call's envelope
     by_funder: dict = field(default_factory=dict)  # organisation pk → sums of its requests
     overall: dict = field(default_factory=dict)  # sums of every request of the rows
+    budget_total: Decimal | None = None  # over `totals_of` (SQL) when the rows are one page
 
     @property
     def totals(self) -> list[dict]:
@@ -141,6 +143,8 @@ class Consolidation:
 
     @property
     def total_budget(self) -> Decimal:
+        if self.budget_total is not None:
+            return self.budget_total
         return sum((row.total_budget for row in self.rows), ZERO)
 
     @property
@@ -156,11 +160,15 @@ class Consolidation:
         return self.overall.get("granted", ZERO)
 
 
-def consolidate(call: CallForProjects, applications=None, funders=None) -> Consolidation:
+def consolidate(
+    call: CallForProjects, applications=None, funders=None, totals_of=None
+) -> Consolidation:
     """The call's submitted applications (or `applications`), one column per funder.
 
     Columns are the call's funders, followed by any other funder an application asks (so the
-    totals always add up); pass `funders` to show only those columns.
+    totals always add up); pass `funders` to show only those columns. When `applications` is
+    one page of a list, `totals_of` (a queryset of applications: the whole list) is what the
+    totals sum, in SQL.
     """
     if applications is None:
         applications = Application.objects.for_call(call).submitted()
@@ -185,7 +193,18 @@ def consolidate(call: CallForProjects, applications=None, funders=None) -> Conso
             ),
         )
     )
-    requests = FundingRequest.objects.filter(application__in=[a.pk for a in applications])
+    budget_total = None
+    if totals_of is None:
+        requests = FundingRequest.objects.filter(application__in=[a.pk for a in applications])
+    else:
+        whole = totals_of.order_by().values("pk")
+        requests = FundingRequest.objects.filter(application__in=whole)
+        budget_total = (
+            BudgetLine.objects.filter(application__in=whole, side=BudgetSide.CHARGE).aggregate(
+                total=Sum("amount")
+            )["total"]
+            or ZERO
+        )
     envelopes = {}
     if funders is None:
         call_funders = list(call.funders.select_related("organisation"))
@@ -210,6 +229,7 @@ def consolidate(call: CallForProjects, applications=None, funders=None) -> Conso
         envelopes=envelopes,
         by_funder=requests.totals_by_funder(),
         overall=requests.totals(),
+        budget_total=budget_total,
     )
 
 
@@ -232,6 +252,63 @@ def _row(application, funders, criteria) -> Row:
         total_budget=application.total_budget or ZERO,
         technical_opinions=list(application.technical_opinions.all()),
     )
+
+
+# --------------------------------------------------------------------------- instruction table
+
+
+def instruction_table(consolidation: Consolidation) -> tuple[list[str], list[list]]:
+    """The consolidated view of a call as a spreadsheet: per funder shown, requested, proposed
+    and opinion (never a private note); then the average grid score, the comité technique's
+    opinion and the decision."""
+    header = [
+        "Dossier",
+        "Porteur",
+        "État",
+        "Pilier",
+        "Thème",
+        *(
+            f"{funder} — {what}"
+            for funder in consolidation.funders
+            for what in ("demandé", "proposé", "avis")
+        ),
+        "Note moyenne",
+        "Comité technique",
+        "Décision",
+    ]
+    rows = []
+    for row in consolidation.rows:
+        application = row.application
+        technical = row.technical_opinion
+        rows.append(
+            [
+                application.title,
+                application.carrier.name,
+                application.get_status_display(),
+                application.pillar.name if application.pillar else "",
+                application.theme.name if application.theme else "",
+                *(
+                    value
+                    for cell in row.cells
+                    for value in (
+                        cell.requested if cell.is_requested else "",
+                        cell.proposed if cell.proposed is not None else "",
+                        _opinion_words(cell),
+                    )
+                ),
+                row.average_score if row.average_score is not None else "",
+                technical.get_opinion_display() if technical else "",
+                row.decision_label,
+            ]
+        )
+    return header, rows
+
+
+def _opinion_words(cell: FunderCell) -> str:
+    if not cell.is_requested:
+        return ""
+    opinion = cell.opinion
+    return opinion.get_opinion_display() if opinion and opinion.opinion else "à instruire"
 
 
 # --------------------------------------------------------------------------- programming table

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from quartiers.access.enums import ContractRole
+from quartiers.access.models import RoleAssignment
 from quartiers.programming.enums import (
     ApplicationStatus,
     BudgetSide,
@@ -23,7 +25,7 @@ from quartiers.programming.enums import (
     Opinion,
     PaymentKind,
 )
-from quartiers.programming.workflow import NOT_SUBMITTED, status_label
+from quartiers.programming.workflow import COUNCIL_OPINION_STATUSES, NOT_SUBMITTED, status_label
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0")
@@ -220,6 +222,14 @@ class ApplicationQuerySet(models.QuerySet):
 
     def submitted(self):
         return self.exclude(status__in=NOT_SUBMITTED)
+
+    def open_to_council(self, user):
+        """Dossiers on which `user`, a member of the conseil citoyen of their contract, may
+        give its opinion (the conseil citoyen's list)."""
+        member = RoleAssignment.objects.filter(
+            user=user, role=ContractRole.CITIZEN_COUNCIL, contract=OuterRef("contract")
+        )
+        return self.filter(Exists(member), status__in=COUNCIL_OPINION_STATUSES)
 
 
 class Application(models.Model):
@@ -571,6 +581,17 @@ class FundingRequestQuerySet(models.QuerySet):
 
     def submitted(self):
         return self.exclude(application__status__in=NOT_SUBMITTED)
+
+    def instructed_by(self, user):
+        """Requests to a funder for which `user` instructs on the application's contract (the
+        instruction inbox), filed dossiers only."""
+        instructs = RoleAssignment.objects.filter(
+            user=user,
+            role=ContractRole.FUNDER_INSTRUCTOR,
+            organisation=OuterRef("funder"),
+            contract=OuterRef("application__contract"),
+        )
+        return self.filter(Exists(instructs)).submitted()
 
     def totals(self) -> dict[str, Decimal]:
         """The five amounts summed over the requests (zero when there are none)."""

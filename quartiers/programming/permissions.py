@@ -1,6 +1,7 @@
 """Who may do what in the programming. Deny by default; views, API and admin use these."""
 
 from quartiers.access.enums import ContractRole
+from quartiers.access.models import RoleAssignment
 from quartiers.access.permissions import (
     STEERING,
     contract_roles,
@@ -292,3 +293,37 @@ def payable_funders(user, convention) -> set[int]:
         for request in convention.requests.all()
         if can_record_payment(user, convention, request.funder)
     }
+
+
+def held_roles(user) -> set[str]:
+    """The roles `user` holds on any contract (one query, cached on the user per request)."""
+    if not user.is_authenticated:
+        return set()
+    if "_held_roles" not in user.__dict__:
+        user.__dict__["_held_roles"] = set(
+            RoleAssignment.objects.filter(user=user)
+            .order_by()
+            .values_list("role", flat=True)
+            .distinct()
+        )
+    return user.__dict__["_held_roles"]
+
+
+def can_use_instruction_inbox(user) -> bool:
+    """The instruction inbox: people instructing for a funder on some contract."""
+    return ContractRole.FUNDER_INSTRUCTOR in held_roles(user)
+
+
+def can_use_council_queue(user) -> bool:
+    """The list of dossiers open for the conseil citoyen's opinion: its members."""
+    return ContractRole.CITIZEN_COUNCIL in held_roles(user)
+
+
+def instructs_in_call(user, call) -> bool:
+    """The call's funding requests appear in `user`'s instruction inbox."""
+    return bool(funder_organisations(user, call.contract))
+
+
+def is_council_member_of_call(user, call) -> bool:
+    """The call's dossiers appear in `user`'s list of the conseil citoyen."""
+    return ContractRole.CITIZEN_COUNCIL in contract_roles(user, call.contract)

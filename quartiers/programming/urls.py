@@ -7,6 +7,7 @@ from quartiers.programming.views import (
     deletion,
     followup,
     instruction,
+    queues,
 )
 
 app_name = "programming"
@@ -15,6 +16,7 @@ urlpatterns = [
     *calls.urlpatterns,
     *applications.urlpatterns,
     *instruction.urlpatterns,
+    *queues.urlpatterns,
     *committees.urlpatterns,
     *followup.urlpatterns,
     *deletion.urlpatterns,

@@ -103,6 +103,29 @@ PROGRAMMING_TABLE = expect(
     observer=200,
     admin=200,
 )
+INBOX_PEOPLE = expect(403, anonymous=LOGIN, funder_instructor=200, funder_instructor_b=200)
+COUNCIL_PEOPLE = expect(403, anonymous=LOGIN, citizen_council=200, citizen_council_b=200)
+
+
+def _queue_cases(people):
+    """A work queue across contracts: people of B never see A's dossiers; the État's
+    instructor never sees what asks the CAF only; nobody reads the CAF's private note."""
+    return [
+        Case(
+            get=people,
+            hidden=lambda w: [w.shared.title, w.caf_only.title],
+            hidden_from=frozenset({*B_PEOPLE, *REVOKED}),
+        ),
+        Case(
+            get=people,
+            hidden=lambda w: [w.caf_only.title, PRIVATE_NOTE],
+            hidden_from=frozenset({"etat_instructor"}),
+            label="the État's instructor",
+        ),
+        Case(get=people, hidden=private_note, hidden_from=frozenset(PEOPLE), label="no note"),
+    ]
+
+
 # The carrier's association: admins see every organisation, steering roles those of their
 # contracts (the association carries on B too, so B's steering roles see it); its members
 # (the carrier on A, and on B) see and edit it; others get 404, no hint that it exists.
@@ -464,6 +487,25 @@ ROUTES = {
             label="the CAF's private note",
         ),
     ],
+    "programming:instruction-export": [
+        Case(
+            kwargs=call("call"),
+            get=INSTRUCTORS,
+            hidden=lambda w: [w.caf_only.title, PRIVATE_NOTE],
+            hidden_from=frozenset({"etat_instructor"}),
+        ),
+        Case(
+            kwargs=call("call"),
+            get=INSTRUCTORS,
+            hidden=private_note,
+            hidden_from=frozenset(PEOPLE),  # the export carries no private note, even the CAF's
+            label="no private note",
+        ),
+    ],
+    # Across contracts: whoever instructs for a funder somewhere (on B too: an empty inbox).
+    "programming:instruction-inbox": _queue_cases(INBOX_PEOPLE),
+    "programming:instruction-inbox-export": _queue_cases(INBOX_PEOPLE),
+    "programming:council-queue": _queue_cases(COUNCIL_PEOPLE),
     "programming:session-create": [Case(kwargs=call("call"), get=STEERING)],
     "programming:session-detail": [
         Case(

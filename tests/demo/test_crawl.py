@@ -91,6 +91,8 @@ def _candidates(contract) -> list[str]:
             "workspace:home",
             "contracts:contract-list",
             "programming:my-applications",
+            "programming:instruction-inbox",
+            "programming:council-queue",
             "accounts:my-account",
             "access:my-roles",
             "access:organisation-list",

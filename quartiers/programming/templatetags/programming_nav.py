@@ -21,6 +21,11 @@ CALL_PAGES = [
     ("programming-table", "Tableau de programmation", permissions.can_read_programming_table),
     ("call-ledger", "Suivi financier", permissions.can_view_call_ledger),
 ]
+# Work queues across calls, opened on this call (`?call=`): (route, label, predicate).
+QUEUE_PAGES = [
+    ("instruction-inbox", "Mes demandes à instruire", permissions.instructs_in_call),
+    ("council-queue", "Avis du conseil citoyen", permissions.is_council_member_of_call),
+]
 
 
 @register.inclusion_tag("components/subnav.html", takes_context=True)
@@ -33,6 +38,15 @@ def call_nav(context, call, current=""):
             "current": name == current,
         }
         for name, label, allowed in CALL_PAGES
+        if allowed(user, call)
+    ]
+    items += [
+        {
+            "url": f"{reverse(f'programming:{name}')}?call={call.uuid}",
+            "label": label,
+            "current": name == current,
+        }
+        for name, label, allowed in QUEUE_PAGES
         if allowed(user, call)
     ]
     return {"label": "Pages de l’appel", "items": items if len(items) > 1 else []}

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from quartiers.core import idempotency
 from quartiers.core.forms import BaseForm
+from quartiers.core.pagination import paginate
 from quartiers.programming import exports, permissions, services
 from quartiers.programming.enums import CommitteeKind
 from quartiers.programming.forms.committees import DecisionForm, SessionForm, TechnicalOpinionForm
-from quartiers.programming.models import CommitteeSession
+from quartiers.programming.models import Application, CommitteeSession
 from quartiers.programming.views.calls import call_page
 from quartiers.programming.views.instruction import breadcrumb
 
@@ -185,6 +186,10 @@ def session_create(request, call):
 
 @call_page(check=permissions.can_read_programming_table)
 def programming_table(request, call):
+    """One page of rows; the totals (foot of the table) are over the whole call, in SQL."""
+    applications = Application.objects.for_call(call).submitted().order_by("title", "pk")
+    pagination = paginate(request, applications.values_list("pk", flat=True))
+    page = applications.filter(pk__in=list(pagination.objects))
     return render(
         request,
         "programming/committees/programming_table.html",
@@ -192,7 +197,8 @@ def programming_table(request, call):
             "call": call,
             "breadcrumb": breadcrumb(call),
             "title": exports.table_title(call),
-            "consolidation": exports.consolidate(call),
+            "consolidation": exports.consolidate(call, page, totals_of=applications),
+            "pagination": pagination,
         },
     )
 

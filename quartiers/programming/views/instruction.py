@@ -2,14 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 
 from quartiers.accounts.models import Organisation
+from quartiers.core import spreadsheets
+from quartiers.core.pagination import paginate
 from quartiers.programming import exports, permissions, services
 from quartiers.programming.enums import BudgetSide
+from quartiers.programming.filters import QueueFilter
 from quartiers.programming.forms.instruction import CouncilOpinionForm, OpinionForm
-from quartiers.programming.models import Application, FunderOpinion
+from quartiers.programming.models import Application, FunderOpinion, FundingRequest
 from quartiers.programming.views import calls
 from quartiers.programming.views.access import application_page
 
@@ -24,31 +29,76 @@ def breadcrumb(call) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- views
 
 
+def _call_filter(request, call) -> tuple[QueueFilter, list]:
+    """The filters of a call's consolidated view, over the dossiers this person may list: all
+    filed dossiers for the steering roles, those asking one's funders for an instructor."""
+    user, contract = request.user, call.contract
+    applications = Application.objects.for_call(call).submitted()
+    own = Organisation.objects.filter(
+        pk__in=permissions.funder_organisations(user, contract)
+    ).order_by("name")
+    steering = permissions.can_run_committees(user, contract)
+    if not steering:
+        asked = FundingRequest.objects.filter(application=OuterRef("pk"), funder__in=own)
+        applications = applications.filter(Exists(asked))
+    filterset = QueueFilter(
+        request.GET,
+        queryset=applications,
+        applications=applications,
+        funders=None if steering else own,
+    )
+    return filterset, list(own)
+
+
 @calls.call_page(check=permissions.can_list_instruction)
 def instruction_list(request, call):
     contract = call.contract
     steering = permissions.can_run_committees(request.user, contract)
-    own_funders = Organisation.objects.filter(
-        pk__in=permissions.funder_organisations(request.user, contract)
-    ).order_by("name")
+    filterset, own_funders = _call_filter(request, call)
+    pagination = paginate(request, filterset.qs.values_list("pk", flat=True))
+    page = Application.objects.filter(pk__in=list(pagination.objects)).order_by(
+        *filterset.ordering()
+    )
     funder_tables = [
-        exports.consolidate(
-            call, Application.objects.for_call(call).asking(funder).submitted(), funders=[funder]
-        )
+        exports.consolidate(call, page.asking(funder), funders=[funder], totals_of=filterset.qs)
         for funder in own_funders
     ]
+    export_url = reverse("programming:instruction-export", kwargs={"uuid": call.uuid})
     return render(
         request,
         "programming/instruction/instruction_list.html",
         {
             "call": call,
             "breadcrumb": breadcrumb(call),
+            "filter": filterset,
+            "pagination": pagination,
+            "reset_url": reverse("programming:instruction-list", kwargs={"uuid": call.uuid}),
+            "export_url": f"{export_url}?{pagination.query}" if pagination.query else export_url,
             "funder_tables": funder_tables,
-            "consolidation": exports.consolidate(call) if steering else None,
+            "consolidation": exports.consolidate(call, page, totals_of=filterset.qs)
+            if steering
+            else None,
             "sessions": call.sessions.all() if steering else None,
             "steering": steering,
         },
     )
+
+
+@calls.call_page(check=permissions.can_list_instruction)
+def instruction_export(request, call):
+    """The consolidated view as CSV, filtered as on the page: every funder's columns for the
+    steering roles, one's own funders' for an instructor (never a private note)."""
+    filterset, own_funders = _call_filter(request, call)
+    steering = permissions.can_run_committees(request.user, call.contract)
+    consolidation = exports.consolidate(
+        call, filterset.qs, funders=None if steering else own_funders
+    )
+    header, rows = exports.instruction_table(consolidation)
+    content = spreadsheets.write("csv", header, rows, title="Instruction")
+    response = HttpResponse(content, content_type=spreadsheets.CONTENT_TYPES["csv"])
+    filename = f"instruction-{call.year}-{call.contract.slug}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @application_page()
@@ -172,6 +222,9 @@ def council_opinion(request, application):
 
 urlpatterns = [
     path("appels/<uuid:uuid>/instruction/", instruction_list, name="instruction-list"),
+    path(
+        "appels/<uuid:uuid>/instruction/export.csv", instruction_export, name="instruction-export"
+    ),
     path("dossiers/<uuid:uuid>/avis/<int:funder>/", opinion_edit, name="opinion-edit"),
     path("dossiers/<uuid:uuid>/avis-conseil-citoyen/", council_opinion, name="council-opinion"),
 ]
