@@ -23,6 +23,8 @@ from quartiers.programming.workflow import (  # noqa: F401  (the groups, next to
     NOT_SUBMITTED,
     PAYABLE,
     TRANSITIONS,
+    WAITING_FOR_STEERING,
+    WAITING_FOR_TECHNICAL,
 )
 
 
