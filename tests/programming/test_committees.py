@@ -444,9 +444,8 @@ def test_programming_table_names_the_session_held_or_says_none_is(client, world)
     examine(world, world.youth)
     client.force_login(world.lead)
     url = reverse("programming:programming-table", kwargs={"uuid": world.call.uuid})
-    assertContains(
-        client.get(url), "Aucune séance du comité de pilotage n&#x27;a encore décidé de ces dossiers."
-    )
+    none_yet = "Aucune séance du comité de pilotage n&#x27;a encore décidé de ces dossiers."
+    assertContains(client.get(url), none_yet)
     session = services.create_committee_session(
         call=world.call, kind=CommitteeKind.STEERING, held_on=datetime.date(2025, 4, 3)
     )

@@ -150,9 +150,9 @@ def session_detail(request, uuid):
         if archived:
             messages.error(request, "Ce contrat est archivé : ses séances ne changent plus.")
             return redirect(_session_url(session))
-        valid = envelope.is_valid() & all(
-            [item.form.is_valid() for item in table_rows if item.form is not None]
-        )
+        # Validate every row (each shows its errors), not only up to the first invalid one.
+        rows_valid = [item.form.is_valid() for item in table_rows if item.form is not None]
+        valid = envelope.is_valid() and all(rows_valid)
         if valid:
             rows = _changed(table_rows, technical)
             record = (
