@@ -70,6 +70,6 @@ class AgendaForm(IdempotentForm, BaseForm):
         field = self.fields["applications"]
         field.queryset = candidates
         use_project_field_templates(self)
-        field.label_from_instance = (
-            lambda a: f"{a.title} — {a.carrier.name} ({a.get_status_display()})"
+        field.label_from_instance = lambda a: (
+            f"{a.title} — {a.carrier.name} ({a.get_status_display()})"
         )
