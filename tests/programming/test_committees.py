@@ -223,7 +223,9 @@ def test_the_agenda_is_closed_once_decisions_are_recorded(client, world):
     _save(client, session, {key: {"outcome": "granted", "amount": "3000"}})
     assert Decision.objects.filter(session=session).exists()
     assertNotContains(client.get(_detail(session)), "Modifier l'ordre du jour")
-    assertNotContains(client.get(_agenda(session)), "Enregistrer l'ordre du jour")
+    closed = client.get(_agenda(session))
+    assertNotContains(closed, "Enregistrer l'ordre du jour")
+    assertContains(closed, world.youth.title)  # the agenda, read only
     # The first save fixed the default agenda; it no longer changes.
     assert list(session.agenda.values_list("application", flat=True)) == [world.youth.pk]
     response = client.post(_agenda(session), {"applications": [], "version": "1"})
@@ -457,3 +459,28 @@ def test_programming_table_names_the_session_held_or_says_none_is(client, world)
         amount=Decimal("100"),
     )
     assertContains(client.get(url), "Comité de pilotage du 3 avril 2025")
+
+
+def test_the_technical_label_never_contradicts_the_status(world):
+    from quartiers.programming import exports
+    from quartiers.programming.models import Application
+
+    # An imported dossier may be past the comité technique with no opinion recorded.
+    Application.objects.filter(pk=world.sport.pk).update(status=ApplicationStatus.EXAMINED)
+    examine(world, world.youth)
+    rows = {row.application: row for row in exports.consolidate(world.call).rows}
+    assert rows[world.youth].technical_label == "favorable (séance du 1 mars 2025)"
+    assert rows[world.sport].technical_label == "aucun avis enregistré"
+    other = make_world()
+    (row,) = [r for r in exports.consolidate(other.call).rows if r.application == other.sport]
+    assert row.technical_label == "pas encore examiné"
+
+
+def test_the_application_page_reads_the_recorded_technical_stage(client, world):
+    from quartiers.programming.models import Application
+
+    Application.objects.filter(pk=world.sport.pk).update(status=ApplicationStatus.EXAMINED)
+    client.force_login(world.lead)
+    response = client.get(world.sport.get_absolute_url())
+    assertContains(response, "Comité technique : aucun avis enregistré.")
+    assertNotContains(response, "pas encore examiné")

@@ -270,6 +270,11 @@ def session_agenda(request, uuid):
             "breadcrumb": [*breadcrumb(call), (str(session), _session_url(session))],
             "form": form,
             "closed": closed,
+            "agenda": (
+                services.agenda_applications(session).select_related("carrier").order_by("title")
+                if closed
+                else []
+            ),
             "agenda_chosen": session.agenda.exists(),
         },
     )
