@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, Sum
+from django.utils.formats import date_format
 
 from quartiers.core import pdf, spreadsheets
 from quartiers.programming import services
@@ -101,6 +102,19 @@ class Row:
         return self.technical_opinions[-1] if self.technical_opinions else None
 
     @property
+    def technical_label(self) -> str:
+        """What the comité technique said, true to the records: its latest opinion, or that it
+        has not examined the dossier yet, or (a dossier past that stage with no opinion
+        recorded, e.g. imported) that no opinion is recorded."""
+        opinion = self.technical_opinion
+        if opinion is not None:
+            held_on = date_format(opinion.session.held_on, "j F Y")
+            return f"{opinion.get_opinion_display()} (séance du {held_on})"
+        if self.application.status in services.INSTRUCTABLE:
+            return "pas encore examiné"
+        return "aucun avis enregistré"
+
+    @property
     def decision_label(self) -> str:
         decisions = [cell.decision for cell in self.requested_cells if cell.decision is not None]
         if not decisions:
@@ -140,6 +154,42 @@ class Consolidation:
             }
             for funder in self.funders
         ]
+
+    @property
+    def steering_sessions(self) -> list:
+        """The comité de pilotage sessions whose decisions the rows show (held: they decided),
+        by date; read from the prefetched decisions (no query)."""
+        sessions = {
+            cell.decision.session_id: cell.decision.session
+            for row in self.rows
+            for cell in row.requested_cells
+            if cell.decision is not None
+        }
+        return sorted(sessions.values(), key=lambda session: session.held_on)
+
+    @property
+    def steering_label(self) -> str:
+        """« Comité de pilotage du 1 avril 2025 », or plainly that none has decided yet."""
+        sessions = self.steering_sessions
+        if not sessions:
+            return "Aucune séance du comité de pilotage n'a encore décidé de ces dossiers."
+        dates = [date_format(session.held_on, "j F Y") for session in sessions]
+        if len(dates) == 1:
+            return f"Comité de pilotage du {dates[0]}"
+        return f"Comités de pilotage des {', '.join(dates[:-1])} et {dates[-1]}"
+
+    @property
+    def approval_label(self) -> str:
+        """The heading of the PDF's signature block."""
+        sessions = self.steering_sessions
+        if not sessions:
+            return (
+                "Aucune séance du comité de pilotage n'a encore décidé de ces dossiers : "
+                "tableau provisoire."
+            )
+        if len(sessions) == 1:
+            return "Vu et approuvé par le c" + self.steering_label[1:]
+        return "Vu et approuvé par les c" + self.steering_label[1:]
 
     @property
     def total_budget(self) -> Decimal:
@@ -385,4 +435,5 @@ def export_programming(consolidation: Consolidation, fmt: str, *, generated_on) 
     if fmt == "pdf":
         return programming_pdf(consolidation, generated_on=generated_on)
     header, rows = programming_table(consolidation)
+    rows.append(["Comité de pilotage", consolidation.steering_label])
     return spreadsheets.write(fmt, header, rows, title=f"Programmation {consolidation.call.year}")

@@ -754,6 +754,9 @@ class CommitteeSession(models.Model):
     kind = models.CharField("instance", max_length=20, choices=CommitteeKind)
     held_on = models.DateField("date")
     uuid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    # Incremented by every save of the session's agenda or of its table of decisions/opinions:
+    # a save prepared on an older version is refused (two people at the same session).
+    version = models.PositiveIntegerField("version", default=0, editable=False)
 
     class Meta:
         verbose_name = "séance de comité"
@@ -765,6 +768,31 @@ class CommitteeSession(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
+
+
+class AgendaItem(models.Model):
+    """A dossier on a session's agenda (« ordre du jour »): the session examines it."""
+
+    session = models.ForeignKey(
+        CommitteeSession, verbose_name="séance", on_delete=models.CASCADE, related_name="agenda"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "dossier à l'ordre du jour"
+        verbose_name_plural = "ordre du jour"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "application"], name="one_agenda_item")
+        ]
+
+    def __str__(self):
+        return f"{self.session} : {self.application}"
 
 
 class TechnicalOpinion(models.Model):

@@ -31,6 +31,10 @@ COUNCIL_OPINION_STATUSES = frozenset(
 )
 EXAMINABLE = frozenset({S.UNDER_INSTRUCTION, S.EXAMINED})  # by the comité technique
 DECIDABLE = frozenset({S.EXAMINED, S.DECIDED})  # by the comité de pilotage
+# A committee session's agenda: by default the dossiers waiting for this committee (in
+# instruction not yet examined; examined without decision); may hold any it can examine.
+WAITING_FOR_TECHNICAL = frozenset({S.UNDER_INSTRUCTION})
+WAITING_FOR_STEERING = frozenset({S.EXAMINED})
 DECIDED_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED, S.CLOSED})
 CONVENTION_STATUSES = frozenset({S.DECIDED, S.CONVENTION_SIGNED})  # a convention may be signed
 PAYABLE = frozenset({S.CONVENTION_SIGNED, S.PAID, S.REPORT_RECEIVED})  # payments are recorded

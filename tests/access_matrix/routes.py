@@ -511,10 +511,18 @@ ROUTES = {
         Case(
             kwargs=lambda w: {"uuid": w.steering.uuid},
             get=STEERING,
-            # No row named: « Ce formulaire ne correspond à aucun dossier de la séance. »
-            post=expect(403, anonymous=LOGIN, **dict.fromkeys(STEERING_PEOPLE, 302)),
+            # No version of the table: it is shown again with the error, nothing is written.
+            post=STEERING,
             hidden=private_note,
             hidden_from=NOT_CAF_INSTRUCTORS,
+        ),
+    ],
+    "programming:session-agenda": [
+        Case(
+            kwargs=lambda w: {"uuid": w.steering.uuid},
+            get=STEERING,
+            # The session recorded decisions: its agenda is closed (a message, nothing written).
+            post=expect(403, anonymous=LOGIN, **dict.fromkeys(STEERING_PEOPLE, 302)),
         ),
     ],
     "programming:programming-table": [

@@ -175,9 +175,9 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     page.get_by_label(label("Instance")).select_option("technical")
     page.get_by_label(label("Date de la séance")).fill(today.isoformat())
     page.get_by_role("button", name="Créer la séance").click()
-    page.get_by_label(label("Avis du comité technique")).select_option("favourable")
-    page.get_by_role("button", name="Enregistrer l'avis").click()
-    expect(page.get_by_role("main")).to_contain_text("examiné en comité technique")
+    page.get_by_label(f"Avis du comité technique — {TITLE}").select_option("favourable")
+    page.get_by_role("button", name="Enregistrer les avis de la séance").click()
+    expect(page.get_by_text("Séance enregistrée : 1 avis.")).to_be_visible()
 
     open_call_tab(page, "Instruction et comités")
     page.get_by_role("link", name="Créer une séance").click()
@@ -185,12 +185,11 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     page.get_by_label(label("Date de la séance")).fill(today.isoformat())
     page.get_by_role("button", name="Créer la séance").click()
     for funder, amount in [(programme["caf"], "4000"), (programme["etat"], "5000")]:
-        decision = page.locator("form").filter(has=page.get_by_label(f"Décision de {funder}"))
-        decision.get_by_label(f"Décision de {funder}").select_option("granted")
-        decision.get_by_label("Montant accordé (€)").fill(amount)
-        decision.get_by_label("Motivation").fill("Conforme à l'instruction.")
-        decision.get_by_role("button", name="Enregistrer la décision").click()
-        expect(page.get_by_text(f"« {TITLE} » : enregistré.")).to_be_visible()
+        page.get_by_label(f"Décision — {TITLE} — {funder.name}").select_option("granted")
+        page.get_by_label(f"Montant accordé — {TITLE} — {funder.name}").fill(amount)
+        page.get_by_label(f"Motivation — {TITLE} — {funder.name}").fill("Conforme.")
+    page.get_by_role("button", name="Enregistrer les décisions de la séance").click()
+    expect(page.get_by_text("Séance enregistrée : 2 décisions.")).to_be_visible()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DECIDED
 

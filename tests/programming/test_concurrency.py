@@ -393,3 +393,40 @@ def test_a_resubmission_sent_twice_at_once_freezes_one_version():
     outcomes = race(resubmit, resubmit)
     assert refusals(outcomes) == ["Aucun complément n'est demandé pour ce dossier."]
     assert ApplicationVersion.objects.filter(application=application).count() == 2
+
+
+# --------------------------------------------------------------------------- committee sessions
+
+
+def test_two_people_saving_one_session_at_once_the_second_is_told_to_reload():
+    from quartiers.programming.models import Decision
+    from tests.programming.test_instruction_services import examine, make_world, steering
+
+    world = make_world()
+    examine(world, world.youth)
+    session = steering(world)
+
+    def save(funder, outcome, amount):
+        def task():
+            return services.record_session_decisions(
+                session=CommitteeSession.objects.get(pk=session.pk),
+                rows={
+                    "row": {
+                        "application": Application.objects.get(pk=world.youth.pk),
+                        "funder": funder,
+                        "outcome": outcome,
+                        "amount": Decimal(amount),
+                        "motivation": "Motivé.",
+                    }
+                },
+                expected_version=0,  # both prepared on the same page
+            )
+
+        return task
+
+    outcomes = race(save(world.caf, "granted", "3000"), save(world.ville, "refused", "0"))
+    messages = refusals(outcomes)
+    assert len(messages) == 1 and "rechargez la page" in messages[0]
+    assert Decision.objects.filter(session=session).count() == 1
+    session.refresh_from_db()
+    assert session.version == 1

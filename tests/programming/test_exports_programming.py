@@ -1,5 +1,6 @@
 """The programming table: page, xlsx/ods read back, PDF for signature; totals = decisions."""
 
+import datetime
 import io
 import subprocess
 from decimal import Decimal
@@ -148,7 +149,8 @@ def test_spreadsheet_totals_equal_the_granted_decisions(client, world, fmt, read
     )
     rows = read(response.content)
     assert rows[0][0] == "Porteur"
-    assert len(rows) == 1 + 2 + 1  # header, two applications, total
+    assert len(rows) == 1 + 2 + 1 + 1  # header, two applications, total, the session held
+    assert rows[-1][:2] == ["Comité de pilotage", "Comité de pilotage du 1 avril 2025"]
     assert _total_per_funder(rows, world.caf) == (Decimal("4000"), Decimal("3300"))
     assert _total_per_funder(rows, world.ville) == (Decimal("2000"), Decimal("0"))
     for funder in (world.caf, world.ville):
@@ -159,6 +161,8 @@ def test_spreadsheet_totals_equal_the_granted_decisions(client, world, fmt, read
 
 
 def test_pdf_for_signature(client, world, tmp_path):
+    world.call.steering_committee_on = datetime.date(2022, 3, 17)  # planned, not held
+    world.call.save(update_fields=["steering_committee_on"])
     client.force_login(world.prefect)
     response = _export(client, world, "pdf")
     assert response["Content-Type"] == "application/pdf"
@@ -171,7 +175,9 @@ def test_pdf_for_signature(client, world, tmp_path):
     text = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
     assert f"Programmation {world.call.year} — Appel à projets des Tilleuls" in text
     assert "3 300,00 €" in text  # the CAF's total granted
-    assert "Vu et approuvé par le comité de pilotage" in text
+    # The session held (its decisions), not the call's planned date.
+    assert "Vu et approuvé par le comité de pilotage du 1 avril 2025" in text
+    assert "17 mars 2022" not in text
     assert f"Édité le {timezone.localdate():%-d}" in text
 
 

@@ -4,6 +4,7 @@ from django import forms
 
 from quartiers.core.forms import BaseForm, IdempotentForm
 from quartiers.programming.enums import CommitteeKind, DecisionOutcome, Opinion
+from quartiers.programming.forms.base import use_project_field_templates
 
 CHOOSE = ("", "— choisir —")
 
@@ -17,8 +18,9 @@ class SessionForm(IdempotentForm, BaseForm):
 
 
 class TechnicalOpinionForm(BaseForm):
+    # Left blank: not examined in this save (a session's table is filled in over the meeting).
     opinion = forms.ChoiceField(
-        label="Avis du comité technique", choices=[CHOOSE, *Opinion.choices]
+        label="Avis du comité technique", choices=[CHOOSE, *Opinion.choices], required=False
     )
     comment = forms.CharField(
         label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -26,7 +28,10 @@ class TechnicalOpinionForm(BaseForm):
 
 
 class DecisionForm(BaseForm):
-    outcome = forms.ChoiceField(label="Décision", choices=[CHOOSE, *DecisionOutcome.choices])
+    # Left blank: not decided in this save; the rules of a decision are the service's.
+    outcome = forms.ChoiceField(
+        label="Décision", choices=[CHOOSE, *DecisionOutcome.choices], required=False
+    )
     amount = forms.DecimalField(
         label="Montant accordé (€)",
         help_text="Requis pour une subvention accordée.",
@@ -42,3 +47,29 @@ class DecisionForm(BaseForm):
     def __init__(self, *args, funder, **kwargs):
         super().__init__(*args, **kwargs)
         self["outcome"].label = f"Décision de {funder}"  # the bound field is already built
+
+
+class SessionTableForm(IdempotentForm, BaseForm):
+    """The envelope of a session's table (one submission, one token) and the version of the
+    session it was prepared on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class AgendaForm(IdempotentForm, BaseForm):
+    applications = forms.ModelMultipleChoiceField(
+        label="Dossiers examinés par cette séance",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins un dossier pour l'ordre du jour."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        field.queryset = candidates
+        use_project_field_templates(self)
+        field.label_from_instance = lambda a: (
+            f"{a.title} — {a.carrier.name} ({a.get_status_display()})"
+        )

@@ -82,6 +82,18 @@ from quartiers.programming.services.instruction import (  # noqa: F401
     record_technical_opinion,
     save_funder_opinion,
 )
+from quartiers.programming.services.sessions import (  # noqa: F401
+    AGENDA_CLOSED,
+    RowErrors,
+    StaleSession,
+    agenda_applications,
+    examinable_statuses,
+    has_records,
+    record_session_decisions,
+    record_session_opinions,
+    set_agenda,
+    waiting_statuses,
+)
 from quartiers.programming.services.status import (  # noqa: F401
     COMPLEMENT_ASKABLE,
     CONVENTION_STATUSES,
@@ -96,6 +108,8 @@ from quartiers.programming.services.status import (  # noqa: F401
     NOT_SUBMITTED,
     PAYABLE,
     TRANSITIONS,
+    WAITING_FOR_STEERING,
+    WAITING_FOR_TECHNICAL,
     change_status,
     lock_application,
 )

@@ -26,6 +26,8 @@ from quartiers.programming.workflow import (  # noqa: F401  (the groups, next to
     PAYABLE,
     RESTORABLE,
     TRANSITIONS,
+    WAITING_FOR_STEERING,
+    WAITING_FOR_TECHNICAL,
 )
 
 

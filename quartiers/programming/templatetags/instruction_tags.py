@@ -27,6 +27,7 @@ def instruction_panel(context, application):
         "funders": [],
         "show_notes": False,
         "technical_opinions": [],
+        "technical_label": "",
         "council_opinion": None,
     }
     if not (visible or council):
@@ -60,4 +61,5 @@ def instruction_panel(context, application):
         )
     panel["show_notes"] = any(funder["readable"] for funder in panel["funders"])
     panel["technical_opinions"] = row.technical_opinions
+    panel["technical_label"] = row.technical_label  # true to the records when none is shown
     return panel
