@@ -38,6 +38,7 @@ class Plan:
     fate: str
     previous: object = None  # the application renewed
     wave: int = 1
+    period: tuple | None = None  # (starts_on, ends_on) when not the call's year
     application: object = None
     commitments: list = field(default_factory=list)  # (convention, funder, amount granted)
     paid: dict = field(default_factory=dict)  # {funder pk: amount paid}
@@ -99,7 +100,7 @@ class ApplicationSteps:
         with frozen_at(now):
             spec, year = plan.spec, call.year
             carrier = self.carriers[spec.carrier]
-            starts_on, ends_on = self.dates(spec, year)
+            starts_on, ends_on = plan.period or self.dates(spec, year)
             if plan.previous is not None:
                 application = programming.start_application(
                     call=call, carrier=carrier, title=spec.title, renewal_of=plan.previous

@@ -67,7 +67,8 @@ class ProgrammingDemo(ApplicationSteps):
             a.organisation_id: a.user
             for a in contract.role_assignments.filter(role=ContractRole.FUNDER_INSTRUCTOR)
         }
-        self.carriers = {key: association(name) for key, (name, _) in CARRIERS.items()}
+        with frozen_at(on(self.calendar.start, 9)):  # the associations, on the first day
+            self.carriers = {key: association(name) for key, (name, _) in CARRIERS.items()}
         self.pillars = list(contract.pillars.order_by("position", "pk"))
         self.themes = {t.name: t for p in self.pillars for t in p.themes.all()}
         self.engagements = {e.number: e for e in contract.engagements.all()}
@@ -273,7 +274,8 @@ class ProgrammingDemo(ApplicationSteps):
         usual = self.calendar.call(call.year).deadline
         live = self.instruct_first_wave(call, first, 30, usual, usual + days(10))
         self.decide_and_pay(call, live)
-        for plan in second:
+        for plan in second:  # late actions: they start once decided, and run nine months
+            plan.period = (self.day(-20), self.day(250))
             self.start(plan, call, on(self.day(-170) + days(self.rng.randint(0, 20))))
         for plan in second:
             self.submit(plan, on(self.day(-LATE_DEADLINE - self.rng.randint(3, 50))))
