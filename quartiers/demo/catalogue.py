@@ -57,7 +57,8 @@ class ActionSpec:
 
 
 # title; carrier; pillar (index); funders; charges (€); public; engagements; theme; period;
-# first call (0 for the first call of the demo, 4 for the open one); gender-equality marker (the last four optional)
+# first call (0: the demo's first call, 4: the open one); gender-equality marker (the last
+# four optional)
 ACTIONS_TABLE = """
 Accueil et accès aux droits au cœur du quartier; vivre; 1; ETAT CAF VILLE; 24000; 180; 5
 Fête de quartier et repas partagés; vivre; 1; VILLE CCVD; 8000; 400; 5; ; summer

@@ -25,7 +25,9 @@ def test_load_demo(capsys):
     out = capsys.readouterr().out
     assert "17 engagements" in out and "chargé" in out
     years = DemoCalendar(timezone.localdate()).years
-    counts = ", ".join(f"{y} ({n} dossiers)" for y, n in zip(years, (18, 20, 20, 16, 7), strict=True))
+    counts = ", ".join(
+        f"{y} ({n} dossiers)" for y, n in zip(years, (18, 20, 20, 16, 7), strict=True)
+    )
     assert f"Programmation fictive : {counts}" in out
     assert "Comptes fictifs (mot de passe « quartiers-demo ») :" in out
     assert "cheffe-de-projet@demo.quartiers.invalid — chef·fe de projet" in out

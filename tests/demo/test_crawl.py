@@ -58,10 +58,6 @@ UNREACHABLE_BY_DESIGN = {
     "programming:report-create (closed)": (
         "a closed dossier (not funded) owes no bilan; the page says so"
     ),
-    "programming:application-create (open)": (
-        "the demo's open call is past its deadline (demo frozen in 2022, issue 9 item 8): "
-        "« Déposer un dossier » is offered only while a call accepts deposits"
-    ),
     "programming:application-create (closed)": "a closed call accepts no deposit",
 }
 

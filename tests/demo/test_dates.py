@@ -87,9 +87,7 @@ def test_the_demo_is_alive_at_any_date(parts):
 
         # the call in instruction: filing over, dossiers instructed, both committees ahead
         assert instruction.status == CallStatus.CLOSED and instruction.deadline < moment
-        assert instruction.applications.filter(
-            status=ApplicationStatus.UNDER_INSTRUCTION
-        ).exists()
+        assert instruction.applications.filter(status=ApplicationStatus.UNDER_INSTRUCTION).exists()
         sessions = list(instruction.sessions.all())
         assert {s.kind for s in sessions} == set(CommitteeKind.values)
         assert all(s.held_on > today for s in sessions)

@@ -1,7 +1,6 @@
 """The demo's fictitious programming, dated from the load day: complete, valid, deterministic,
 idempotent (its dates at other load days: `test_dates.py`)."""
 
-import datetime
 import io
 from collections import Counter
 from decimal import Decimal
