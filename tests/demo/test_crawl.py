@@ -9,7 +9,8 @@ per status and its pages, the contract's pages…) that answer 200 when requeste
 Routes are compared by *label*: the route's name, with the status of the call or dossier it
 shows (a draft's budget page and a paid dossier's are different places to reach). A label
 this person may use but does not reach fails the test, unless `UNREACHABLE_BY_DESIGN` says
-why. To bound the time, at most `PER_LABEL` pages of one label are fetched (the first found).
+why. To bound the time, at most `PER_LABEL` pages of one label are fetched (the first found);
+a call's pages count per call.
 """
 
 import re
