@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from quartiers.accounts import services
 from quartiers.accounts.forms import AdminLoginForm
-from quartiers.accounts.models import Membership, Organisation, User
+from quartiers.accounts.models import Membership, Notice, Notification, Organisation, User
 
 # The admin's sign-in page is throttled per address like ours (django-axes covers both).
 admin.site.login_form = AdminLoginForm
@@ -114,3 +114,41 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation"]
     search_fields = ["user__email", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+    fields = ("user", "read_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Read-only: notices are written by `services.notify` only."""
+
+    list_display = ("text", "created_at", "key")
+    search_fields = ("text", "key")
+    readonly_fields = ("text", "link", "key", "created_at")
+    inlines = [NotificationInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("notice", "user", "read_at")
+    list_select_related = ("notice", "user")
+    search_fields = ("user__email", "notice__text")
+    readonly_fields = ("notice", "user", "read_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

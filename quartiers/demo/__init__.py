@@ -1,11 +1,13 @@
 """The demonstration: the real Loriol protocol plus fictitious people, one per role, and a
-fictitious 2020-2022 programming (calls, applications, decisions, conventions, bilans).
+fictitious programming dated from the load day (calls, applications, decisions, conventions,
+bilans): three past calls, one in instruction, one open for filing.
 
 Every person and association here is fictitious and says so in its name; the password is
 public (README). Never load the demo on a production instance. The demo is the top floor: it
 calls the apps' services and nothing imports it.
 
 - `data/`: the Loriol protocol, as published (`SOURCE.md`);
+- `calendar`: the dates of the demo's calls, relative to the load day (`DemoCalendar`);
 - `clock`: `frozen_at`, the fictitious moment at which each step calls the services;
 - `people`: the administrator and one person per role (`DEMO_PEOPLE`, `DEMO_PASSWORD`), and
   the fictitious associations' organisations;

@@ -38,13 +38,15 @@ class Plan:
     fate: str
     previous: object = None  # the application renewed
     wave: int = 1
+    period: tuple | None = None  # (starts_on, ends_on) when not the call's year
     application: object = None
     commitments: list = field(default_factory=list)  # (convention, funder, amount granted)
     paid: dict = field(default_factory=dict)  # {funder pk: amount paid}
 
 
 class ApplicationSteps:
-    """The steps of one application (`plan`), each at a fixed date of the demo's years."""
+    """The steps of one application (`plan`), each at a moment of the demo's calendar
+    (`calendar.py`), before the day the demo is loaded."""
 
     def dates(self, spec, year):
         if spec.period == "school":
@@ -98,9 +100,7 @@ class ApplicationSteps:
         with frozen_at(now):
             spec, year = plan.spec, call.year
             carrier = self.carriers[spec.carrier]
-            starts_on, ends_on = self.dates(spec, year)
-            if year == 2022 and plan.fate == "report_received":  # ended early: bilan in autumn
-                ends_on = min(ends_on, datetime.date(2022, 7, 31))
+            starts_on, ends_on = plan.period or self.dates(spec, year)
             if plan.previous is not None:
                 application = programming.start_application(
                     call=call, carrier=carrier, title=spec.title, renewal_of=plan.previous
@@ -170,12 +170,14 @@ class ApplicationSteps:
             return application
 
     def submit(self, plan, now):
+        self.catch_up(now.date())  # the bilans sent before this day are in
         with frozen_at(now):
             application = plan.application
             if plan.spec.carrier == "jardins" and programming.missing_reports(application.carrier):
                 programming.override_report_block(
                     application=application,
-                    reason="Bilan 2020 promis pour mars : l'association a changé de trésorière.",
+                    reason="Bilan du premier appel promis pour le trimestre : l'association a "
+                    "changé de trésorière.",
                     by=self.lead,
                 )
             programming.submit_application(application=application)
@@ -263,7 +265,8 @@ class ApplicationSteps:
                 application.funding_requests.filter(granted__gt=0).select_related("funder")
             )
             groups = [granted] if self.rng.random() < 0.5 else [[r] for r in granted]
-            years = 3 if plan.spec.title == "Orchestre à l'école" and signed_on.year == 2020 else 1
+            first = plan.application.call.year == self.calendar.first_year
+            years = 3 if plan.spec.title == "Orchestre à l'école" and first else 1
             for group in groups:
                 convention = programming.sign_convention(
                     application=application,

@@ -1,11 +1,11 @@
-"""The demo's clock: the programming services read `timezone.now()`; the demo replays 2020-2022
-by stopping that clock at a fictitious moment while it calls them.
+"""The demo's clock: the programming services read `timezone.now()`; the demo replays the years
+before its load day by stopping that clock at a fictitious moment while it calls them.
 
 Patching `django.utils.timezone.now` reaches every reader that looks the function up at call
 time: `timezone.now()`, `timezone.localdate()`, `auto_now` / `auto_now_add` fields and
-django-simple-history. A field declared with `default=timezone.now` (only `User.date_joined`)
-holds the original function and keeps the real date: the demo's people join on the day they
-are loaded, outside any frozen moment anyway.
+django-simple-history. A field declared with `default=timezone.now` (`User.date_joined`)
+holds the original function and keeps the real date: the demo passes the people's
+`date_joined` itself.
 """
 
 from contextlib import contextmanager

@@ -4,6 +4,7 @@ The password is public (README): never load the demo on a production instance.
 """
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from quartiers.access import services as access
 from quartiers.access.enums import ContractRole
@@ -36,8 +37,9 @@ def association(name: str) -> Organisation:
 def _demo_user(*, email: str, password_hash: str, **fields) -> User:
     """The person, created unless they exist, with the public demo password hashed once for
     everyone (the hasher is deliberately slow: one shared hash keeps `load_demo` fast)."""
-    user, _ = User.objects.get_or_create(
-        email=email, defaults={**fields, "password": password_hash}
+    user, _ = User.objects.get_or_create(  # `date_joined` on the demo's clock, not the real one
+        email=email,
+        defaults={**fields, "password": password_hash, "date_joined": timezone.now()},
     )
     if not user.has_usable_password():
         user.password = password_hash

@@ -4,8 +4,12 @@ programming. `load_demo` runs `load`."""
 from importlib import resources
 
 from django.db import transaction
+from django.utils import timezone
 
 from quartiers.contracts import services as contracts
+from quartiers.demo.applications import on
+from quartiers.demo.calendar import DemoCalendar
+from quartiers.demo.clock import frozen_at
 from quartiers.demo.people import create_people
 from quartiers.demo.programming import load_programming
 from quartiers.protocol_import import services as importer
@@ -20,13 +24,20 @@ def protocol_bytes() -> bytes:
 @transaction.atomic
 def load(*, apply: bool):
     """Import the protocol, publish it, create the people and the programming; returns the
-    import report and the people (none on a dry run)."""
-    run = importer.apply_import if apply else importer.preview_import
-    report = run(name=DEMO_PROTOCOL, data=protocol_bytes())
-    if not apply or report.contract is None:
-        return report, []
-    contract = report.contract
-    contracts.publish_contract(contract=contract)
-    people = create_people(contract)
+    import report and the people (none on a dry run).
+
+    Everything is dated from today (`calendar.py`): the protocol is imported and the people
+    receive their roles on the demo's first day, the programming follows."""
+    if not apply:
+        return importer.preview_import(name=DEMO_PROTOCOL, data=protocol_bytes()), []
+    today = timezone.localdate()
+    with frozen_at(on(DemoCalendar(today).start, 9)):
+        report = importer.apply_import(name=DEMO_PROTOCOL, data=protocol_bytes())
+        if report.contract is None:
+            return report, []
+        contract = report.contract
+        if not contract.is_published:
+            contracts.publish_contract(contract=contract)
+        people = create_people(contract)
     load_programming(contract, people)
     return report, people

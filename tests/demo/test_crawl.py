@@ -9,7 +9,8 @@ per status and its pages, the contract's pages…) that answer 200 when requeste
 Routes are compared by *label*: the route's name, with the status of the call or dossier it
 shows (a draft's budget page and a paid dossier's are different places to reach). A label
 this person may use but does not reach fails the test, unless `UNREACHABLE_BY_DESIGN` says
-why. To bound the time, at most `PER_LABEL` pages of one label are fetched (the first found).
+why. To bound the time, at most `PER_LABEL` pages of one label are fetched (the first found);
+a call's pages count per call.
 """
 
 import re
@@ -55,13 +56,12 @@ UNREACHABLE_BY_DESIGN = {
         "linked only while a granted amount awaits its convention; on other dossiers the page "
         "just says there is nothing to sign"
     ),
-    "programming:report-create (closed)": (
-        "a closed dossier (not funded) owes no bilan; the page says so"
-    ),
-    "programming:application-create (open)": (
-        "the demo's open call is past its deadline (demo frozen in 2022, issue 9 item 8): "
-        "« Déposer un dossier » is offered only while a call accepts deposits"
-    ),
+    **{
+        f"programming:report-create ({status})": (
+            "a dossier not funded (closed, or not yet decided) owes no bilan; the page says so"
+        )
+        for status in ("closed", "submitted", "under_instruction", "examined", "decided")
+    },
     "programming:application-create (closed)": "a closed call accepts no deposit",
 }
 
@@ -170,6 +170,7 @@ class Labels:
             **dict(CallForProjects.objects.values_list("uuid", "status")),
             **dict(Application.objects.values_list("uuid", "status")),
         }
+        self.calls = set(CallForProjects.objects.values_list("uuid", flat=True))
 
     def __call__(self, path) -> str | None:
         try:
@@ -179,6 +180,13 @@ class Labels:
         status = self.statuses.get(match.kwargs.get("uuid"))
         return match.view_name + (f" ({status})" if status else "")
 
+    def place(self, path) -> str | None:
+        """What the fetch limit counts: the label, and for a call's pages the call itself
+        (several closed calls hold dossiers in different states: each call is visited)."""
+        label = self(path)
+        uuid = resolve(path).kwargs.get("uuid") if label else None
+        return f"{label} {uuid}" if uuid in self.calls else label
+
 
 def _crawl(client, labels) -> tuple[dict, list]:
     """{path: status code} of the pages reached from `/`, and the server errors met."""
@@ -186,7 +194,7 @@ def _crawl(client, labels) -> tuple[dict, list]:
     queue = deque(["/"])
     while queue:
         path = queue.popleft()
-        label = labels(path)
+        label = labels.place(path)
         if fetched[label] >= PER_LABEL:
             seen.setdefault(path, None)  # linked, not fetched
             continue

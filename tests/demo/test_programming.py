@@ -1,6 +1,6 @@
-"""The demo's fictitious 2020-2022 programming: complete, valid, deterministic, idempotent."""
+"""The demo's fictitious programming, dated from the load day: complete, valid, deterministic,
+idempotent (its dates at other load days: `test_dates.py`)."""
 
-import datetime
 import io
 from collections import Counter
 from decimal import Decimal
@@ -9,11 +9,13 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from quartiers.accounts.models import User
 from quartiers.core.formats import euros
 from quartiers.demo import services as demo
+from quartiers.demo.calendar import DemoCalendar
 from quartiers.demo.catalogue import DEMO_ASSOCIATION
 from quartiers.programming import letters, services
 from quartiers.programming.enums import ApplicationStatus
@@ -85,12 +87,15 @@ class Rollback(Exception):
 
 def test_the_demo_programming():
     demo.load(apply=True)
+    today = timezone.localdate()
+    calendar = DemoCalendar(today)
     calls = list(CallForProjects.objects.order_by("year"))
-    assert [c.year for c in calls] == [2020, 2021, 2022]
-    assert all("fictif" in c.title for c in calls)
+    assert [c.year for c in calls] == calendar.years
+    assert all("fictif" in c.title and "fictives" in c.description for c in calls)
 
-    for call in calls:
+    for call in calls[:-1]:
         assert 15 <= call.applications.count() <= 25, call.year
+    assert calls[-1].applications.count() == 7
     assert set(Application.objects.values_list("status", flat=True)) == set(
         ApplicationStatus.values
     )
@@ -110,26 +115,31 @@ def test_the_demo_programming():
         for row in services.ledger(application):
             assert row.paid <= row.committed <= row.granted <= row.requested
 
-    # dates belong to the demo's years, not to the day it was loaded (drafts start in December)
-    years = {2020, 2021, 2022}
-    assert _years(Application, "created_at") <= years | {2019}
-    assert _years(Application, "submitted_at") <= years
-    assert _years(ApplicationVersion, "submitted_at") <= years
-    assert _years(StatusChange, "at") <= years
-    assert _years(FinalReport, "received_at") <= years
+    # dates belong to the demo's calendar, before the day it was loaded
+    for model, field in (
+        (Application, "created_at"),
+        (Application, "submitted_at"),
+        (ApplicationVersion, "submitted_at"),
+        (StatusChange, "at"),
+        (FinalReport, "received_at"),
+    ):
+        moments = model.objects.exclude(**{field: None}).values_list(field, flat=True)
+        assert max(timezone.localdate(m) for m in moments) < today, (model, field)
+    assert _years(Application, "created_at") <= set(range(calendar.first_year - 1, today.year + 1))
 
-    # one bilan is overdue at the end of the demo (November 2022), and it was overridden once
+    # one bilan is overdue today, on another carrier than the demo's, overridden once
     overdue = [
         a
         for a in Application.objects.filter(status__in=services.FUNDED_STATUSES, report=None)
-        if services.report_due_on(a) < datetime.date(2022, 11, 30)
+        if services.report_due_on(a) < today
     ]
     assert len(overdue) == 1
+    assert overdue[0].carrier.name != DEMO_ASSOCIATION
     assert Application.objects.exclude(report_override="").exists()
 
-    # the demo carrier has an action to file a bilan for
+    # the demo carrier has a draft ready to file on the open call
     porteur = Application.objects.filter(carrier__name=DEMO_ASSOCIATION)
-    assert porteur.filter(status=ApplicationStatus.PAID).exists()
+    assert porteur.filter(call=calls[-1], status=ApplicationStatus.DRAFT).exists()
 
     before = _programming_rows()
     demo.load(apply=True)  # idempotent: a second load changes nothing
@@ -147,9 +157,12 @@ def test_the_demo_is_deterministic():
         except Rollback:
             pass
     assert not CallForProjects.objects.exists()
-    assert len(fingerprints[0]) == 60
+    assert len(fingerprints[0]) == 81
     assert fingerprints[0] == fingerprints[1]
-    assert Counter(year for year, *_ in fingerprints[0]) == {2020: 18, 2021: 20, 2022: 22}
+    years = DemoCalendar(timezone.localdate()).years
+    assert Counter(year for year, *_ in fingerprints[0]) == dict(
+        zip(years, [18, 20, 20, 16, 7], strict=True)
+    )
 
 
 def _xlsx_rows(client, call) -> dict:
