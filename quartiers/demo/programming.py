@@ -322,6 +322,30 @@ class ProgrammingDemo(ApplicationSteps):
             (CommitteeKind.STEERING, call.steering_committee_on),
         ):
             self.session(call, kind, held_on, created_on=self.day(-5))
+        self.ask_complement(plans)
+
+    def ask_complement(self, plans):
+        """One dossier in instruction waits for its carrier's complement (the demo carrier's
+        when he has one there), asked by an instructor of a funder it asks."""
+        waiting = [p for p in plans if p.fate == "under_instruction"]
+        plan = next((p for p in waiting if p.spec.carrier == "vivre"), waiting[0])
+        application = plan.application
+        application.refresh_from_db()
+        funders = application.funding_requests.values_list("funder", flat=True)
+        # an instructor of a funder asked, or else the chef de projet (who may ask too)
+        instructor = next(
+            (self.instructors[f] for f in funders if f in self.instructors), self.lead
+        )
+        with frozen_at(on(self.day(-3), 11)):
+            programming.request_complement(
+                application=application,
+                sections=["budget"],
+                message=(
+                    "Merci de détailler les frais de personnel (compte 64) : nombre d'heures "
+                    "et taux horaire des animateurs (message fictif)."
+                ),
+                by=instructor,
+            )
 
     def open_call_filing(self, call, plans):
         """Open: a few dossiers filed already, drafts (the demo carrier's is ready to file)."""

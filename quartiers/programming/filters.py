@@ -19,7 +19,8 @@ from quartiers.programming.workflow import NOT_SUBMITTED
 
 REQUEST, APPLICATION, COUNCIL = "request", "application", "council"
 
-OPINION_CHOICES = [("given", "avis donné"), ("missing", "avis à donner")]
+OPINION_MISSING = "missing"  # « avis à donner »: what an instructor's home links to
+OPINION_CHOICES = [("given", "avis donné"), (OPINION_MISSING, "avis à donner")]
 
 # sort value → (label, fields relative to the application; "requested" is the request's amount)
 SORTS = {

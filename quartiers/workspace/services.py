@@ -21,6 +21,7 @@ from quartiers.access.models import RoleAssignment
 from quartiers.contracts.models import ImportWarning
 from quartiers.programming import permissions, services
 from quartiers.programming.enums import ApplicationStatus, CallStatus, CommitteeKind
+from quartiers.programming.filters import OPINION_MISSING
 from quartiers.programming.models import (
     Application,
     Attachment,
@@ -378,7 +379,8 @@ def instruction_section(user, contracts) -> dict[int, Section]:
                 f"{row['application__call__title']} : "
                 + _plural(row["count"], "demande", "demandes")
                 + f" à {row['funder__name']} en attente de votre avis",
-                _url("instruction-list", uuid=row["application__call__uuid"]),
+                reverse("programming:instruction-inbox")
+                + f"?call={row['application__call__uuid']}&opinion={OPINION_MISSING}",
                 count=row["count"],
                 detail=f"comité le {_date(committee)}" if committee else "comité non daté",
             )
@@ -421,7 +423,12 @@ def carrier_section(user, contracts) -> dict[int, Section]:
         .annotate(n=Count("required", distinct=True))
         .values("n")
     )
-    waiting = {ApplicationStatus.DRAFT, ApplicationStatus.DECIDED, *services.FUNDED_STATUSES}
+    waiting = {
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.COMPLEMENT_REQUESTED,
+        ApplicationStatus.DECIDED,
+        *services.FUNDED_STATUSES,
+    }
     applications = (
         Application.objects.filter(
             contract__in=list(carriers),
@@ -469,6 +476,14 @@ def _carrier_items(user, application, today):
                 _url("application-attachments", uuid=application.uuid),
                 count=missing,
             )
+    if status == ApplicationStatus.COMPLEMENT_REQUESTED and permissions.can_answer_complement(
+        user, application
+    ):
+        yield Item(
+            f"Complément demandé : {application.title}",
+            detail_url,
+            detail="corrigez les points demandés puis renvoyez le dossier",
+        )
     if status == ApplicationStatus.DECIDED:
         if getattr(application, "decision_letter", None) is not None:
             yield Item(f"Décision reçue : {application.title}", detail_url)
@@ -518,7 +533,7 @@ def council_section(user, contracts) -> dict[int, Section]:
                 f"{row['call__title']} : "
                 + _plural(row["count"], "dossier attend", "dossiers attendent")
                 + " l’avis du conseil citoyen",
-                _url("call-detail", uuid=row["call__uuid"]),
+                reverse("programming:council-queue") + f"?call={row['call__uuid']}",
                 count=row["count"],
             )
         )

@@ -47,8 +47,8 @@ def test_each_role_reaches_its_work_from_its_space(live_server, page):
     sign_in(page, instructor.email)
     page.get_by_role("main").get_by_role(
         "link", name=f"{call.title} : 1 demande à {caf.name} en attente de votre avis"
-    ).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Instruction")
+    ).click()  # her inbox, on this call, the requests awaiting her opinion
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers à instruire")
     expect(page.get_by_role("main")).to_contain_text(filed.title)
     sign_out(page)
 

@@ -10,6 +10,7 @@ from quartiers.access.enums import ContractRole
 from quartiers.contracts.models import ImportWarning, SourceDocument
 from quartiers.programming import services
 from quartiers.programming.enums import CommitteeKind
+from quartiers.programming.models import Application
 from quartiers.workspace.services import workspace
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory, UserFactory
@@ -215,7 +216,8 @@ def test_the_instructor_finds_the_requests_of_her_funder_awaiting_her_opinion_by
     (section,) = space.sections
     ((label, link, detail),) = [(i.label, i.url, i.detail) for i in section.items]
     assert label == f"{call.title} : 2 demandes à {caf.name} en attente de votre avis"
-    assert link == url("instruction-list", call)
+    inbox = reverse("programming:instruction-inbox")
+    assert link == f"{inbox}?call={call.uuid}&opinion=missing"  # her inbox, on this call
     assert detail == f"comité le {TODAY + datetime.timedelta(days=20):%d/%m/%Y}"
     after_deadline(call)
     services.start_instruction(call=call)
@@ -255,6 +257,25 @@ def test_the_carrier_finds_its_drafts_and_their_missing_mandatory_pieces():
     assert all(other.title not in label for label, _ in sections(member)["carrier"])
 
 
+def test_the_carrier_is_told_a_complement_is_asked_until_he_resubmits():
+    caf = OrganisationFactory(funder=True)
+    call = CallForProjectsFactory()
+    application = submitted_application(call, funders=[caf], amounts=[1000])
+    member = role(call.contract, ContractRole.CARRIER, organisation=application.carrier)
+    lead = role(call.contract)
+    assert sections(member)["carrier"] == []
+    services.request_complement(
+        application=application, sections=["action"], message="Précisez.", by=lead
+    )
+    assert sections(member)["carrier"] == [
+        (f"Complément demandé : {application.title}", application.get_absolute_url())
+    ]
+    services.resubmit_application(
+        application=Application.objects.get(pk=application.pk), answer="Précisé.", by=member
+    )
+    assert sections(member)["carrier"] == []
+
+
 def test_the_carrier_receives_the_decision_then_has_a_convention_to_sign():
     carrier = OrganisationFactory(association=True)
     application = decided_application(
@@ -280,7 +301,10 @@ def test_the_conseil_citoyen_finds_the_dossiers_open_for_its_opinion():
     ApplicationFactory(call=call)  # a draft is not open to its opinion
     council = role(call.contract, ContractRole.CITIZEN_COUNCIL)
     assert sections(council)["council"] == [
-        (f"{call.title} : 2 dossiers attendent l’avis du conseil citoyen", url("call-detail", call))
+        (
+            f"{call.title} : 2 dossiers attendent l’avis du conseil citoyen",
+            f"{reverse('programming:council-queue')}?call={call.uuid}",
+        )
     ]
     services.give_council_opinion(application=first, opinion="favourable", by=council)
     assert sections(council)["council"][0][0].startswith(f"{call.title} : 1 dossier attend")
