@@ -5,7 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from quartiers.accounts.models import Organisation, User
+from quartiers.accounts.models import Notice, Notification, Organisation, User
+from quartiers.accounts.services import notify
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +24,11 @@ def test_every_model_is_registered():
 
 @pytest.fixture
 def data(db):
-    MembershipFactory()
+    membership = MembershipFactory()
+    notify(users=[membership.user], text="Un avis", link="/")
 
+
+WRITTEN_BY_NOTIFY = {Notice, Notification}  # read-only in the admin
 
 # Django's read-only password widget reads an optional `password_url` variable.
 PAGES = [
@@ -40,7 +44,7 @@ def test_admin_pages(admin_client, data, model):
     url = reverse(f"{prefix}_change", args=[obj.pk])
     assert admin_client.get(url).status_code == 200
     add = admin_client.get(reverse(f"{prefix}_add")).status_code
-    assert add == 200
+    assert add == (403 if model in WRITTEN_BY_NOTIFY else 200)
 
 
 def test_user_admin_is_email_based(admin_client):
