@@ -13,7 +13,7 @@ from quartiers.programming.enums import ApplicationStatus
 from quartiers.programming.models import Application
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory, UserFactory
-from tests.journeys.navigation import open_call, open_home, sign_in, sign_out
+from tests.journeys.navigation import open_home, sign_in, sign_out
 from tests.programming.factories import (
     CallForProjectsFactory,
     CallFunderFactory,
@@ -44,11 +44,14 @@ def test_a_complement_asked_corrected_and_resubmitted(live_server, page, loriol)
     person("instructrice-caf@example.org", loriol, ContractRole.FUNDER_INSTRUCTOR, caf)
     submitted_application(call, association, funders=[caf], amounts=[4000], title=TITLE)
 
-    # --- The CAF's instructor reaches the dossier from the call's instruction list.
+    # --- The CAF's instructor finds the request in « Mon espace », then in her inbox.
     open_home(page, live_server.url)
     sign_in(page, "instructrice-caf@example.org")
-    open_call(page, call, "Instruction et comités")
-    page.get_by_role("main").get_by_role("link", name=TITLE, exact=True).first.click()
+    page.get_by_role("main").get_by_role(
+        "link", name=f"{call.title} : 1 demande à {caf.name} en attente de votre avis"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers à instruire")
+    page.get_by_role("main").get_by_role("link", name=TITLE, exact=True).click()
     page.get_by_role("link", name="Demander un complément").click()
     page.get_by_text("description de l'action et mise en œuvre").click()  # DSFR: the label
     page.get_by_label(re.compile(r"^\s*Message au porteur")).fill(
@@ -91,7 +94,9 @@ def test_a_complement_asked_corrected_and_resubmitted(live_server, page, loriol)
     # --- The instructor, told in her notifications, gives her opinion beside the dossier.
     sign_in(page, "instructrice-caf@example.org")
     expect(page.get_by_role("banner")).to_contain_text("1 non lue")
-    open_call(page, call, "Instruction et comités")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Dossiers à instruire"
+    ).click()
     page.get_by_role("link", name=f"Instruire « {TITLE} »").click()
     expect(page.get_by_role("main")).to_contain_text("Apprendre à réparer son vélo")
     page.get_by_label(label("Avis")).select_option("favourable")
