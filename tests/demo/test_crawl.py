@@ -60,7 +60,14 @@ UNREACHABLE_BY_DESIGN = {
         f"programming:report-create ({status})": (
             "a dossier not funded (closed, or not yet decided) owes no bilan; the page says so"
         )
-        for status in ("closed", "submitted", "under_instruction", "examined", "decided")
+        for status in (
+            "closed",
+            "submitted",
+            "complement_requested",
+            "under_instruction",
+            "examined",
+            "decided",
+        )
     },
     "programming:application-create (closed)": "a closed call accepts no deposit",
 }
