@@ -358,17 +358,18 @@ def test_menu_and_call_nav_link_the_queues_for_their_roles(client, world):
 # --------------------------------------------------------------------------- exact query counts
 
 # Whatever the number of rows (2 or 8 dossiers), each list page sends exactly this many queries.
+# Every signed-in page also counts its unread notifications (the header): one query each.
 QUERIES = {
     # session, user, held roles (menu), filter choices (call, pillar, theme, qpv, carrier),
     # count, page of requests, their funding requests (status words)
-    ("inbox", "caf_instructor"): 11,
+    ("inbox", "caf_instructor"): 12,
     # session, user, call, roles, funders, count, page, consolidation (criteria, dossiers,
     # requests, technical opinions, budget total, call funders, totals ×2), held roles,
     # sessions, filter choices (pillar, theme, qpv, carrier)
-    ("instruction-list", "lead"): 21,
-    ("instruction-list", "caf_instructor"): 20,  # its funders, no call funders nor sessions
-    ("programming-table", "lead"): 16,
-    ("council-queue", "council"): 10,
+    ("instruction-list", "lead"): 22,
+    ("instruction-list", "caf_instructor"): 21,  # its funders, no call funders nor sessions
+    ("programming-table", "lead"): 17,
+    ("council-queue", "council"): 11,
 }
 
 
