@@ -34,6 +34,6 @@ def test_opinions_and_statuses_have_their_colour():
 def test_the_follow_up_panel_and_the_session_page_share_the_decision_badge():
     """Both templates call the same filter: no colour is written in either of them."""
     folder = Path(__file__).resolve().parents[2] / "quartiers/templates/programming"
-    for name in ("followup/_panel.html", "committees/session_detail.html"):
+    for name in ("followup/_panel.html", "committees/_decision_table.html"):
         text = (folder / name).read_text()
         assert "|outcome_variant" in text
