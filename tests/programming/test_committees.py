@@ -439,6 +439,28 @@ def test_session_page_queries_are_constant(client, django_assert_num_queries):
         client.get(_detail(session))
 
 
+def test_a_large_agenda_is_paginated_and_each_page_saved_at_once(client, monkeypatch):
+    from quartiers.programming.views import committees
+
+    monkeypatch.setattr(committees, "SESSION_PER_PAGE", 2)
+    world = make_world(extra_applications=2)
+    examine(world, world.youth, *world.extra)
+    session = steering(world)
+    client.force_login(world.lead)
+    first = client.get(_detail(session))
+    assertContains(first, "Dossiers 1 à 2 sur 3")
+    second = client.get(_detail(session) + "?page=2")
+    keys = {key.split("-")[0] for key in _rows(second)}
+    assert len(keys) == 1 and keys.isdisjoint(k.split("-")[0] for k in _rows(first))
+    data = _form_data(second)
+    key = next(iter(_rows(second)))
+    data.update({f"{key}-outcome": DecisionOutcome.GRANTED, f"{key}-amount": "1000"})
+    response = client.post(_detail(session) + "?page=2", data)
+    assert response.status_code == 302
+    assert response["Location"] == _detail(session) + "?page=2"
+    assert Decision.objects.filter(session=session).count() == 1
+
+
 # --------------------------------------------------------------------------- programming table
 
 

@@ -142,7 +142,14 @@ def session_detail(request, uuid):
     call = session.call
     technical = session.kind == CommitteeKind.TECHNICAL
     archived = call.contract.is_archived
-    consolidation = exports.consolidate(call, applications=services.agenda_applications(session))
+    # A large agenda is cut into pages of dossiers; each page is its own form, saved at once.
+    agenda = services.agenda_applications(session).order_by("title", "pk")
+    pagination = paginate(request, agenda.values_list("pk", flat=True), SESSION_PER_PAGE)
+    page = agenda.filter(pk__in=list(pagination.objects))
+    consolidation = exports.consolidate(call, applications=page, totals_of=agenda)
+    page_url = _session_url(session) + (
+        pagination.url(pagination.page.number) if pagination.page.number > 1 else ""
+    )
     posted = request.POST if request.method == "POST" else None
     envelope = SessionTableForm(posted, initial={"version": session.version})
     table_rows = _table_rows(session, consolidation, posted, editable=not archived)
@@ -169,7 +176,7 @@ def session_detail(request, uuid):
                         expected_version=envelope.cleaned_data["version"],
                         by=request.user,
                     ),
-                    url=lambda _: _session_url(session),
+                    url=lambda _: page_url,
                 )
             except services.RowErrors as error:
                 by_key = {item.key: item for item in table_rows}
@@ -198,6 +205,8 @@ def session_detail(request, uuid):
             "call": call,
             "breadcrumb": breadcrumb(call),
             "consolidation": consolidation,
+            "pagination": pagination,
+            "page_url": page_url,
             "table_rows": table_rows,
             "envelope": envelope,
             "row_errors": row_errors,
@@ -208,6 +217,11 @@ def session_detail(request, uuid):
         },
         status=200,
     )
+
+
+SESSION_PER_PAGE = 20  # dossiers per page of a session's table (a dossier has one row per
+# funder it asks in a comité de pilotage: a page stays under ~200 fields; Django renders a
+# widget in ~1 ms, the page's main cost)
 
 
 def _saved(count, technical) -> str:
