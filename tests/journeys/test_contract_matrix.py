@@ -26,7 +26,7 @@ def test_filter_the_matrix_on_the_caf(live_server, page, loriol):
     page.get_by_role("link", name="Voir la matrice des engagements").click()
     expect(page).to_have_title(re.compile("Matrice des engagements"))
 
-    page.get_by_label("Partenaire").select_option("CAF")
+    page.get_by_label("Partenaire", exact=True).select_option("CAF")
     page.get_by_role("button", name="Filtrer").click()
 
     expect(page).to_have_url(re.compile(r"partner=CAF"))

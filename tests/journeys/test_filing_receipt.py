@@ -87,7 +87,7 @@ def test_the_carrier_files_a_dossier_and_gets_the_receipt(live_server, page, ope
     products.get_by_label("Montant (€), ligne 1").fill("5000")
     products.get_by_label(re.compile("^Financeur sollicité.*ligne 1$")).select_option(str(caf.pk))
     page.get_by_role("button", name="Enregistrer le budget").click()
-    expect(page.get_by_text("Budget équilibré")).to_be_visible()
+    expect(page.get_by_text("Le budget enregistré est équilibré.")).to_be_visible()
 
     page.get_by_role("link", name="Dossier", exact=True).click()
     # The button only opens the confirmation: cancelling files nothing.

@@ -68,6 +68,7 @@ def test_invite_a_funder_instructor(live_server, page, loriol):
     expect(page.get_by_role("heading", level=1)).to_have_text("Mot de passe enregistré")
 
     sign_in(page, "instructrice@example.org", INSTRUCTOR_PASSWORD)
+    page.get_by_role("banner").get_by_role("link", name="Mon compte").click()
     page.get_by_role("link", name="Voir mes rôles sur les contrats").click()
     page.get_by_role("main").get_by_role("link", name=loriol.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(loriol.name)
