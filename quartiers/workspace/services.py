@@ -91,6 +91,17 @@ def workspace(user) -> list[ContractSpace]:
     return list(spaces.values())
 
 
+def _count_by_call(**lookups):
+    """The dossiers matching `lookups` counted per call: rows of contract, call__uuid,
+    call__title and count, newest call first."""
+    return (
+        Application.objects.filter(**lookups)
+        .values("contract", "call__uuid", "call__title")
+        .annotate(count=Count("pk"))
+        .order_by("-call__year")
+    )
+
+
 def _steered(user, contracts):
     return [c for c in contracts if permissions.can_run_committees(user, c)]
 
@@ -235,15 +246,8 @@ def decisions_section(user, contracts) -> dict[int, Section]:
         )
         for c in steered
     }
-    rows = (
-        Application.objects.filter(
-            contract__in=steered,
-            status=ApplicationStatus.DECIDED,
-            decision_letter__isnull=True,
-        )
-        .values("contract", "call__uuid", "call__title")
-        .annotate(count=Count("pk"))
-        .order_by("-call__year")
+    rows = _count_by_call(
+        contract__in=steered, status=ApplicationStatus.DECIDED, decision_letter__isnull=True
     )
     for row in rows:
         sections[row["contract"]].items.append(
@@ -517,15 +521,10 @@ def council_section(user, contracts) -> dict[int, Section]:
         )
         for c in councils
     }
-    rows = (
-        Application.objects.filter(
-            contract__in=councils,
-            status__in=services.COUNCIL_OPINION_STATUSES,
-            council_opinion__isnull=True,
-        )
-        .values("contract", "call__uuid", "call__title")
-        .annotate(count=Count("pk"))
-        .order_by("-call__year")
+    rows = _count_by_call(
+        contract__in=councils,
+        status__in=services.COUNCIL_OPINION_STATUSES,
+        council_opinion__isnull=True,
     )
     for row in rows:
         sections[row["contract"]].items.append(
