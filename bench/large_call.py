@@ -333,9 +333,14 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from config.collector import tune_collector
+
     start = time.perf_counter()
     world = build(args.applications, args.pdf_rows)
     built = time.perf_counter() - start
+    # A server worker's heap holds the loaded code, not this script's world: tune the collector
+    # as config/wsgi.py does once a worker is loaded, with the world frozen out of its walk.
+    tune_collector()
     call, pdf_call = world["call"], world["pdf_call"]
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(
@@ -397,7 +402,7 @@ def main() -> None:
     pdf_url = reverse(
         "programming:programming-export", kwargs={"uuid": pdf_call.uuid, "fmt": "pdf"}
     )
-    if not args.only or any(word in "PDF" for word in args.only):
+    if args.pdf_n and (not args.only or any(word in "PDF" for word in args.only)):
         _line(
             f"tableau de programmation PDF ({args.pdf_rows} lignes)",
             measure(clients["lead"], pdf_url, args.pdf_n, 1),

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Pillar, Qpv, Theme
-from quartiers.core.forms import BaseForm, LongSelect
+from quartiers.core.forms import BaseForm, FastSelect
 from quartiers.programming.enums import ApplicationStatus
 from quartiers.programming.models import CallForProjects, FundingRequest
 from quartiers.programming.workflow import NOT_SUBMITTED
@@ -48,7 +48,7 @@ class QueueFilter(django_filters.FilterSet):
         to_field_name="uuid",
         empty_label="Tous les appels",
         method=_none,
-        widget=LongSelect,
+        widget=FastSelect,
     )
     status = django_filters.ChoiceFilter(
         label="État",
@@ -67,21 +67,21 @@ class QueueFilter(django_filters.FilterSet):
         queryset=Theme.objects.none(),
         empty_label="Tous les thèmes",
         method=_none,
-        widget=LongSelect,
+        widget=FastSelect,
     )
     qpv = django_filters.ModelChoiceFilter(
         label="QPV",
         queryset=Qpv.objects.none(),
         empty_label="Tous les QPV",
         method=_none,
-        widget=LongSelect,
+        widget=FastSelect,
     )
     carrier = django_filters.ModelChoiceFilter(
         label="Porteur",
         queryset=Organisation.objects.none(),
         empty_label="Tous les porteurs",
         method=_none,
-        widget=LongSelect,
+        widget=FastSelect,
     )
     q = django_filters.CharFilter(label="Recherche (intitulé, porteur)", method=_none)
     sort = django_filters.ChoiceFilter(

@@ -2,7 +2,13 @@
 
 from django import forms
 
-from quartiers.core.forms import BaseForm, IdempotentForm
+from quartiers.core.forms import (
+    BaseForm,
+    FastNumberInput,
+    FastSelect,
+    FastTextarea,
+    IdempotentForm,
+)
 from quartiers.programming.enums import CommitteeKind, DecisionOutcome, Opinion
 from quartiers.programming.forms.base import use_project_field_templates
 
@@ -20,17 +26,23 @@ class SessionForm(IdempotentForm, BaseForm):
 class TechnicalOpinionForm(BaseForm):
     # Left blank: not examined in this save (a session's table is filled in over the meeting).
     opinion = forms.ChoiceField(
-        label="Avis du comité technique", choices=[CHOOSE, *Opinion.choices], required=False
+        label="Avis du comité technique",
+        choices=[CHOOSE, *Opinion.choices],
+        required=False,
+        widget=FastSelect,
     )
     comment = forms.CharField(
-        label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Commentaire", widget=FastTextarea(attrs={"rows": 3}), required=False
     )
 
 
 class DecisionForm(BaseForm):
     # Left blank: not decided in this save; the rules of a decision are the service's.
     outcome = forms.ChoiceField(
-        label="Décision", choices=[CHOOSE, *DecisionOutcome.choices], required=False
+        label="Décision",
+        choices=[CHOOSE, *DecisionOutcome.choices],
+        required=False,
+        widget=FastSelect,
     )
     amount = forms.DecimalField(
         label="Montant accordé (€)",
@@ -39,9 +51,10 @@ class DecisionForm(BaseForm):
         max_digits=12,
         decimal_places=2,
         required=False,
+        widget=FastNumberInput,
     )
     motivation = forms.CharField(
-        label="Motivation", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Motivation", widget=FastTextarea(attrs={"rows": 3}), required=False
     )
 
     def __init__(self, *args, funder, **kwargs):
