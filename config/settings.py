@@ -338,6 +338,11 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
+# django-dsfr writes `integrity` digests of its package's files; the manifest storage rewrites the
+# url() inside those stylesheets as it collects them, so browsers would refuse the DSFR (an
+# unstyled site: django-dsfr issue #226). The files are served by this site itself: the digest
+# protects nothing a compromised server could not rewrite too.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 # Uploads are private: no MEDIA_URL, nothing serves MEDIA_ROOT; downloads go through views that
 # check permissions (docs/deployment.md). With MEDIA_ACCEL_REDIRECT_PREFIX (e.g.
 # "/media-privees/"), those views answer with X-Accel-Redirect and nginx sends the file from

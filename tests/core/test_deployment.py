@@ -1,6 +1,8 @@
 """The documented deployment, for real: gunicorn with DEBUG off, static files by WhiteNoise,
 private attachments only through the permission-checked view."""
 
+import base64
+import hashlib
 import http.cookiejar
 import json
 import re
@@ -167,6 +169,19 @@ def test_gunicorn_serves_pages_static_files_and_private_attachments(server):
     assert headers["Content-Type"].startswith("text/css")
     assert "immutable" in headers["Cache-Control"]
     assert b"fr-btn" in css
+    # A browser refuses a file whose `integrity` digest does not match what it receives: the
+    # manifest storage rewrites the url() inside the stylesheets, so a digest computed on the
+    # package's own files blocks the whole DSFR (an unstyled site).
+    checked = 0
+    for tag in re.findall(rb"<(?:link|script)\b[^>]*>", page):
+        url = re.search(rb'(?:href|src)="(/static/[^"]+)"', tag)
+        integrity = re.search(rb'integrity="sha(\d+)-([^"]+)"', tag)
+        if url and integrity:
+            body = fetch(anonymous, base + url[1].decode())[2]
+            digest = hashlib.new(f"sha{integrity[1].decode()}", body).digest()
+            assert base64.b64encode(digest) == integrity[2], url[1]
+            checked += 1
+    assert checked or b"integrity=" not in page
 
     download = base + data["download"]
     status, headers, _ = fetch(anonymous, download)
