@@ -222,10 +222,16 @@ def sessions_section(user, contracts) -> dict[int, Section]:
                 else session.decision_count
             )
             if not recorded:
-                what = "avis" if session.kind == CommitteeKind.TECHNICAL else "décisions"
+                # A fact, not an order: the comité de pilotage may still wait for the comité
+                # technique's opinions before anything can be decided.
+                nothing = (
+                    "aucun avis saisi"
+                    if session.kind == CommitteeKind.TECHNICAL
+                    else "aucune décision saisie"
+                )
                 items.append(
                     Item(
-                        f"{call.title} : {session}, {what} à saisir",
+                        f"{call.title} : {session}, {nothing}",
                         _url("session-detail", uuid=session.uuid),
                     )
                 )

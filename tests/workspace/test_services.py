@@ -135,7 +135,7 @@ def test_a_planned_committee_without_session_and_a_session_without_opinion_are_t
             f"{TODAY + datetime.timedelta(days=30):%d/%m/%Y}, séance à créer",
             url("session-create", call),
         ),
-        (f"{call.title} : {session}, avis à saisir", url("session-detail", session)),
+        (f"{call.title} : {session}, aucun avis saisi", url("session-detail", session)),
     ]
 
 
