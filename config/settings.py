@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "quartiers.accounts",
     "quartiers.contracts",
     "quartiers.access",
+    "quartiers.governance",
     "quartiers.protocol_import",
     "quartiers.programming",
     "quartiers.api",

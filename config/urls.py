@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("quartiers.core.urls")),
     path("", include("quartiers.accounts.urls")),
     path("", include("quartiers.access.urls")),
+    path("", include("quartiers.governance.urls")),
     path("", include("quartiers.protocol_import.urls")),
     path("", include("quartiers.programming.urls")),
     path("", include("quartiers.workspace.urls")),

@@ -17,11 +17,22 @@ class BaseForm(DsfrBaseForm):
             # DSFR's field template reads `widget.group_class`: give text inputs the default.
             if not hasattr(field.widget, "group_class"):
                 field.widget.group_class = "fr-input-group"
+        use_project_field_templates(self)
 
     def get_context(self):
         # DsfrBaseForm.get_context() only adds a deprecation warning about its transitional
         # DSFR_MARK_OPTIONAL_FIELDS setting (warnings are errors in the test suite).
         return forms.Form.get_context(self)
+
+
+def use_project_field_templates(form) -> None:
+    """Checkboxes and radios rendered by our components (DSFR's own need django-widget-tweaks).
+    `BaseForm` calls it; a form that changes a field's widget after that calls it again."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.template_name = "components/checkbox_field.html"
+        elif isinstance(field.widget, forms.RadioSelect):  # CheckboxSelectMultiple too
+            field.template_name = "components/choice_field.html"
 
 
 class BaseModelForm(BaseForm, forms.ModelForm):

@@ -10,6 +10,7 @@ from quartiers.contracts import services as contracts
 from quartiers.demo.applications import on
 from quartiers.demo.calendar import DemoCalendar
 from quartiers.demo.clock import frozen_at
+from quartiers.demo.governance import seat_members
 from quartiers.demo.people import create_people
 from quartiers.demo.programming import load_programming
 from quartiers.protocol_import import services as importer
@@ -39,5 +40,6 @@ def load(*, apply: bool):
         if not contract.is_published:
             contracts.publish_contract(contract=contract)
         people = create_people(contract)
+        seat_members(contract, people)
     load_programming(contract, people)
     return report, people

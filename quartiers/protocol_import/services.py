@@ -26,6 +26,7 @@ from quartiers.access.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.contracts.content import ImportedContent
 from quartiers.contracts.models import Contract
+from quartiers.governance import services as governance_services
 from quartiers.protocol_import.changes import Change, changes_between, new_contract
 from quartiers.protocol_import.documents import Document, read_document
 from quartiers.protocol_import.enums import APPLICABLE_STATUSES, ImportJobStatus
@@ -92,6 +93,7 @@ def apply_import(
     contract = contract_services.sync_imported_content(
         contract=report.contract, slug=report.slug, content=report.content, lines=document.lines
     )
+    governance_services.sync_bodies(contract=contract)
     changes = [str(change) for change in report.changes]
     record_event(
         verb="import_applied",

@@ -212,6 +212,22 @@ ROUTES = {
     ],
     "contracts:contract-detail": [Case(kwargs=contract(), get=CONTRACT_READERS)],
     "contracts:matrix": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    # Governance: every reader of the contract sees its bodies; the chef de projet manages them
+    # (an empty POST shows the form again, nothing is written).
+    "governance:body-list": [
+        Case(kwargs=contract(), get=CONTRACT_READERS, post=PROJECT_LEAD),
+    ],
+    "governance:body-detail": [
+        Case(kwargs=contract(code="COPIL"), get=CONTRACT_READERS, post=PROJECT_LEAD),
+    ],
+    "governance:member-remove": [
+        Case(
+            kwargs=lambda w: {"slug": w.contract.slug, "code": "COPIL", "pk": w.membership.pk},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        ),
+    ],
     "contracts:engagement-detail": [Case(kwargs=contract(number=1), get=CONTRACT_READERS)],
     "contracts:matrix-export": [Case(kwargs=contract(fmt="csv"), get=CONTRACT_READERS)],
     "contracts:partner-detail": [Case(kwargs=contract(code="CAF"), get=CONTRACT_READERS)],

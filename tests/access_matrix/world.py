@@ -88,6 +88,9 @@ def build_world() -> World:
     )
     world.objects["assignment"] = contract.role_assignments.get(role=ContractRole.OBSERVER)
     world.objects["warning"] = contract.import_warnings.first()
+    world.objects["membership"] = contract.bodies.get(code="COPIL").memberships.create(
+        partner=contract.partners.get(code="CAF")
+    )
     world.objects["import_job"] = ImportJobFactory(
         created_by=world.people["project_lead"],
         contract=contract,

@@ -10,6 +10,7 @@ PAGES = [
     ("contract-detail", "Présentation"),
     ("matrix", "Matrice des engagements"),
     ("programming:call-list", "Appels à projets"),
+    ("governance:body-list", "Instances"),
     ("glossary", "Glossaire"),
     ("source-document", "Document source"),
 ]

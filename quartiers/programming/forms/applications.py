@@ -5,14 +5,18 @@ from django.core.exceptions import ValidationError
 
 from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Theme
-from quartiers.core.forms import BaseForm, BaseModelForm, IdempotentForm
+from quartiers.core.forms import (
+    BaseForm,
+    BaseModelForm,
+    IdempotentForm,
+    use_project_field_templates,
+)
 from quartiers.programming import services
 from quartiers.programming.enums import BudgetSide, ComplementSection
 from quartiers.programming.forms.base import (
     DATE,
     TEXT,
     FieldsetsMixin,
-    use_project_field_templates,
 )
 from quartiers.programming.models import (
     ACCOUNTS,

@@ -1,4 +1,4 @@
-"""What the programming's forms share: widgets, fieldsets, our checkbox and radio templates."""
+"""What the programming's forms share: widgets and fieldsets."""
 
 from django import forms
 
@@ -7,24 +7,10 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 TEXT = forms.Textarea(attrs={"rows": 4})
 
 
-def use_project_field_templates(form) -> None:
-    """Checkboxes and radios rendered by our components (DSFR's own need django-widget-tweaks)."""
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.template_name = "components/checkbox_field.html"
-        elif isinstance(field.widget, forms.RadioSelect):  # CheckboxSelectMultiple too
-            field.template_name = "components/choice_field.html"
-
-
 class FieldsetsMixin:
-    """`form.fieldsets`: (legend, [bound fields]) from the class's `FIELDSETS`; checkboxes and
-    radios rendered by our components."""
+    """`form.fieldsets`: (legend, [bound fields]) from the class's `FIELDSETS`."""
 
     FIELDSETS: list[tuple[str, list[str]]] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_project_field_templates(self)
 
     @property
     def fieldsets(self):

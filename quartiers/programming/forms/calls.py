@@ -6,14 +6,13 @@ from django.db.models import Q
 
 from quartiers.access.enums import ContractRole
 from quartiers.accounts.models import Organisation
-from quartiers.core.forms import BaseModelForm, IdempotentForm
+from quartiers.core.forms import BaseModelForm, IdempotentForm, use_project_field_templates
 from quartiers.programming import services
 from quartiers.programming.forms.base import (
     DATE,
     DATETIME,
     TEXT,
     FieldsetsMixin,
-    use_project_field_templates,
 )
 from quartiers.programming.models import (
     CallForProjects,

@@ -8,9 +8,9 @@ from quartiers.core.forms import (
     FastSelect,
     FastTextarea,
     IdempotentForm,
+    use_project_field_templates,
 )
 from quartiers.programming.enums import CommitteeKind, DecisionOutcome, Opinion
-from quartiers.programming.forms.base import use_project_field_templates
 
 CHOOSE = ("", "— choisir —")
 

@@ -6,9 +6,8 @@ from django import forms
 
 from quartiers.accounts.models import Organisation
 from quartiers.core.formats import euros
-from quartiers.core.forms import BaseForm, IdempotentForm
+from quartiers.core.forms import BaseForm, IdempotentForm, use_project_field_templates
 from quartiers.programming.enums import PaymentKind
-from quartiers.programming.forms.base import use_project_field_templates
 from quartiers.programming.models import AGE_BANDS
 
 DATE_WIDGET = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}

@@ -1,0 +1,48 @@
+"""Who sits in the demo contract's bodies: the partners of the Loriol protocol, seated by the
+demo's chef de projet (the seats are the demonstration's, not the protocol's)."""
+
+from quartiers.access.enums import ContractRole
+from quartiers.governance import services as governance
+from quartiers.governance.enums import MemberRole
+
+# body code → (partner code, role, voting); codes absent from a protocol are skipped.
+SEATS = {
+    "COPIL": [
+        ("ETAT", MemberRole.CHAIR, True),
+        ("CCVD", MemberRole.CHAIR, True),
+        ("VILLE", MemberRole.MEMBER, True),
+        ("CAF", MemberRole.MEMBER, True),
+        ("CD", MemberRole.MEMBER, True),
+        ("CR", MemberRole.MEMBER, True),
+        ("DAH", MemberRole.MEMBER, True),
+        ("PE", MemberRole.MEMBER, True),
+        ("CONSEIL CITOYEN", MemberRole.MEMBER, True),
+        ("MILO", MemberRole.GUEST, False),
+    ],
+    "COTECH": [
+        ("CCVD", MemberRole.CHAIR, True),
+        ("ETAT", MemberRole.MEMBER, True),
+        ("VILLE", MemberRole.MEMBER, True),
+        ("CAF", MemberRole.MEMBER, True),
+        ("CD", MemberRole.MEMBER, True),
+    ],
+}
+
+
+def seat_members(contract, people) -> None:
+    lead = next(
+        user
+        for user in people
+        if user.role_assignments.filter(contract=contract, role=ContractRole.PROJECT_LEAD).exists()
+    )
+    partners = {p.code: p for p in contract.partners.all()}
+    for code, seats in SEATS.items():
+        body = contract.bodies.filter(code=code).first()
+        if body is None:
+            continue
+        for partner_code, role, voting in seats:
+            seated = body.memberships.filter(partner__code=partner_code).exists()
+            if partner_code in partners and not seated:  # a second load seats nobody twice
+                governance.add_member(
+                    body=body, partner=partners[partner_code], role=role, voting=voting, by=lead
+                )
