@@ -1,6 +1,7 @@
 """Load the demonstration: import and publish the Loriol protocol, create the people and the
 programming. `load_demo` runs `load`."""
 
+import datetime
 from importlib import resources
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from quartiers.contracts import services as contracts
 from quartiers.demo.applications import on
 from quartiers.demo.calendar import DemoCalendar
 from quartiers.demo.clock import frozen_at
-from quartiers.demo.governance import seat_members
+from quartiers.demo.governance import plan_workshop, seat_members
 from quartiers.demo.people import create_people
 from quartiers.demo.programming import load_programming
 from quartiers.protocol_import import services as importer
@@ -41,5 +42,7 @@ def load(*, apply: bool):
             contracts.publish_contract(contract=contract)
         people = create_people(contract)
         seat_members(contract, people)
+    with frozen_at(on(today - datetime.timedelta(days=2), 10)):  # planned two days ago
+        plan_workshop(contract, people, today)
     load_programming(contract, people)
     return report, people

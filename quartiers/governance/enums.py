@@ -25,3 +25,9 @@ class MemberRole(models.TextChoices):
     CHAIR = "chair", "présidence"
     MEMBER = "member", "membre"
     GUEST = "guest", "invité·e"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "prévue"
+    HELD = "held", "tenue"
+    CANCELLED = "cancelled", "annulée"

@@ -26,3 +26,46 @@ class MemberForm(IdempotentForm, BaseForm):
         self.fields["partner"].label_from_instance = lambda p: (
             f"{p.name} ({p.code})" if p.code != p.name else p.name
         )
+
+
+class MeetingForm(BaseForm):
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label="Heure de début",
+        required=False,
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )
+    end_time = forms.TimeField(
+        label="Heure de fin",
+        required=False,
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )
+    place = forms.CharField(label="Lieu", max_length=300, required=False)
+    video_url = forms.URLField(
+        label="Lien de visioconférence",
+        required=False,
+        assume_scheme="https",
+        help_text="Facultatif, par exemple https://webconf.exemple.fr/salle",
+    )
+
+
+class MeetingCreateForm(IdempotentForm, MeetingForm):
+    pass
+
+
+class AgendaEntryForm(BaseForm):
+    title = forms.CharField(label="Intitulé du point", max_length=300, required=False)
+    engagement = forms.ModelChoiceField(
+        label="Engagement du contrat concerné (facultatif)",
+        queryset=None,
+        required=False,
+        empty_label="— aucun —",
+    )
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["engagement"]
+        field.queryset = contract.engagements.order_by("number")
+        field.label_from_instance = lambda e: f"n° {e.number} — {e.text[:90]}"

@@ -1,11 +1,15 @@
 """The bodies of a contract's governance and who sits in them (docs/architecture.md,
 Governance)."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from quartiers.contracts.models import Contract, GovernanceBody, Partner
-from quartiers.governance.enums import BodyKind, MemberRole
+from quartiers.contracts.models import Contract, Engagement, GovernanceBody, Partner
+from quartiers.governance.enums import BodyKind, MeetingStatus, MemberRole
 
 
 class Body(models.Model):
@@ -48,6 +52,9 @@ class Body(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("governance:body-detail", args=[self.contract.slug, self.code])
+
 
 class Membership(models.Model):
     """An institution (a partner of the contract) sitting in a body."""
@@ -72,3 +79,80 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.partner} ({self.get_role_display()}) — {self.body}"
+
+
+class Meeting(models.Model):
+    """A meeting of a body: when, where, what it discusses."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name="contrat", on_delete=models.CASCADE, related_name="meetings"
+    )
+    body = models.ForeignKey(
+        Body, verbose_name="instance", on_delete=models.PROTECT, related_name="meetings"
+    )
+    uuid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    date = models.DateField("date")
+    start_time = models.TimeField("heure de début", null=True, blank=True)
+    end_time = models.TimeField("heure de fin", null=True, blank=True)
+    place = models.CharField("lieu", max_length=300, blank=True)
+    video_url = models.URLField("lien de visioconférence", blank=True)
+    status = models.CharField(
+        "état", max_length=20, choices=MeetingStatus, default=MeetingStatus.PLANNED
+    )
+    # The iCalendar SEQUENCE: raised by every change of date, time or place, so that a
+    # calendar that holds the invitation replaces it.
+    sequence = models.PositiveIntegerField("révision", default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "réunion"
+        verbose_name_plural = "réunions"
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__isnull=True)
+                | models.Q(start_time__isnull=False, end_time__gt=models.F("start_time")),
+                name="meeting_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.body.name} du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("governance:meeting-detail", args=[self.uuid])
+
+
+class AgendaEntry(models.Model):
+    """One point of a meeting's agenda: free text, or an engagement of the contract."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="réunion", on_delete=models.CASCADE, related_name="entries"
+    )
+    position = models.PositiveIntegerField("ordre", default=0)
+    title = models.CharField("point", max_length=300)
+    engagement = models.ForeignKey(
+        Engagement,
+        verbose_name="engagement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_entries",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "point de l'ordre du jour"
+        verbose_name_plural = "points de l'ordre du jour"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title

@@ -8,8 +8,8 @@ from quartiers.access.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.core.enums import OrganisationKind
 from quartiers.governance import permissions
-from quartiers.governance.enums import BodyKind
-from quartiers.governance.models import Body, Membership
+from quartiers.governance.enums import BodyKind, MeetingStatus
+from quartiers.governance.models import AgendaEntry, Body, Meeting, Membership
 from quartiers.governance.naming import body_code, body_kind
 
 
@@ -118,3 +118,103 @@ def remove_member(*, membership, by) -> None:
         contract=body.contract,
         actor=by,
     )
+
+
+def _check_meeting(meeting, by):
+    _check(by, meeting.contract)
+    if Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.CANCELLED).exists():
+        raise ValidationError("Cette réunion est annulée : elle ne peut plus être modifiée.")
+
+
+def _check_times(start_time, end_time):
+    if end_time is not None and (start_time is None or end_time <= start_time):
+        raise ValidationError({"end_time": "L'heure de fin doit suivre l'heure de début."})
+
+
+@transaction.atomic
+def plan_meeting(
+    *, body, date, start_time=None, end_time=None, place="", video_url="", by
+) -> Meeting:
+    """A meeting of `body`, past (to record it) or to come."""
+    _check(by, body.contract)
+    _check_times(start_time, end_time)
+    meeting = Meeting.objects.create(
+        contract=body.contract,
+        body=body,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        place=place.strip(),
+        video_url=video_url.strip(),
+        created_by=by,
+    )
+    record_event(
+        verb="meeting_planned",
+        summary=f"Réunion programmée : {meeting}",
+        contract=body.contract,
+        actor=by,
+    )
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(*, meeting, by, **changes) -> bool:
+    """Change when or where; the invitation's revision is raised so calendars replace it."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_meeting(meeting, by)
+    fields = ("date", "start_time", "end_time", "place", "video_url")
+    values = {name: changes.get(name, getattr(meeting, name)) for name in fields}
+    values["place"], values["video_url"] = values["place"].strip(), values["video_url"].strip()
+    _check_times(values["start_time"], values["end_time"])
+    changed = [name for name in fields if getattr(meeting, name) != values[name]]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(meeting, name, values[name])
+    meeting.sequence += 1
+    meeting.save()
+    record_event(
+        verb="meeting_changed",
+        summary=f"Réunion modifiée : {meeting}",
+        contract=meeting.contract,
+        actor=by,
+    )
+    return True
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting, by) -> None:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_meeting(meeting, by)
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.save()
+    record_event(
+        verb="meeting_cancelled",
+        summary=f"Réunion annulée : {meeting}",
+        contract=meeting.contract,
+        actor=by,
+    )
+
+
+@transaction.atomic
+def add_agenda_entry(*, meeting, title: str, engagement=None, by) -> AgendaEntry:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_meeting(meeting, by)
+    if engagement is not None and engagement.contract_id != meeting.contract_id:
+        raise ValidationError(
+            {"engagement": "Cet engagement n'est pas un engagement de ce contrat."}
+        )
+    title = " ".join(title.split()) or (f"Engagement n° {engagement.number}" if engagement else "")
+    if not title:
+        raise ValidationError({"title": "Donnez l'intitulé du point ou choisissez un engagement."})
+    position = max(meeting.entries.values_list("position", flat=True), default=-1) + 1
+    return AgendaEntry.objects.create(
+        meeting=meeting, title=title, engagement=engagement, position=position
+    )
+
+
+@transaction.atomic
+def remove_agenda_entry(*, entry, by) -> None:
+    _check_meeting(entry.meeting, by)
+    entry.delete()

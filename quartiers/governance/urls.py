@@ -12,4 +12,19 @@ urlpatterns = [
         views.member_remove,
         name="member-remove",
     ),
+    path(
+        "contrats/<slug:slug>/instances/<slug:code>/reunions/nouvelle/",
+        views.meeting_create,
+        name="meeting-create",
+    ),
+    path("contrats/<slug:slug>/reunions.ics", views.contract_calendar, name="contract-calendar"),
+    path("reunions/<uuid:uuid>/", views.meeting_detail, name="meeting-detail"),
+    path("reunions/<uuid:uuid>/modifier/", views.meeting_edit, name="meeting-edit"),
+    path("reunions/<uuid:uuid>/annuler/", views.meeting_cancel, name="meeting-cancel"),
+    path("reunions/<uuid:uuid>/invitation.ics", views.meeting_ics, name="meeting-ics"),
+    path(
+        "reunions/<uuid:uuid>/points/<int:pk>/retirer/",
+        views.agenda_entry_remove,
+        name="agenda-entry-remove",
+    ),
 ]

@@ -1,14 +1,27 @@
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quartiers.access.decorators import contract_page
 from quartiers.core import idempotency
-from quartiers.governance import permissions, services
-from quartiers.governance.forms import BodyForm, MemberForm
-from quartiers.governance.models import Body
+from quartiers.governance import calendar, permissions, services
+from quartiers.governance.enums import MeetingStatus
+from quartiers.governance.forms import (
+    AgendaEntryForm,
+    BodyForm,
+    MeetingCreateForm,
+    MeetingForm,
+    MemberForm,
+)
+from quartiers.governance.models import Body, Meeting
 
 
 def _breadcrumb(contract, body=None):
@@ -85,6 +98,8 @@ def body_detail(request, contract, code):
             )
             if response:
                 return response
+    today = timezone.localdate()
+    meetings = body.meetings.all()
     return render(
         request,
         "governance/body_detail.html",
@@ -93,6 +108,8 @@ def body_detail(request, contract, code):
             "breadcrumb": _breadcrumb(contract, body),
             "body": body,
             "memberships": body.memberships.select_related("partner"),
+            "upcoming": [m for m in meetings if m.date >= today],
+            "past": [m for m in meetings if m.date < today][::-1],
             "form": form,
             "may_manage": may_manage,
         },
@@ -111,3 +128,180 @@ def member_remove(request, contract, code, pk):
     else:
         messages.success(request, f"{membership.partner.name} ne siège plus dans {body.name}.")
     return redirect("governance:body-detail", contract.slug, body.code)
+
+
+def meeting_page(check=permissions.can_view_bodies):
+    """A meeting's page: its contract's readers (`check`), as `contract_page` does."""
+
+    def decorator(view):
+        @login_not_required
+        @wraps(view)
+        def wrapper(request, uuid, **kwargs):
+            meeting = get_object_or_404(
+                Meeting.objects.select_related("body", "contract"), uuid=uuid
+            )
+            if not check(request.user, meeting.contract):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            return view(request, meeting, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _meeting_breadcrumb(meeting):
+    return [
+        *_breadcrumb(meeting.contract, meeting.body),
+        (meeting.body.name, meeting.body.get_absolute_url()),
+    ]
+
+
+def _may_change(user, meeting) -> bool:
+    return (
+        permissions.can_manage_bodies(user, meeting.contract)
+        and not meeting.contract.is_archived
+        and meeting.status != MeetingStatus.CANCELLED
+    )
+
+
+@contract_page(permissions.can_manage_bodies)
+def meeting_create(request, contract, code):
+    body = get_object_or_404(Body, contract=contract, code=code)
+    form = MeetingCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = idempotency.submit(
+            request,
+            form,
+            create=lambda: services.plan_meeting(body=body, by=request.user, **form.cleaned_data),
+            url=lambda meeting: meeting.get_absolute_url(),
+            success=lambda meeting: f"La réunion du {meeting.date:%d/%m/%Y} est programmée.",
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "governance/meeting_form.html",
+        {
+            "contract": contract,
+            "breadcrumb": [*_breadcrumb(contract, body), (body.name, body.get_absolute_url())],
+            "title": f"Programmer une réunion : {body.name}",
+            "form": form,
+            "submit": "Programmer la réunion",
+            "cancel_url": body.get_absolute_url(),
+        },
+    )
+
+
+@meeting_page()
+def meeting_detail(request, meeting):
+    may_change = _may_change(request.user, meeting)
+    form = AgendaEntryForm(request.POST or None, contract=meeting.contract) if may_change else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.add_agenda_entry(meeting=meeting, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Le point est ajouté à l'ordre du jour.")
+                return redirect(meeting.get_absolute_url())
+    return render(
+        request,
+        "governance/meeting_detail.html",
+        {
+            "contract": meeting.contract,
+            "breadcrumb": _meeting_breadcrumb(meeting),
+            "meeting": meeting,
+            "entries": meeting.entries.select_related("engagement"),
+            "form": form,
+            "may_change": may_change,
+        },
+    )
+
+
+@meeting_page(permissions.can_manage_bodies)
+def meeting_edit(request, meeting):
+    if not _may_change(request.user, meeting):
+        messages.error(request, "Cette réunion ne peut plus être modifiée.")
+        return redirect(meeting.get_absolute_url())
+    form = MeetingForm(
+        request.POST or None,
+        initial={
+            name: getattr(meeting, name)
+            for name in ("date", "start_time", "end_time", "place", "video_url")
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_meeting(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "La réunion est modifiée." if changed else "Rien n'a changé.")
+            return redirect(meeting.get_absolute_url())
+    return render(
+        request,
+        "governance/meeting_form.html",
+        {
+            "contract": meeting.contract,
+            "breadcrumb": _meeting_breadcrumb(meeting),
+            "title": f"Modifier la réunion : {meeting}",
+            "form": form,
+            "submit": "Enregistrer",
+            "cancel_url": meeting.get_absolute_url(),
+        },
+    )
+
+
+@require_POST
+@meeting_page(permissions.can_manage_bodies)
+def meeting_cancel(request, meeting):
+    try:
+        services.cancel_meeting(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "La réunion est annulée.")
+    return redirect(meeting.get_absolute_url())
+
+
+@require_POST
+@meeting_page(permissions.can_manage_bodies)
+def agenda_entry_remove(request, meeting, pk):
+    entry = get_object_or_404(meeting.entries, pk=pk)
+    try:
+        services.remove_agenda_entry(entry=entry, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Le point est retiré de l'ordre du jour.")
+    return redirect(meeting.get_absolute_url())
+
+
+def _ics(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@meeting_page()
+def meeting_ics(request, meeting):
+    content = calendar.calendar(
+        [meeting], name=str(meeting), base_url=request.build_absolute_uri("/")[:-1]
+    )
+    return _ics(content, f"reunion-{meeting.date:%Y-%m-%d}.ics")
+
+
+@contract_page(permissions.can_view_bodies)
+def contract_calendar(request, contract):
+    meetings = contract.meetings.select_related("body").prefetch_related("entries")
+    content = calendar.calendar(
+        meetings,
+        name=f"Réunions — {contract.name}",
+        base_url=request.build_absolute_uri("/")[:-1],
+    )
+    return _ics(content, f"reunions-{contract.slug}.ics")

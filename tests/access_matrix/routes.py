@@ -189,6 +189,10 @@ def contract(**extra):
     return lambda w: {"slug": w.contract.slug, **extra}
 
 
+def meeting(w):
+    return {"uuid": w.meeting.uuid}
+
+
 def association(w):
     return {"pk": w.association.pk}
 
@@ -219,6 +223,32 @@ ROUTES = {
     ],
     "governance:body-detail": [
         Case(kwargs=contract(code="COPIL"), get=CONTRACT_READERS, post=PROJECT_LEAD),
+    ],
+    "governance:meeting-create": [
+        Case(kwargs=contract(code="COPIL"), get=PROJECT_LEAD),  # empty POST: the form again
+    ],
+    "governance:contract-calendar": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "governance:meeting-detail": [
+        # An empty point is refused with its message: nothing is written.
+        Case(kwargs=meeting, get=CONTRACT_READERS, post=PROJECT_LEAD),
+    ],
+    "governance:meeting-ics": [Case(kwargs=meeting, get=CONTRACT_READERS)],
+    "governance:meeting-edit": [Case(kwargs=meeting, get=PROJECT_LEAD)],
+    "governance:meeting-cancel": [
+        Case(
+            kwargs=meeting,
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        ),
+    ],
+    "governance:agenda-entry-remove": [
+        Case(
+            kwargs=lambda w: {"uuid": w.meeting.uuid, "pk": w.agenda_entry.pk},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        ),
     ],
     "governance:member-remove": [
         Case(

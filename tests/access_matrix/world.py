@@ -6,12 +6,14 @@ objects from another contract. The CAF and the État both fund A: the « shared 
 both, the « caf_only » one asks only the CAF, whose instructors alone may see it.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from quartiers.access import services as access
 from quartiers.access.enums import ContractRole
 from quartiers.accounts.models import Membership
 from quartiers.contracts import services as contract_services
+from quartiers.governance import services as governance
 from quartiers.protocol_import.enums import ImportJobStatus
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.conftest import SEED
@@ -88,8 +90,15 @@ def build_world() -> World:
     )
     world.objects["assignment"] = contract.role_assignments.get(role=ContractRole.OBSERVER)
     world.objects["warning"] = contract.import_warnings.first()
-    world.objects["membership"] = contract.bodies.get(code="COPIL").memberships.create(
+    steering = contract.bodies.get(code="COPIL")
+    world.objects["membership"] = steering.memberships.create(
         partner=contract.partners.get(code="CAF")
+    )
+    world.objects["meeting"] = governance.plan_meeting(
+        body=steering, date=datetime.date(2026, 3, 17), place="Mairie de Loriol", by=None
+    )
+    world.objects["agenda_entry"] = governance.add_agenda_entry(
+        meeting=world.meeting, title="Bilan de l'année", by=None
     )
     world.objects["import_job"] = ImportJobFactory(
         created_by=world.people["project_lead"],

@@ -1,0 +1,214 @@
+import datetime
+import re
+
+import icalendar
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from quartiers.access.enums import ContractRole
+from quartiers.access.models import Event
+from quartiers.contracts import services as contract_services
+from quartiers.governance import services
+from quartiers.governance.enums import MeetingStatus
+from quartiers.protocol_import import services as importer
+from tests.access.factories import RoleAssignmentFactory
+from tests.conftest import SEED
+from tests.contracts.factories import ContractFactory, EngagementFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2027, 3, 17)
+
+
+@pytest.fixture
+def loriol():
+    return importer.apply_import(name=SEED.name, data=SEED.read_bytes()).contract
+
+
+@pytest.fixture
+def lead(loriol):
+    return RoleAssignmentFactory(contract=loriol, role=ContractRole.PROJECT_LEAD).user
+
+
+@pytest.fixture
+def steering(loriol):
+    return loriol.bodies.get(code="COPIL")
+
+
+def _meeting(steering, lead, **extra):
+    values = {
+        "date": DAY,
+        "start_time": datetime.time(14, 0),
+        "end_time": datetime.time(16, 30),
+        "place": "Mairie de Loriol, salle du conseil",
+        **extra,
+    }
+    return services.plan_meeting(body=steering, by=lead, **values)
+
+
+def test_a_meeting_is_planned_with_its_agenda_and_journalled(steering, lead, loriol):
+    meeting = _meeting(steering, lead)
+    engagement = loriol.engagements.get(number=1)
+    services.add_agenda_entry(meeting=meeting, title="Programmation 2027", by=lead)
+    point = services.add_agenda_entry(meeting=meeting, title="", engagement=engagement, by=lead)
+
+    assert [e.title for e in meeting.entries.all()] == ["Programmation 2027", "Engagement n° 1"]
+    assert point.position == 1
+    assert Event.objects.filter(contract=loriol, verb="meeting_planned").count() == 1
+
+
+def test_an_end_before_the_start_is_refused(steering, lead):
+    with pytest.raises(ValidationError, match="L'heure de fin doit suivre"):
+        _meeting(steering, lead, end_time=datetime.time(13, 0))
+    with pytest.raises(ValidationError, match="L'heure de fin doit suivre"):
+        _meeting(steering, lead, start_time=None)
+
+
+def test_a_change_raises_the_invitation_s_revision_and_nothing_else_does(steering, lead):
+    meeting = _meeting(steering, lead)
+
+    assert services.update_meeting(meeting=meeting, by=lead, place=meeting.place) is False
+    assert services.update_meeting(meeting=meeting, by=lead, place="Salle des fêtes") is True
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.sequence) == ("Salle des fêtes", 1)
+
+
+def test_a_cancelled_meeting_can_no_longer_change(steering, lead):
+    meeting = _meeting(steering, lead)
+    services.cancel_meeting(meeting=meeting, by=lead)
+
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    for attempt in (
+        lambda: services.update_meeting(meeting=meeting, by=lead, place="Ailleurs"),
+        lambda: services.add_agenda_entry(meeting=meeting, title="Point", by=lead),
+        lambda: services.cancel_meeting(meeting=meeting, by=lead),
+    ):
+        with pytest.raises(ValidationError, match="annulée"):
+            attempt()
+
+
+def test_an_engagement_of_another_contract_is_refused(steering, lead):
+    meeting = _meeting(steering, lead)
+    stranger = EngagementFactory(contract=ContractFactory())
+
+    with pytest.raises(ValidationError, match="pas un engagement de ce contrat"):
+        services.add_agenda_entry(meeting=meeting, title="x", engagement=stranger, by=lead)
+
+
+@pytest.mark.parametrize("role", [ContractRole.PREFECT_DELEGATE, ContractRole.CITIZEN_COUNCIL])
+def test_only_the_lead_plans_meetings(steering, loriol, role):
+    user = RoleAssignmentFactory(contract=loriol, role=role).user
+    with pytest.raises(PermissionDenied):
+        services.plan_meeting(body=steering, date=DAY, by=user)
+
+
+def test_an_archived_contract_plans_no_meeting(steering, lead, loriol):
+    meeting = _meeting(steering, lead)
+    contract_services.ensure_not_archived(loriol)
+    from quartiers.access import services as access_services
+
+    access_services.archive_contract(contract=loriol, by=lead)
+    with pytest.raises(ValidationError, match="archivé"):
+        services.plan_meeting(body=steering, date=DAY, by=lead)
+    with pytest.raises(ValidationError, match="archivé"):
+        services.update_meeting(meeting=meeting, by=lead, place="Ailleurs")
+
+
+def _ics_events(content: bytes):
+    calendar = icalendar.Calendar.from_ical(content)
+    return calendar, list(calendar.walk("VEVENT"))
+
+
+def test_the_invitation_is_valid_icalendar_in_paris_time(client, steering, lead):
+    meeting = _meeting(steering, lead)
+    services.add_agenda_entry(meeting=meeting, title="Programmation 2027", by=lead)
+    client.force_login(lead)
+
+    response = client.get(reverse("governance:meeting-ics", args=[meeting.uuid]))
+
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar, events = _ics_events(response.content)
+    assert calendar["VERSION"] == "2.0" and calendar.walk("VTIMEZONE")
+    (event,) = events
+    assert event["UID"] == f"{meeting.uuid}@quartiers"
+    start = event.decoded("DTSTART")
+    assert (start.hour, start.utcoffset()) == (14, datetime.timedelta(hours=1))  # CET in March
+    assert event.decoded("DTEND") - start == datetime.timedelta(hours=2, minutes=30)
+    assert event["LOCATION"] == "Mairie de Loriol, salle du conseil"
+    assert "Programmation 2027" in event["DESCRIPTION"]
+    assert event["URL"].endswith(meeting.get_absolute_url())
+    assert event["STATUS"] == "CONFIRMED"
+
+
+def test_the_contract_feed_holds_every_meeting_and_says_which_are_cancelled(
+    client, steering, lead, loriol
+):
+    kept = _meeting(steering, lead)
+    whole_day = services.plan_meeting(
+        body=loriol.bodies.get(code="COTECH"), date=DAY - datetime.timedelta(days=20), by=lead
+    )
+    cancelled = _meeting(steering, lead, date=DAY + datetime.timedelta(days=7))
+    services.cancel_meeting(meeting=cancelled, by=lead)
+    client.force_login(lead)
+
+    response = client.get(reverse("governance:contract-calendar", args=[loriol.slug]))
+
+    _, events = _ics_events(response.content)
+    by_uid = {str(e["UID"]): e for e in events}
+    assert set(by_uid) == {f"{m.uuid}@quartiers" for m in (kept, whole_day, cancelled)}
+    assert by_uid[f"{cancelled.uuid}@quartiers"]["STATUS"] == "CANCELLED"
+    assert by_uid[f"{cancelled.uuid}@quartiers"]["SEQUENCE"] == 1
+    assert by_uid[f"{whole_day.uuid}@quartiers"].decoded("DTSTART") == whole_day.date
+
+
+def test_the_lead_plans_a_meeting_from_the_body_page_and_fills_its_agenda(client, loriol, lead):
+    client.force_login(lead)
+    body_url = reverse("governance:body-detail", args=[loriol.slug, "COPIL"])
+    create_url = reverse("governance:meeting-create", args=[loriol.slug, "COPIL"])
+    assert create_url in client.get(body_url).content.decode()
+    page = client.get(create_url).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', page)[1]
+
+    response = client.post(
+        create_url,
+        {
+            "date": "2027-03-17",
+            "start_time": "14:00",
+            "end_time": "12:00",
+            "place": "Mairie",
+            "submission_token": token,
+        },
+    )
+    assert response.status_code == 200  # refused, what was typed is kept
+    assert "L&#x27;heure de fin doit suivre" in response.content.decode()
+    assert 'value="Mairie"' in response.content.decode()
+
+    token = re.search(r'name="submission_token" value="([^"]+)"', response.content.decode())[1]
+    response = client.post(
+        create_url,
+        {"date": "2027-03-17", "start_time": "14:00", "place": "Mairie", "submission_token": token},
+    )
+    meeting = loriol.meetings.get()
+    assert response["Location"] == meeting.get_absolute_url()
+    assert meeting.get_absolute_url() in client.get(body_url).content.decode()
+
+    response = client.post(meeting.get_absolute_url(), {"title": "Bilan 2026"})
+    assert response.status_code == 302
+    assert [e.title for e in meeting.entries.all()] == ["Bilan 2026"]
+    assert (
+        "Retirer le point « Bilan 2026 »" in client.get(meeting.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_reader_sees_the_meeting_without_its_forms(client, steering, lead, loriol):
+    meeting = _meeting(steering, lead)
+    observer = RoleAssignmentFactory(contract=loriol, role=ContractRole.OBSERVER).user
+    client.force_login(observer)
+
+    page = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert "Ordre du jour" in page and "Ajouter le point" not in page
+    assert client.post(meeting.get_absolute_url(), {"title": "Intrus"}).status_code == 403
+    assert not meeting.entries.exists()
