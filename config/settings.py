@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "quartiers.access",
     "quartiers.protocol_import",
     "quartiers.programming",
+    "quartiers.participation",
     "quartiers.api",
     "quartiers.workspace",
     "quartiers.demo",
