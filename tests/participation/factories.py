@@ -19,7 +19,7 @@ def rows(women=WOMEN, men=MEN):
             line=i,
             display_name=name,
             gender=str(gender),
-            email=f"{name.split()[0].lower()}@example.org",
+            email=f"volontaire{i}@example.org",
         )
         for i, (name, gender) in enumerate(people, start=1)
     ]
