@@ -74,6 +74,8 @@ PARAMETERS = [
     "term_starts_on",
     "created_on",
     "carrying_organisation",
+    "volontaire",
+    "volunteer",
 ]
 DRAFT_PAGES = ["edit", "autosave", "budget", "attachments", "submit"]
 NOT_SERVER_ERRORS = {200, 301, 302, 400, 403, 404, 405}

@@ -80,7 +80,16 @@ class MemberForm(BaseForm):
 
 
 class MemberCreateForm(IdempotentForm, MemberForm):
-    pass
+    """Adding a member, possibly a resident drawn by lot (`volunteer`, a hidden field read
+    from `?volontaire=<pk>` among the contract's volunteers not erased)."""
+
+    volunteer = forms.ModelChoiceField(
+        queryset=None, required=False, widget=forms.HiddenInput, label="Volontaire tiré·e au sort"
+    )
+
+    def __init__(self, *args, volunteers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers
 
 
 class DepartureForm(BaseForm):

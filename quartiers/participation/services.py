@@ -170,8 +170,11 @@ def add_member(
         term_starts_on=term_starts_on,
         term_ends_on=term_ends_on,
     )
-    if volunteer is not None and volunteer.volunteer_list.contract_id != contract.pk:
-        raise ValidationError("Ce volontaire n'est pas sur une liste de ce contrat.")
+    if volunteer is not None:
+        if volunteer.volunteer_list.contract_id != contract.pk or volunteer.erased_at:
+            raise ValidationError("Ce volontaire n'est pas sur une liste de ce contrat.")
+        if CouncilMember.objects.filter(volunteer=volunteer).exists():
+            raise ValidationError("Ce volontaire est déjà inscrit au conseil citoyen.")
     member = CouncilMember(
         contract=contract,
         council=council,

@@ -4,6 +4,7 @@ Each contract page goes through `access.decorators.contract_page` with the predi
 `participation.permissions` that answers it; the public page of a draw shows no name.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -33,6 +34,7 @@ from quartiers.participation.models import (
     CouncilMember,
     Draw,
     DrawEntry,
+    Volunteer,
     VolunteerList,
 )
 
@@ -173,10 +175,12 @@ def council_edit(request, contract):
 @idempotency.replays_submissions
 def member_create(request, contract):
     council = _council_or_404(contract)
+    volunteers = Volunteer.objects.filter(volunteer_list__contract=contract, erased_at__isnull=True)
     form = MemberCreateForm(
         request.POST or None,
         accounts=_council_accounts(contract),
-        initial={"college": College.RESIDENT},
+        volunteers=volunteers,
+        initial={"college": College.RESIDENT, **_drawn_volunteer(request, volunteers)},
     )
     if request.method == "POST" and form.is_valid():
         response = idempotency.submit(
@@ -200,6 +204,24 @@ def member_create(request, contract):
             "title": "Ajouter un membre",
         },
     )
+
+
+def _drawn_volunteer(request, volunteers) -> dict:
+    """What a member drawn by lot starts with: `?volontaire=<pk>`, read through a form (a
+    hostile value is ignored)."""
+    if request.method != "GET" or "volontaire" not in request.GET:
+        return {}
+    field = forms.ModelChoiceField(queryset=volunteers)
+    try:
+        volunteer = field.clean(request.GET["volontaire"])
+    except ValidationError:
+        return {}
+    return {
+        "volunteer": volunteer.pk,
+        "last_name": volunteer.display_name,
+        "gender": volunteer.gender,
+        "email": volunteer.email,
+    }
 
 
 @contract_page(permissions.can_manage_citizen_council)
@@ -404,6 +426,12 @@ def draw_detail(request, contract, uuid):
             "seated": [e for e in entries if e.seated],
             "waiting": [e for e in entries if not e.seated],
             "replay": services.replay_draw(draw) if see_names else None,
+            "can_manage": permissions.can_manage_citizen_council(request.user, contract),
+            "enrolled": set(
+                CouncilMember.objects.filter(volunteer__entries__draw=draw).values_list(
+                    "volunteer_id", flat=True
+                )
+            ),
         },
     )
 

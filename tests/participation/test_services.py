@@ -314,3 +314,15 @@ def test_generated_seeds_are_readable_and_differ():
     seeds = {services.generate_seed() for _ in range(20)}
     assert len(seeds) == 20
     assert all(len(s) == 19 and s.count("-") == 3 for s in seeds)
+
+
+def test_a_volunteer_is_enrolled_once_and_only_on_their_contract():
+    contract = ContractFactory()
+    volunteer = factories.volunteer_list(contract).volunteers.first()
+    council = factories.council(contract)
+    factories.member(council, volunteer=volunteer)
+    with pytest.raises(ValidationError, match="déjà inscrit"):
+        factories.member(council, email="autre@example.org", volunteer=volunteer)
+    elsewhere = factories.council(ContractFactory())
+    with pytest.raises(ValidationError, match="pas sur une liste de ce contrat"):
+        factories.member(elsewhere, volunteer=volunteer)

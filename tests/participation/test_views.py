@@ -336,3 +336,42 @@ def test_public_draw_page_of_an_unpublished_contract_is_hidden(client, world):
     response = client.get(draw.get_public_url())
     assert response.status_code == 200
     assert draw.list_fingerprint in response.content.decode()
+
+
+def test_a_drawn_resident_is_enrolled_from_the_draw(client, world):
+    contract, people, draw = world.contract, world.people, world.draw
+    client.force_login(people["project_lead"])
+    entry = draw.entries.filter(seated=True).select_related("volunteer").first()
+    page = client.get(url("draw-detail", contract, uuid=draw.uuid)).content.decode()
+    link = f"{url('member-create', contract)}?volontaire={entry.volunteer_id}"
+    assert link in page
+    form = client.get(link).context["form"]
+    assert form["last_name"].value() == entry.volunteer.display_name
+    assert form["gender"].value() == entry.gender
+    data = {
+        "submission_token": form["submission_token"].value(),
+        "college": "resident",
+        "last_name": entry.volunteer.display_name,
+        "gender": entry.gender,
+        "term_starts_on": "2026-01-01",
+        "volunteer": entry.volunteer_id,
+    }
+    assert client.post(url("member-create", contract), data).status_code == 302
+    member = CouncilMember.objects.get(volunteer=entry.volunteer)
+    page = client.get(url("draw-detail", contract, uuid=draw.uuid)).content.decode()
+    assert link not in page
+    from quartiers.participation import services
+
+    services.erase_member(member=member, by=None)
+    entry.volunteer.refresh_from_db()
+    assert entry.volunteer.erased_at is not None
+
+
+def test_a_hostile_volunteer_parameter_is_ignored(client, world):
+    contract, people = world.contract, world.people
+    client.force_login(people["project_lead"])
+    other = factories.volunteer_list(ContractFactory()).volunteers.first()
+    for value in ("x", "²", "-1", str(other.pk)):
+        response = client.get(f"{url('member-create', contract)}?volontaire={value}")
+        assert response.status_code == 200
+        assert response.context["form"]["last_name"].value() is None
