@@ -1,5 +1,5 @@
-"""Load the demonstration: import and publish the Loriol protocol, create the people and the
-programming. `load_demo` runs `load`."""
+"""Load the demonstration: import and publish the Loriol protocol, create the people, the
+programming and the conseil citoyen. `load_demo` runs `load`."""
 
 from importlib import resources
 
@@ -10,6 +10,7 @@ from quartiers.contracts import services as contracts
 from quartiers.demo.applications import on
 from quartiers.demo.calendar import DemoCalendar
 from quartiers.demo.clock import frozen_at
+from quartiers.demo.participation import load_participation
 from quartiers.demo.people import create_people
 from quartiers.demo.programming import load_programming
 from quartiers.protocol_import import services as importer
@@ -40,4 +41,5 @@ def load(*, apply: bool):
             contracts.publish_contract(contract=contract)
         people = create_people(contract)
     load_programming(contract, people)
+    load_participation(contract, people, today)
     return report, people

@@ -314,9 +314,12 @@ def erase_member(*, member, by) -> CouncilMember:
 
 
 def _erase_volunteer(volunteer, now):
+    """The volunteer's name and e-mail go, and their keys in the draws (a SHA-256 of a public
+    seed and a name confirms a guessed name): their rank and seat stay."""
     Volunteer.objects.filter(pk=volunteer.pk).update(
         display_name=ERASED_VOLUNTEER, email="", erased_at=now
     )
+    DrawEntry.objects.filter(volunteer=volunteer).update(key="")
 
 
 # --------------------------------------------------------------------------- volunteers
@@ -431,41 +434,41 @@ def draw_by_lot(*, volunteer_list, seats: int, seed: str, by) -> Draw:
 
 @dataclass(frozen=True)
 class Replay:
-    """What re-running a recorded draw gave."""
+    """What re-running a recorded draw gave. With volunteers erased since (`erased`), the
+    list's fingerprint cannot be recomputed (`fingerprint_matches` is None): what is checked
+    is every remaining volunteer's key and the ranking; the erased ones' places are checked
+    only with the original list, against the recorded fingerprint."""
 
-    fingerprint: str  # of the list as it is now
-    fingerprint_matches: bool
+    fingerprint: str  # of the list as stored now
+    fingerprint_matches: bool | None
     result_matches: bool
     problems: tuple[str, ...]
+    erased: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.fingerprint_matches and self.result_matches
+        return self.fingerprint_matches is not False and self.result_matches and not self.problems
 
 
 def replay_draw(draw) -> Replay:
     """Re-run `draw` from its recorded seed and its list as stored now, and compare with the
     recorded fingerprint and ranking."""
     volunteers = list(draw.volunteer_list.volunteers.all())
-    problems = []
-    if any(v.erased_at for v in volunteers):
-        problems.append(
-            "Des volontaires de la liste ont été effacés à leur demande : le tirage ne peut "
-            "plus être rejoué en entier."
-        )
-    pairs = [(v.gender, v.display_name) for v in volunteers]
+    pairs = [(v.gender, v.display_name) for v in volunteers if not v.erased_at]
     current = draws.fingerprint(pairs)
+    erased = sum(bool(v.erased_at) for v in volunteers)
+    if draw.algorithm != draws.ALGORITHM:
+        return Replay(current, None, False, (f"Algorithme inconnu : {draw.algorithm}.",), erased)
+    if erased:
+        return _replay_with_erasures(draw, current, erased)
+    problems = []
     fingerprint_matches = current == draw.list_fingerprint
     if not fingerprint_matches:
         problems.append("L'empreinte de la liste ne correspond plus à celle du tirage.")
-    if draw.algorithm != draws.ALGORITHM:
-        problems.append(f"Algorithme inconnu : {draw.algorithm}.")
-        return Replay(current, fingerprint_matches, False, tuple(problems))
     try:
         ranking = draws.rank(pairs, seed=draw.seed, seats=draw.seats)
     except ValidationError as error:
-        problems.extend(error.messages)
-        return Replay(current, fingerprint_matches, False, tuple(problems))
+        return Replay(current, fingerprint_matches, False, (*problems, *error.messages))
     recorded = [
         (e.gender, e.rank, e.seated, draws.normalise(e.volunteer.display_name))
         for e in draw.entries.select_related("volunteer").order_by("gender", "rank")
@@ -475,3 +478,20 @@ def replay_draw(draw) -> Replay:
     if not result_matches:
         problems.append("Le tirage rejoué ne donne pas le résultat enregistré.")
     return Replay(current, fingerprint_matches, result_matches, tuple(problems))
+
+
+def _replay_with_erasures(draw, current, erased) -> Replay:
+    """Each remaining volunteer's key recomputed from the seed; within each gender the
+    remaining volunteers' ranks follow their keys, and the seats go to the first N/2 ranks."""
+    half = draw.seats // 2
+    entries = list(draw.entries.select_related("volunteer").order_by("gender", "rank"))
+    result_matches = all(e.seated == (e.rank <= half) for e in entries)
+    for gender in Gender:
+        kept = [e for e in entries if e.gender == gender and not e.volunteer.erased_at]
+        for entry in kept:
+            if entry.key != draws.key(draw.seed, gender, entry.volunteer.display_name):
+                result_matches = False
+        if [e.key for e in kept] != sorted(e.key for e in kept):
+            result_matches = False
+    problems = [] if result_matches else ["Le tirage rejoué ne donne pas le résultat enregistré."]
+    return Replay(current, None, result_matches, tuple(problems), erased)

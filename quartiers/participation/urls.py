@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path(f"{COUNCIL}volontaires/<uuid:uuid>/tirage/", views.draw_create, name="draw-create"),
     path(f"{COUNCIL}tirages/<uuid:uuid>/", views.draw_detail, name="draw-detail"),
-    # Public: no contract in the path, no name on the page.
+    # Public (when the contract is): the draws of a contract, and each draw; no name.
+    path("contrats/<slug:slug>/tirages-au-sort/", views.draw_list, name="draw-list"),
     path("tirages-au-sort/<uuid:uuid>/", views.draw_public, name="draw-public"),
 ]

@@ -436,6 +436,22 @@ def draw_detail(request, contract, uuid):
     )
 
 
+@contract_page()
+def draw_list(request, contract):
+    """The contract's draws by lot, for whoever reads the contract (the public when it is
+    published): dates, seats, seeds and links to their public pages; no name."""
+    return render(
+        request,
+        "participation/draw_list.html",
+        {
+            "contract": contract,
+            "breadcrumb": _breadcrumb(contract),
+            "council": CitizenCouncil.objects.filter(contract=contract).first(),
+            "draws": Draw.objects.filter(contract=contract),
+        },
+    )
+
+
 @login_not_required
 def draw_public(request, uuid):
     """The public record of a draw: seed, fingerprint, counts by gender and how to re-run it;
@@ -454,6 +470,12 @@ def draw_public(request, uuid):
         {
             **_draw_context(draw),
             "contract": draw.contract,
-            "breadcrumb": _breadcrumb(draw.contract),
+            "breadcrumb": [
+                *_breadcrumb(draw.contract),
+                (
+                    "Tirages au sort",
+                    reverse("participation:draw-list", kwargs={"slug": draw.contract.slug}),
+                ),
+            ],
         },
     )

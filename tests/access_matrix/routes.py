@@ -349,6 +349,14 @@ PARTICIPATION_ROUTES = {
     "participation:draw-detail": _council_cases(
         lambda w: {"slug": w.contract.slug, "uuid": w.draw.uuid}, COUNCIL_READERS
     ),
+    "participation:draw-list": [
+        Case(
+            kwargs=contract(),
+            get=CONTRACT_READERS,
+            hidden=lambda w: [*volunteer_names(w), MEMBER_NAME, MEMBER_EMAIL],
+            hidden_from=frozenset(PEOPLE),
+        )
+    ],
     # Public when its contract is; contract A is not: its readers only, and no name.
     "participation:draw-public": [
         Case(

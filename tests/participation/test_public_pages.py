@@ -1,6 +1,6 @@
 """No personal data of residents on any public page: every participation route, opened
 without signing in on a published contract, shows no volunteer's or member's name or e-mail
-(the public draw page answers; the others send to the login page)."""
+(the list of draws and each draw's page answer; the others send to the login page)."""
 
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
@@ -54,7 +54,7 @@ def test_no_public_participation_page_shows_a_name_or_an_email(client):
             content = response.content.decode()
             shown = [text for text in personal if text and text in content]
             assert not shown, f"{url} shows {shown}"
-    assert answered == ["draw-public"]
+    assert answered == ["draw-list", "draw-public"]
     assert get_resolver().resolve(draw.get_public_url()).url_name == "draw-public"
 
 

@@ -293,12 +293,28 @@ def test_an_odd_number_of_seats_is_refused():
 def test_a_list_with_erased_volunteers_is_not_drawn_again():
     contract = ContractFactory()
     volunteer_list = factories.volunteer_list(contract)
-    draw = factories.draw(volunteer_list)
+    factories.draw(volunteer_list)
     volunteer = volunteer_list.volunteers.first()
     member = factories.member(factories.council(contract), volunteer=volunteer)
     services.erase_member(member=member, by=None)
     with pytest.raises(ValidationError, match="effacées"):
         factories.draw(volunteer_list)
+
+
+def test_a_draw_with_an_erased_volunteer_is_verified_for_the_others():
+    contract = ContractFactory()
+    draw = factories.draw(factories.volunteer_list(contract), seats=4)
+    entry = draw.entries.filter(seated=True).select_related("volunteer").first()
+    member = factories.member(factories.council(contract), volunteer=entry.volunteer)
+    services.erase_member(member=member, by=None)
+    entry.refresh_from_db()
+    assert entry.key == ""  # the key would confirm a guessed name
+    assert (entry.rank, entry.seated) != (None, None)
+    replay = services.replay_draw(draw)
+    assert (replay.erased, replay.fingerprint_matches, replay.ok) == (1, None, True)
+    # A remaining volunteer's seat tampered with is still caught.
+    other = draw.entries.exclude(pk=entry.pk).filter(seated=True).first()
+    type(other).objects.filter(pk=other.pk).update(seated=False)
     assert not services.replay_draw(draw).ok
 
 

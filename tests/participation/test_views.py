@@ -375,3 +375,15 @@ def test_a_hostile_volunteer_parameter_is_ignored(client, world):
         response = client.get(f"{url('member-create', contract)}?volontaire={value}")
         assert response.status_code == 200
         assert response.context["form"]["last_name"].value() is None
+
+
+@pytest.mark.parametrize("role", ["carrier", "funder_instructor", "observer"])
+def test_the_list_of_draws_leads_everyone_to_the_public_pages(client, world, role):
+    contract, people, draw = world.contract, world.people, world.draw
+    client.force_login(people[role])
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert reverse("participation:draw-list", kwargs={"slug": contract.slug}) in page
+    response = client.get(reverse("participation:draw-list", kwargs={"slug": contract.slug}))
+    assert response.status_code == 200
+    assert draw.get_public_url() in response.content.decode()
+    assert "GRAINE-VUE" in response.content.decode()

@@ -10,6 +10,7 @@ PAGES = [
     ("contract-detail", "Présentation"),
     ("matrix", "Matrice des engagements"),
     ("programming:call-list", "Appels à projets"),
+    ("participation:draw-list", "Tirages au sort"),
     ("glossary", "Glossaire"),
     ("source-document", "Document source"),
 ]

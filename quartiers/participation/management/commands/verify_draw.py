@@ -39,7 +39,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Empreinte de la liste : {replay.fingerprint}")
         if not replay.ok:
             raise CommandError(" ".join(replay.problems))
-        self.stdout.write("Tirage vérifié : même empreinte, même résultat.")
+        if replay.erased:
+            self.stdout.write(
+                f"Tirage vérifié pour les volontaires conservés ; {replay.erased} volontaire(s) "
+                "effacé(s) à leur demande : leur place se vérifie avec la liste d'origine "
+                "(--liste) et l'empreinte enregistrée."
+            )
+        else:
+            self.stdout.write("Tirage vérifié : même empreinte, même résultat.")
 
     def _from_file(self, path, seed, seats):
         try:
