@@ -66,12 +66,19 @@ def _member_or_404(contract, pk):
     )
 
 
-def _council_accounts(contract):
-    """People holding the conseil citoyen role on the contract (a member's optional account)."""
-    return User.objects.filter(
+def _council_accounts(contract, member=None):
+    """People holding the conseil citoyen role on the contract (a member's optional account),
+    and the account `member` is already linked to (its role may have been revoked since)."""
+    linked = Q(pk=member.user_id) if member is not None and member.user_id else Q(pk__in=[])
+    holders = Q(
         role_assignments__contract=contract,
         role_assignments__role=ContractRole.CITIZEN_COUNCIL,
-    ).order_by("last_name", "first_name", "email")
+    )
+    return (
+        User.objects.filter(holders | linked)
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
 
 
 def _parity(members) -> dict:
@@ -232,7 +239,7 @@ def member_edit(request, contract, pk):
     fields = list(services.MEMBER_FIELDS)
     form = MemberForm(
         request.POST or None,
-        accounts=_council_accounts(contract),
+        accounts=_council_accounts(contract, member),
         consent_recorded=member.consent_given_at is not None,
         initial={f: getattr(member, f) for f in fields},
     )

@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
 from quartiers.participation import urls
+from tests.access.factories import RoleAssignmentFactory
 from tests.contracts.factories import ContractFactory
 from tests.participation import factories
 
@@ -61,8 +62,6 @@ def test_no_public_participation_page_shows_a_name_or_an_email(client):
 def test_the_check_catches_a_name(client):
     """The check above, seen failing: the signed-in chef de projet's council page does show
     names, and the same comparison finds them."""
-    from tests.access.factories import RoleAssignmentFactory
-
     contract = ContractFactory(is_published=True)
     member = factories.member(factories.council(contract))
     client.force_login(RoleAssignmentFactory(contract=contract).user)

@@ -4,8 +4,11 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from quartiers.access import services as access
+from quartiers.participation import services
 from quartiers.participation.models import (
     ERASED_NAME,
     CitizenCouncil,
@@ -248,8 +251,6 @@ def test_volunteer_list_typed_then_drawn(client):
 def test_a_bad_file_keeps_the_form_and_records_nothing(client):
     contract = ContractFactory()
     client.force_login(RoleAssignmentFactory(contract=contract).user)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     response = client.post(
         url("volunteer-list-create", contract),
         {
@@ -360,8 +361,6 @@ def test_a_drawn_resident_is_enrolled_from_the_draw(client, world):
     member = CouncilMember.objects.get(volunteer=entry.volunteer)
     page = client.get(url("draw-detail", contract, uuid=draw.uuid)).content.decode()
     assert link not in page
-    from quartiers.participation import services
-
     services.erase_member(member=member, by=None)
     entry.volunteer.refresh_from_db()
     assert entry.volunteer.erased_at is not None
@@ -387,3 +386,13 @@ def test_the_list_of_draws_leads_everyone_to_the_public_pages(client, world, rol
     assert response.status_code == 200
     assert draw.get_public_url() in response.content.decode()
     assert "GRAINE-VUE" in response.content.decode()
+
+
+def test_a_member_whose_role_was_revoked_keeps_their_account_on_the_form(client, world):
+    contract, people, member = world.contract, world.people, world.member
+    services.update_member(member=member, by=None, user=people["citizen_council"])
+    assignment = contract.role_assignments.get(user=people["citizen_council"])
+    access.revoke_role(assignment=assignment, by=None)
+    client.force_login(people["project_lead"])
+    form = client.get(url("member-edit", contract, pk=member.pk)).context["form"]
+    assert list(form.fields["user"].queryset) == [people["citizen_council"]]
