@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "quartiers.governance",
     "quartiers.protocol_import",
     "quartiers.programming",
+    "quartiers.participation",
     "quartiers.api",
     "quartiers.workspace",
     "quartiers.demo",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("quartiers.governance.urls")),
     path("", include("quartiers.protocol_import.urls")),
     path("", include("quartiers.programming.urls")),
+    path("", include("quartiers.participation.urls")),
     path("", include("quartiers.workspace.urls")),
     path("", include("quartiers.access.contract_urls")),
 ]

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from quartiers.access import services as access
 from quartiers.access.enums import ContractRole
 from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.participation import factories as participation
 from tests.programming.factories import ApplicationFactory, AttachmentFactory, CallFunderFactory
 from tests.programming.followup_helpers import funded_application
 from tests.protocol_import.factories import ImportJobFactory
@@ -64,6 +65,17 @@ PARAMETERS = [
     "signed_on",
     "confirm",
     "add",
+    "seats",
+    "seed",
+    "typed",
+    "college",
+    "gender",
+    "left_on",
+    "term_starts_on",
+    "created_on",
+    "carrying_organisation",
+    "volontaire",
+    "volunteer",
 ]
 DRAFT_PAGES = ["edit", "autosave", "budget", "attachments", "submit"]
 NOT_SERVER_ERRORS = {200, 301, 302, 400, 403, 404, 405}
@@ -103,6 +115,10 @@ def world(db, loriol):
         contract=loriol, user=user, role=ContractRole.CARRIER, by=None, organisation=carrier
     )
     assignment = loriol.role_assignments.get(user=user)
+    council = participation.council(loriol)
+    member = participation.member(council)
+    volunteer_list = participation.volunteer_list(loriol)
+    draw = participation.draw(volunteer_list)
     valid = {
         "slug": loriol.slug,
         "number": "1",
@@ -118,6 +134,9 @@ def world(db, loriol):
         "dossiers": application.uuid,
         "seances": application.call.uuid,
         "imports": ImportJobFactory(created_by=admin, contract=loriol).uuid,
+        "volontaires": volunteer_list.uuid,
+        "tirages": draw.uuid,
+        "tirages-au-sort": draw.uuid,
         # The carrier's pages of a draft (budget, attachments, autosave, submission).
         **{f"programming:application-{page}": draft.uuid for page in DRAFT_PAGES},
     }
@@ -126,6 +145,7 @@ def world(db, loriol):
         "programming:payment-create": application.conventions.get().pk,
         "contracts:warning-review": loriol.import_warnings.first().pk,
         "access:contract-role-revoke": assignment.pk,
+        **{f"participation:member-{page}": member.pk for page in ("edit", "leave", "erase")},
     }
     return {"admin": admin, "carrier": user}, valid, uuids, pks, carrier.pk
 

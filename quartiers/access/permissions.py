@@ -240,3 +240,20 @@ def prime_roles(user, assignments) -> None:
         roles[assignment.contract_id].add(assignment.role)
         if assignment.organisation_id is not None:
             organisations[(assignment.contract_id, assignment.role)].add(assignment.organisation_id)
+
+
+# The conseil citoyen's page of a contract (`participation`): asked here, like
+# `can_import_protocol`, because the contract's menu links it; `participation.permissions`
+# builds its finer predicates on it.
+COUNCIL_READERS = {
+    ContractRole.PROJECT_LEAD,
+    ContractRole.PREFECT_DELEGATE,
+    ContractRole.CITIZEN_COUNCIL,
+    ContractRole.OBSERVER,
+}
+
+
+def can_view_citizen_council(user, contract) -> bool:
+    """The conseil citoyen's page: the steering roles, its members, observers (who read its
+    non-personal parts) and platform admins; not carriers nor funders' instructors."""
+    return is_admin(user) or bool(contract_roles(user, contract) & COUNCIL_READERS)

@@ -7,6 +7,7 @@ MENU_SECTIONS = {
     "workspace": "home",
     "contracts": "contracts",
     "programming": "contracts",
+    "participation": "contracts",
     "protocol_import": "contracts",
 }
 MENU_PAGES = {  # pages whose section is not that of their app

@@ -1,5 +1,5 @@
-"""Load the demonstration: import and publish the Loriol protocol, create the people and the
-programming. `load_demo` runs `load`."""
+"""Load the demonstration: import and publish the Loriol protocol, create the people, the
+programming and the conseil citoyen. `load_demo` runs `load`."""
 
 import datetime
 from importlib import resources
@@ -12,6 +12,7 @@ from quartiers.demo.applications import on
 from quartiers.demo.calendar import DemoCalendar
 from quartiers.demo.clock import frozen_at
 from quartiers.demo.governance import plan_workshop, seat_members
+from quartiers.demo.participation import load_participation
 from quartiers.demo.people import create_people
 from quartiers.demo.programming import load_programming
 from quartiers.protocol_import import services as importer
@@ -45,4 +46,5 @@ def load(*, apply: bool):
     with frozen_at(on(today - datetime.timedelta(days=2), 10)):  # planned two days ago
         plan_workshop(contract, people, today)
     load_programming(contract, people)
+    load_participation(contract, people, today)
     return report, people

@@ -24,7 +24,15 @@ A route missing here fails `test_every_route_is_declared`; so does a name that i
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.access_matrix.world import B_PEOPLE, PEOPLE, PRIVATE_NOTE, REVOKED
+from tests.access_matrix.world import (
+    B_PEOPLE,
+    MEMBER_EMAIL,
+    MEMBER_NAME,
+    PEOPLE,
+    PRIVATE_NOTE,
+    REVOKED,
+    VOLUNTEER_NAMES,
+)
 
 LOGIN = "login"  # 302 to the login page (anonymous people)
 ALLOWED = {200, 302}
@@ -203,6 +211,166 @@ def _dossier_pages(check_allowed, keys=("shared", "caf_only", "paid", "submitted
         for key in keys
     ]
 
+
+# The conseil citoyen: its readers (steering roles, members, observers), its manager (the
+# chef de projet); volunteers' names for the steering roles only, members' names not for
+# observers, e-mails not for members; no name at all on the public page of a draw.
+COUNCIL_READERS = expect(
+    403,
+    anonymous=LOGIN,
+    project_lead=200,
+    prefect_delegate=200,
+    citizen_council=200,
+    observer=200,
+    admin=200,
+)
+NOT_STEERING = frozenset(set(PEOPLE) - set(STEERING_PEOPLE))
+
+
+def volunteer_names(w):
+    return [*VOLUNTEER_NAMES, "v1@example.org"]
+
+
+def member_name(w):
+    return [MEMBER_NAME]
+
+
+def member_email(w):
+    return [MEMBER_EMAIL]
+
+
+def council(**extra):
+    return lambda w: {"slug": w.contract.slug, **extra}
+
+
+def council_member(w):
+    return {"slug": w.contract.slug, "pk": w.member.pk}
+
+
+def volunteers_of(w):
+    return {"slug": w.contract.slug, "uuid": w.volunteer_list.uuid}
+
+
+def _council_cases(kwargs, readers):
+    return [
+        Case(kwargs=kwargs, get=readers, hidden=volunteer_names, hidden_from=NOT_STEERING),
+        Case(
+            kwargs=kwargs,
+            get=readers,
+            hidden=member_name,
+            hidden_from=frozenset({"observer"}),
+            label="members' names",
+        ),
+        Case(
+            kwargs=kwargs,
+            get=readers,
+            hidden=member_email,
+            hidden_from=frozenset({"observer", "citizen_council"}),
+            label="members' e-mails",
+        ),
+    ]
+
+
+PROJECT_LEAD_WRITES = expect(403, anonymous=LOGIN, project_lead=302, admin=302)
+LEAD_AND_ADMIN = frozenset({"project_lead", "admin"})
+
+PARTICIPATION_ROUTES = {
+    "participation:council": _council_cases(council(), COUNCIL_READERS),
+    "participation:council-edit": [
+        Case(kwargs=council(), get=PROJECT_LEAD),  # empty POST: the form again
+        Case(
+            kwargs=council(),
+            get=PROJECT_LEAD,
+            post=PROJECT_LEAD_WRITES,
+            data=lambda w: {"name": "Conseil citoyen A (renommé)"},
+            writes=LEAD_AND_ADMIN,
+            label="valid",
+        ),
+    ],
+    "participation:member-create": [
+        Case(kwargs=council(), get=PROJECT_LEAD),
+        Case(
+            kwargs=council(),
+            get=PROJECT_LEAD,
+            post=PROJECT_LEAD_WRITES,
+            data=lambda w: {
+                "college": "local_actor",
+                "last_name": "Nouveau membre",
+                "gender": "homme",
+                "term_starts_on": w.contract.signed_on.isoformat(),
+            },
+            writes=LEAD_AND_ADMIN,
+            label="valid",
+        ),
+    ],
+    "participation:member-edit": [
+        Case(
+            kwargs=council_member,
+            get=PROJECT_LEAD,
+            hidden=volunteer_names,
+            hidden_from=frozenset(PEOPLE),
+        )
+    ],
+    "participation:member-leave": [
+        Case(kwargs=council_member, get=PROJECT_LEAD),
+        Case(
+            kwargs=council_member,
+            get=PROJECT_LEAD,
+            post=PROJECT_LEAD_WRITES,
+            data=lambda w: {"left_on": w.contract.signed_on.isoformat()},
+            writes=LEAD_AND_ADMIN,
+            label="valid",
+        ),
+    ],
+    # Erasure: its confirmation is a modal of the council's page.
+    "participation:member-erase": [
+        Case(
+            kwargs=council_member,
+            get=GET_405,
+            post=PROJECT_LEAD_WRITES,
+            writes=LEAD_AND_ADMIN,
+        )
+    ],
+    "participation:volunteer-list-create": [Case(kwargs=council(), get=PROJECT_LEAD)],
+    "participation:volunteer-list-detail": [Case(kwargs=volunteers_of, get=STEERING)],
+    "participation:draw-create": [
+        Case(kwargs=volunteers_of, get=PROJECT_LEAD),  # empty POST: the form again
+        Case(
+            kwargs=volunteers_of,
+            get=PROJECT_LEAD,
+            post=PROJECT_LEAD_WRITES,
+            data=lambda w: {"seats": 2, "seed": "B-2"},
+            writes=LEAD_AND_ADMIN,
+            label="valid",
+        ),
+        Case(
+            kwargs=volunteers_of,
+            get=PROJECT_LEAD,
+            data=lambda w: {"seats": 6, "seed": "B-2"},  # 2 women and 2 men: refused
+            label="parity refused",
+        ),
+    ],
+    "participation:draw-detail": _council_cases(
+        lambda w: {"slug": w.contract.slug, "uuid": w.draw.uuid}, COUNCIL_READERS
+    ),
+    "participation:draw-list": [
+        Case(
+            kwargs=contract(),
+            get=CONTRACT_READERS,
+            hidden=lambda w: [*volunteer_names(w), MEMBER_NAME, MEMBER_EMAIL],
+            hidden_from=frozenset(PEOPLE),
+        )
+    ],
+    # Public when its contract is; contract A is not: its readers only, and no name.
+    "participation:draw-public": [
+        Case(
+            kwargs=lambda w: {"uuid": w.draw.uuid},
+            get=expect(200, anonymous=404, no_role=404),
+            hidden=lambda w: [*volunteer_names(w), MEMBER_NAME, MEMBER_EMAIL],
+            hidden_from=frozenset(PEOPLE),
+        )
+    ],
+}
 
 # A submitted dossier is frozen: its edit pages refuse everyone (the carrier included).
 FROZEN = _dossier_pages({}, keys=("submitted",))
@@ -859,4 +1027,5 @@ ROUTES = {
             post=only(READERS_OF["paid"], project_lead=302, admin=302),  # no reason: a message
         )
     ],
+    **PARTICIPATION_ROUTES,
 }

@@ -107,7 +107,44 @@ def build_world() -> World:
         error="Refusé.",
     )
     _programming(world, contract, association, caf, etat)
+    _participation(world, contract)
     return world
+
+
+# Personal data of the conseil citoyen: names and e-mails no page may show to those who may
+# not read them (`routes.py`, `hidden`).
+MEMBER_NAME = "Mireille Témoin-Conseil"
+MEMBER_EMAIL = "mireille.temoin@example.org"
+VOLUNTEER_NAMES = ("Volontaire Alpha", "Volontaire Bêta", "Volontaire Gamma", "Volontaire Delta")
+
+
+def _participation(world, contract):
+    """A conseil citoyen with one member, a list of four volunteers and a draw of two."""
+    from quartiers.participation import services as participation
+    from quartiers.participation.volunteers import VolunteerRow
+
+    council = participation.save_council(contract=contract, by=None, name="Conseil citoyen A")
+    first, last = MEMBER_NAME.split(" ", 1)
+    member = participation.add_member(
+        council=council,
+        by=None,
+        college="resident",
+        first_name=first,
+        last_name=last,
+        email=MEMBER_EMAIL,
+        gender="femme",
+        term_starts_on=contract.signed_on,
+        consent_given=True,
+    )
+    rows = [
+        VolunteerRow(i, name, "femme" if i % 2 else "homme", f"v{i}@example.org")
+        for i, name in enumerate(VOLUNTEER_NAMES, start=1)
+    ]
+    volunteer_list = participation.record_volunteer_list(
+        contract=contract, by=None, name="Volontaires A", rows=rows, source="saisie"
+    )
+    draw = participation.draw_by_lot(volunteer_list=volunteer_list, seats=2, seed="A-1", by=None)
+    world.objects.update(council=council, member=member, volunteer_list=volunteer_list, draw=draw)
 
 
 def _programming(world, contract, carrier, caf, etat):

@@ -166,6 +166,32 @@ def _candidates(contract) -> list[str]:
     urls.append(reverse("contracts:engagement-edit", kwargs={**slug, "number": engagement.number}))
     partner = contract.partners.grid_first().first()
     urls.append(reverse("contracts:partner-edit", kwargs={**slug, "code": partner.code}))
+    urls += _participation_candidates(contract, slug)
+    return urls
+
+
+def _participation_candidates(contract, slug) -> list[str]:
+    """The conseil citoyen's pages: the council, its forms, one sitting member, the volunteer
+    list and its draw (record and public page)."""
+    from quartiers.participation.models import CouncilMember, Draw
+
+    urls = [
+        reverse(f"participation:{name}", kwargs=slug)
+        for name in ("council", "council-edit", "member-create", "volunteer-list-create")
+    ]
+    member = CouncilMember.objects.for_contract(contract).current().order_by("pk").first()
+    urls += [
+        reverse(f"participation:member-{name}", kwargs={**slug, "pk": member.pk})
+        for name in ("edit", "leave")
+    ]
+    draw = Draw.objects.filter(contract=contract).select_related("volunteer_list").first()
+    uuids = {"uuid": draw.volunteer_list.uuid}
+    urls += [
+        reverse("participation:volunteer-list-detail", kwargs={**slug, **uuids}),
+        reverse("participation:draw-create", kwargs={**slug, **uuids}),
+        reverse("participation:draw-detail", kwargs={**slug, "uuid": draw.uuid}),
+        reverse("participation:draw-public", kwargs={"uuid": draw.uuid}),
+    ]
     return urls
 
 

@@ -11,6 +11,7 @@ PAGES = [
     ("matrix", "Matrice des engagements"),
     ("programming:call-list", "Appels à projets"),
     ("governance:body-list", "Instances"),
+    ("participation:draw-list", "Tirages au sort"),
     ("glossary", "Glossaire"),
     ("source-document", "Document source"),
 ]
@@ -18,6 +19,7 @@ PAGES = [
 
 # Pages shown only to those allowed: (route, label, predicate).
 RESTRICTED_PAGES = [
+    ("participation:council", "Conseil citoyen", permissions.can_view_citizen_council),
     ("access:events", "Journal", permissions.can_review_import),
     ("access:contract-roles", "Rôles", permissions.can_manage_roles),
     ("protocol_import:import", "Importer", permissions.can_import_protocol),
