@@ -7,6 +7,7 @@ The audit found `/contrats/<slug>/partenaires/%00/` (PostgreSQL refuses NUL in t
 anything but a server error; the test client re-raises a view's exception, which fails too.
 """
 
+import datetime
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from quartiers.access import services as access
 from quartiers.access.enums import ContractRole
+from quartiers.governance import services as governance
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.participation import factories as participation
 from tests.programming.factories import ApplicationFactory, AttachmentFactory, CallFunderFactory
@@ -119,6 +121,12 @@ def world(db, loriol):
     member = participation.member(council)
     volunteer_list = participation.volunteer_list(loriol)
     draw = participation.draw(volunteer_list)
+    steering = loriol.bodies.get(code="COPIL")
+    membership = governance.add_member(
+        body=steering, partner=loriol.partners.get(code="CAF"), role="member", voting=True, by=None
+    )
+    meeting = governance.plan_meeting(body=steering, date=datetime.date(2027, 3, 17), by=None)
+    entry = governance.add_agenda_entry(meeting=meeting, title="Point", by=None)
     valid = {
         "slug": loriol.slug,
         "number": "1",
@@ -137,6 +145,7 @@ def world(db, loriol):
         "volontaires": volunteer_list.uuid,
         "tirages": draw.uuid,
         "tirages-au-sort": draw.uuid,
+        "reunions": meeting.uuid,
         # The carrier's pages of a draft (budget, attachments, autosave, submission).
         **{f"programming:application-{page}": draft.uuid for page in DRAFT_PAGES},
     }
@@ -146,6 +155,8 @@ def world(db, loriol):
         "contracts:warning-review": loriol.import_warnings.first().pk,
         "access:contract-role-revoke": assignment.pk,
         **{f"participation:member-{page}": member.pk for page in ("edit", "leave", "erase")},
+        "governance:member-remove": membership.pk,
+        "governance:agenda-entry-remove": entry.pk,
     }
     return {"admin": admin, "carrier": user}, valid, uuids, pks, carrier.pk
 
