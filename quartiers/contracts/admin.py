@@ -185,4 +185,4 @@ class ImportWarningAdmin(ContractChildAdmin):
     list_editable = ["reviewed"]
     list_filter = ["contract", "reviewed", "code"]
     search_fields = ["message", "code"]
-    autocomplete_fields = ["contract", "source_document"]
+    autocomplete_fields = ["contract", "source_document", "partner", "engagement"]

@@ -95,9 +95,16 @@ class GlossaryData:
 
 @dataclass(frozen=True)
 class WarningData:
+    """Something the extraction could not decide. Its subject, when it has one, is what a
+    person corrects to settle it: `partner` (a partner's code, e.g. a partner left unnamed) or
+    `engagement` (an engagement's number, its rank in `ImportedContent.engagements`, e.g. a mark
+    of its row not recognised)."""
+
     code: str
     message: str
     line: int | None = None
+    partner: str | None = None
+    engagement: int | None = None
 
 
 @dataclass(frozen=True)

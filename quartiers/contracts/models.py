@@ -525,6 +525,25 @@ class ImportWarning(models.Model):
     code = models.CharField("code", max_length=40)
     message = models.TextField("message")
     line = models.PositiveIntegerField("ligne", null=True, blank=True)
+    # The subject, when the warning has one: what a person corrects to settle it (a partner
+    # left unnamed, an engagement whose row was read with a doubt). Set by the import
+    # (`services.sync_imported_content`), always of the warning's contract.
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name="partenaire",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_warnings",
+    )
+    engagement = models.ForeignKey(
+        Engagement,
+        verbose_name="engagement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_warnings",
+    )
     reviewed = models.BooleanField("vérifié", default=False)
     reviewed_at = models.DateTimeField("vérifié le", null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -544,24 +563,10 @@ class ImportWarning(models.Model):
     def __str__(self):
         return self.message
 
-    def partner_code(self) -> str | None:
-        """The code of the partner this warning asks to name (`UNKNOWN_ACRONYM`), or None."""
-        if self.code != UNKNOWN_ACRONYM:
-            return None
-        before, after = UNKNOWN_ACRONYM_MESSAGE.split("{code}")
-        if self.message.startswith(before) and self.message.endswith(after):
-            return self.message[len(before) : len(self.message) - len(after)] or None
-        return None
 
-
-# The importer's warning about a partner it could not name, worded here (protocol_import
-# writes it) so that the contract pages find the partner to correct from it.
+# The importer's warning about a partner it could not name (its subject is the partner).
 UNKNOWN_ACRONYM = "unknown_acronym"
 UNKNOWN_ACRONYM_MESSAGE = (
     "Sigle inconnu : {code} (absent de la légende du document et des sigles nationaux "
     "connus) ; son nom est à compléter."
-)
-# Warnings about one row of the grid: the engagement read from the warning's line fixes them.
-ENGAGEMENT_WARNING_CODES = frozenset(
-    {"mark_unrecognised", "row_realigned", "extra_cells", "theme_label", "fragment_joined"}
 )

@@ -110,7 +110,14 @@ def snapshot(contract: Contract) -> ImportedContent:
             for e in engagements
         ),
         warnings=tuple(
-            WarningData(w.code, w.message, w.line) for w in contract.import_warnings.all()
+            WarningData(
+                w.code,
+                w.message,
+                w.line,
+                partner=w.partner.code if w.partner else None,
+                engagement=w.engagement.number if w.engagement else None,
+            )
+            for w in contract.import_warnings.select_related("partner", "engagement")
         ),
     )
 
@@ -318,25 +325,39 @@ def _replace_ordered(queryset, rows: list[tuple[dict, dict]], contract: Contract
 
 
 def _sync_warnings(contract: Contract, source: SourceDocument, warnings) -> None:
-    """Keep the warnings still raised (and whether they were reviewed), add the new ones."""
+    """Keep the warnings still raised (and whether they were reviewed), add the new ones; each
+    names its subject, the contract's partner or engagement it is about (`WarningData`)."""
+    partners = {p.code: p.pk for p in contract.partners.only("pk", "code")}
+    engagements = {e.number: e.pk for e in contract.engagements.only("pk", "number")}
+
+    def subject(w) -> dict:
+        return {
+            "partner_id": partners.get(w.partner) if w.partner else None,
+            "engagement_id": engagements.get(w.engagement) if w.engagement else None,
+        }
+
     existing = {(w.code, w.message, w.line): w for w in contract.import_warnings.all()}
     reviewed = {(w.code, w.message): w for w in existing.values() if w.reviewed}
     new = []
     for w in dict.fromkeys(warnings):
-        if existing.pop((w.code, w.message, w.line), None) is None:
-            earlier = reviewed.get((w.code, w.message))
-            new.append(
-                ImportWarning(
-                    contract=contract,
-                    source_document=source,
-                    code=w.code,
-                    message=w.message,
-                    line=w.line,
-                    reviewed=earlier is not None,
-                    reviewed_at=earlier.reviewed_at if earlier else None,
-                    reviewed_by_id=earlier.reviewed_by_id if earlier else None,
-                )
+        kept = existing.pop((w.code, w.message, w.line), None)
+        if kept is not None:
+            _update(kept, subject(w))
+            continue
+        earlier = reviewed.get((w.code, w.message))
+        new.append(
+            ImportWarning(
+                contract=contract,
+                source_document=source,
+                code=w.code,
+                message=w.message,
+                line=w.line,
+                **subject(w),
+                reviewed=earlier is not None,
+                reviewed_at=earlier.reviewed_at if earlier else None,
+                reviewed_by_id=earlier.reviewed_by_id if earlier else None,
             )
+        )
     ImportWarning.objects.filter(pk__in=[w.pk for w in existing.values()]).delete()
     ImportWarning.objects.bulk_create(new)
 

@@ -6,7 +6,7 @@ from quartiers.core import pdf
 from quartiers.programming.models import DecisionLetter
 
 TEMPLATE = "programming/followup/decision_letter.html"
-STYLESHEET = "programming/followup/decision_letter.css"
+STYLESHEET = (pdf.PRINT_STYLESHEET, "programming/followup/decision_letter.css")
 
 # « Voies et délais de recours », printed in the letter and in the e-mail that carries it.
 APPEAL = (

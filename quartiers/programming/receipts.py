@@ -9,7 +9,7 @@ from quartiers.core import pdf
 from quartiers.programming.models import SUBSIDY_ACCOUNT
 
 TEMPLATE = "programming/applications/receipt.html"
-STYLESHEET = "programming/applications/receipt.css"
+STYLESHEET = (pdf.PRINT_STYLESHEET, "programming/applications/receipt.css")
 
 
 def receipt_filename(version) -> str:

@@ -52,6 +52,7 @@ def warning(contract, partner):
         code=UNKNOWN_ACRONYM,
         message=UNKNOWN_ACRONYM_MESSAGE.format(code=partner.code),
         line=12,
+        partner=partner,
     )
 
 
@@ -63,10 +64,45 @@ def correct(partner, by, **changes):
 # ------------------------------------------------------------------------------ services
 
 
-def test_the_warning_names_the_partner_to_correct(warning, partner):
-    assert warning.partner_code() == partner.code
-    warning.message = "Autre chose"
-    assert warning.partner_code() is None
+def test_the_import_gives_a_warning_its_subject_of_the_contract(contract, partner, warning):
+    from quartiers.contracts.content import WarningData
+
+    PartnerFactory(contract=ContractFactory(), code="OTHERQ")
+    engagement = EngagementFactory(contract=contract, number=2)
+    contract_services._sync_warnings(
+        contract,
+        warning.source_document,
+        [
+            WarningData("unknown_acronym", "Sigle ASSOQ.", 12, partner="ASSOQ"),
+            WarningData("mark_unrecognised", "Marque « ? ».", 30, engagement=2),
+            WarningData("unknown_acronym", "Sigle OTHERQ.", 14, partner="OTHERQ"),
+            WarningData("role_inferred", "X est lu comme chef de file.", 5),
+        ],
+    )
+    subjects = {
+        w.message: (w.partner, w.engagement)
+        for w in ImportWarning.objects.filter(contract=contract)
+    }
+    assert subjects == {
+        "Sigle ASSOQ.": (partner, None),
+        "Marque « ? ».": (None, engagement),
+        "Sigle OTHERQ.": (None, None),  # another contract's partner is never the subject
+        "X est lu comme chef de file.": (None, None),
+    }
+
+
+def test_a_reimport_updates_the_subject_of_a_kept_warning(contract, partner, warning):
+    from quartiers.contracts.content import WarningData
+
+    engagement = EngagementFactory(contract=contract, number=7)
+    contract_services._sync_warnings(
+        contract,
+        warning.source_document,
+        [WarningData(warning.code, warning.message, warning.line, engagement=7)],
+    )
+    kept = ImportWarning.objects.get(contract=contract)
+    assert kept.pk == warning.pk
+    assert (kept.partner, kept.engagement) == (None, engagement)
 
 
 def test_a_lead_corrects_a_partner_with_history_and_journal(partner, lead):
@@ -488,6 +524,25 @@ def test_an_archived_contract_offers_no_correction_form(as_user, contract, partn
     partner.refresh_from_db()
     assert partner.name == ""
     assert "Corriger ce partenaire" not in client.get(partner.get_absolute_url()).content.decode()
+
+
+def test_a_warning_about_an_engagement_links_to_its_form(as_user, contract, grid, lead):
+    engagement = grid["engagement"]
+    document = SourceDocument.objects.create(name="p.docx", sha256="c" * 64, format="docx")
+    warning = ImportWarning.objects.create(
+        contract=contract,
+        source_document=document,
+        code="mark_unrecognised",
+        message="Marque « ? » non reconnue dans la colonne CAF : rôle non précisé.",
+        line=None,  # the subject, not the line, names the engagement
+        engagement=engagement,
+    )
+    loose = ImportWarning.objects.create(
+        contract=contract, source_document=document, code="no_end_date", message="Sans fin."
+    )
+    detail = as_user(lead).get(contract.get_absolute_url()).content.decode()
+    assert f'href="{engagement_edit_url(engagement)}?avertissement={warning.pk}"' in detail
+    assert f"?avertissement={loose.pk}" not in detail
 
 
 def test_the_lead_corrects_an_engagement_and_its_roles(as_user, grid, lead):

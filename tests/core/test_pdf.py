@@ -33,3 +33,26 @@ def test_refuses_every_fetch(templates, html):
     data = pdf.render_pdf(template="doc.html", stylesheet="doc.css", context={}, fetcher=fetcher)
     assert data.startswith(b"%PDF-")
     assert len(fetcher.attempts) == 2  # the image and the background, both refused
+
+
+def test_applies_several_stylesheets_in_order(templates):
+    (templates / "doc.html").write_text("<h1>Lettre</h1>")
+    (templates / "base.css").write_text(
+        "body { background: url(http://127.0.0.1:9/a.png); }"
+        " h1 { background: url(http://127.0.0.1:9/overridden.png); }"
+    )
+    (templates / "doc.css").write_text("h1 { background: url(http://127.0.0.1:9/b.png); }")
+    fetcher = pdf.new_fetcher()
+    data = pdf.render_pdf(
+        template="doc.html", stylesheet=("base.css", "doc.css"), context={}, fetcher=fetcher
+    )
+    assert data.startswith(b"%PDF-")
+    # both applied, the later winning: the h1's first background is never fetched
+    assert sorted(fetcher.attempts) == ["http://127.0.0.1:9/a.png", "http://127.0.0.1:9/b.png"]
+
+
+def test_the_portrait_documents_share_the_print_stylesheet():
+    from quartiers.programming import letters, receipts
+
+    for stylesheet in (receipts.STYLESHEET, letters.STYLESHEET):
+        assert stylesheet[0] == pdf.PRINT_STYLESHEET

@@ -26,6 +26,7 @@ def test_the_lead_names_an_imported_partner_from_its_warning(
         code=UNKNOWN_ACRONYM,
         message=message,
         line=partner.source_line,
+        partner=partner,
     )
 
     sign_in_from_home(page, live_server.url, project_lead.email)

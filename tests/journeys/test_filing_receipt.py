@@ -17,17 +17,18 @@ from quartiers.programming.enums import ApplicationStatus
 from quartiers.programming.models import Application
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory, UserFactory
-from tests.journeys.navigation import confirm, open_call, sign_in_from_home
+from tests.journeys.navigation import (
+    balance_budget,
+    confirm,
+    draft_dossier,
+    open_call,
+    sign_in_from_home,
+)
 from tests.programming.factories import submitted_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Jardin partagé des Tilleuls"
-
-
-def label(text):
-    """A field's label, with or without the required marker (" *")."""
-    return re.compile(rf"^\s*{re.escape(text)}(\s*\*)?\s*$")
 
 
 @pytest.fixture
@@ -58,36 +59,17 @@ def test_the_carrier_files_a_dossier_and_gets_the_receipt(live_server, page, ope
     today = timezone.localdate()
     sign_in_from_home(page, live_server.url, "porteur@example.org")
     open_call(page, call)
-    page.get_by_role("link", name="Déposer un dossier", exact=True).click()
-    page.get_by_role("textbox", name=re.compile("^Intitulé de l'action")).fill(TITLE)
-    page.get_by_role("button", name="Créer le brouillon").click()
-
-    form = page.get_by_role("main")
-    form.get_by_label(label("Personne chargée du dossier")).fill("Sam Durand")
-    form.get_by_label(label("Courriel de contact")).fill("contact@example.org")
-    form.get_by_label(label("Objectifs")).fill("Cultiver ensemble au pied des immeubles.")
-    form.get_by_label(label("Description")).fill("Un jardin partagé, deux demi-journées.")
-    form.get_by_label(label("Nombre de bénéficiaires prévus")).fill("20")
-    form.get_by_label(label("Dont femmes")).fill("12")
-    form.get_by_label(label("Dont hommes")).fill("8")
-    form.get_by_label(label("Dont habitants des QPV")).fill("15")
-    form.get_by_label(label("Début de l'action")).fill(f"{today.year}-03-01")
-    form.get_by_label(label("Fin de l'action")).fill(f"{today.year}-11-30")
-    form.get_by_label(label("Signataire")).fill("Sam Durand")
-    form.get_by_text(re.compile("Je certifie exactes")).click()  # DSFR: the label
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
-    expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
-
-    page.get_by_role("link", name="Budget", exact=True).click()
-    charges = page.get_by_role("table", name="Charges de l'action")
-    charges.get_by_label("Compte, ligne 1").select_option("64")
-    charges.get_by_label("Montant (€), ligne 1").fill("5000")
-    products = page.get_by_role("table", name=re.compile("^Produits de l'action"))
-    products.get_by_label("Compte, ligne 1").select_option("74")
-    products.get_by_label("Montant (€), ligne 1").fill("5000")
-    products.get_by_label(re.compile("^Financeur sollicité.*ligne 1$")).select_option(str(caf.pk))
-    page.get_by_role("button", name="Enregistrer le budget").click()
-    expect(page.get_by_text("Le budget enregistré est équilibré.")).to_be_visible()
+    draft_dossier(
+        page,
+        title=TITLE,
+        contact="Sam Durand",
+        email="contact@example.org",
+        objectives="Cultiver ensemble au pied des immeubles.",
+        description="Un jardin partagé, deux demi-journées.",
+        people=(20, 12, 8, 15),
+        period=(datetime.date(today.year, 3, 1), datetime.date(today.year, 11, 30)),
+    )
+    balance_budget(page, asked=[(caf, 5000)])
 
     page.get_by_role("link", name="Dossier", exact=True).click()
     # The button only opens the confirmation: cancelling files nothing.

@@ -21,7 +21,10 @@ from quartiers.programming.models import Application, CallForProjects
 from tests.access.factories import RoleAssignmentFactory
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.journeys.navigation import (
+    balance_budget,
     confirm,
+    draft_dossier,
+    label,
     open_call,
     open_call_tab,
     open_home,
@@ -33,11 +36,6 @@ from tests.programming.factories import PDF_BYTES
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Atelier couture et lien social"
-
-
-def label(text):
-    """A field's label, with or without the required marker (" *")."""
-    return re.compile(rf"^\s*{re.escape(text)}(\s*\*)?\s*$")
 
 
 def person(email, contract, role, organisation=None):
@@ -91,42 +89,17 @@ def test_from_the_draft_to_the_bilan(live_server, page, programme):
     open_home(page, url)
     sign_in(page, "porteuse@example.org")
     open_call(page, call)
-    page.get_by_role("link", name="Déposer un dossier", exact=True).click()
-    page.get_by_role("textbox", name=re.compile("^Intitulé de l'action")).fill(TITLE)
-    page.get_by_role("button", name="Créer le brouillon").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Formulaire du dossier")
-
-    form = page.get_by_role("main")
-    form.get_by_label(label("Personne chargée du dossier")).fill("Rose Martin")
-    form.get_by_label(label("Courriel de contact")).fill("rose@example.org")
-    form.get_by_label(label("Objectifs")).fill("Créer du lien autour de la couture.")
-    form.get_by_label(label("Description")).fill("Deux ateliers par semaine au centre.")
-    form.get_by_label(label("Nombre de bénéficiaires prévus")).fill("40")
-    form.get_by_label(label("Dont femmes")).fill("30")
-    form.get_by_label(label("Dont hommes")).fill("10")
-    form.get_by_label(label("Dont habitants des QPV")).fill("32")
-    form.get_by_label(label("Début de l'action")).fill(f"{today.year}-01-15")
-    form.get_by_label(label("Fin de l'action")).fill(f"{today.year}-12-15")
-    form.get_by_label(label("Signataire")).fill("Rose Martin")
-    form.get_by_text(re.compile("Je certifie exactes")).click()  # DSFR: the label
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
-    expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
-
-    page.get_by_role("link", name="Budget", exact=True).click()
-    charges = page.get_by_role("table", name="Charges de l'action")
-    charges.get_by_label("Compte, ligne 1").select_option("64")
-    charges.get_by_label("Montant (€), ligne 1").fill("10000")
-    products = page.get_by_role("table", name=re.compile("^Produits de l'action"))
-    for row, (funder, amount) in enumerate(
-        [(programme["caf"], "4000"), (programme["etat"], "6000")], start=1
-    ):
-        products.get_by_label(f"Compte, ligne {row}").select_option("74")
-        products.get_by_label(f"Montant (€), ligne {row}").fill(amount)
-        products.get_by_label(re.compile(f"^Financeur sollicité.*ligne {row}$")).select_option(
-            str(funder.pk)
-        )
-    page.get_by_role("button", name="Enregistrer le budget").click()
-    expect(page.get_by_text("Le budget enregistré est équilibré.")).to_be_visible()
+    draft_dossier(
+        page,
+        title=TITLE,
+        contact="Rose Martin",
+        email="rose@example.org",
+        objectives="Créer du lien autour de la couture.",
+        description="Deux ateliers par semaine au centre.",
+        people=(40, 30, 10, 32),
+        period=(datetime.date(today.year, 1, 15), datetime.date(today.year, 12, 15)),
+    )
+    balance_budget(page, asked=[(programme["caf"], 4000), (programme["etat"], 6000)])
 
     page.get_by_role("link", name="Pièces jointes", exact=True).click()
     page.get_by_label(label("Pièce")).select_option(label="Statuts de l'association")

@@ -32,6 +32,7 @@ from tests.contracts.factories import ContractFactory
 from tests.programming.factories import (
     ApplicationFactory,
     CallForProjectsFactory,
+    after_deadline,
     submitted_application,
 )
 from tests.programming.followup_helpers import (
@@ -393,6 +394,46 @@ def test_a_resubmission_sent_twice_at_once_freezes_one_version():
     outcomes = race(resubmit, resubmit)
     assert refusals(outcomes) == ["Aucun complément n'est demandé pour ce dossier."]
     assert ApplicationVersion.objects.filter(application=application).count() == 2
+
+
+def test_a_complement_asked_while_the_instruction_starts_is_kept():
+    """`start_instruction` moves a call's submitted dossiers one by one: a complement asked of
+    the last one meanwhile must not be overwritten by « en instruction »."""
+    from quartiers.programming.models import ComplementRequest
+
+    contract = ContractFactory()
+    caf = OrganisationFactory(funder=True)
+    lead = RoleAssignmentFactory(contract=contract).user
+    carrier = RoleAssignmentFactory(contract=contract, carrier=True)
+    call = CallForProjectsFactory(contract=contract)
+    dossiers = [
+        submitted_application(call, carrier.organisation, funders=[caf], amounts=[900])
+        for _ in range(12)
+    ]
+    last = max(dossiers, key=lambda application: application.pk)  # moved last
+    after_deadline(call)
+
+    def start():
+        return services.start_instruction(call=CallForProjects.objects.get(pk=call.pk), by=lead)
+
+    def ask():
+        return services.request_complement(
+            application=Application.objects.get(pk=last.pk),
+            sections=["action"],
+            message="Précisez le public.",
+            by=lead,
+        )
+
+    started, asked = race(start, ask)
+    assert refusals([started, asked]) == []
+    last.refresh_from_db()
+    assert last.status == S.COMPLEMENT_REQUESTED
+    request = ComplementRequest.objects.get(application=last)
+    # Asked first, the complement kept the dossier out of the instruction's move; asked
+    # second, it was asked of a dossier in instruction, where the carrier's answer returns it.
+    assert (request.from_status, started) in {(S.SUBMITTED, 11), (S.UNDER_INSTRUCTION, 12)}
+    others = Application.objects.filter(call=call).exclude(pk=last.pk)
+    assert set(others.values_list("status", flat=True)) == {S.UNDER_INSTRUCTION}
 
 
 # --------------------------------------------------------------------------- committee sessions

@@ -392,3 +392,20 @@ def test_list_pages_send_a_constant_number_of_queries(
     with django_assert_num_queries(QUERIES[name, role]):
         response = client.get(_url(name, world))
     assert response.status_code == 200
+
+
+# --------------------------------------------------------------------------- breadcrumbs
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "title"),
+    [
+        ("caf_instructor", INBOX, "Dossiers à instruire"),
+        ("council", COUNCIL, "Avis du conseil citoyen"),
+    ],
+)
+def test_the_queues_trail_starts_at_my_space(client, world, who, url, title):
+    from tests.core.test_breadcrumb import trail
+
+    client.force_login(getattr(world, who))
+    assert trail(client.get(url)) == [("Mon espace", reverse("workspace:home")), (title, None)]

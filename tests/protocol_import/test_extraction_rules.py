@@ -216,3 +216,25 @@ def test_two_tables_give_two_sections_and_pillars():
     assert [e.pillar for e in ex.engagements] == ["Emploi et insertion", "Cadre de vie"]
     assert ex.pillars == ("Emploi et insertion", "Cadre de vie")
     assert roles(ex, 0) == [("ETAT", None, "lead"), ("REGION", None, "associate")]
+
+
+def test_a_warning_about_a_partner_names_it():
+    ex = protocol(*header("Etat", "Commune", "autre"), row(TEXTS[0], "X", "", "ZORBAQ"))
+    [unknown] = [w for w in ex.warnings if w.code == "unknown_acronym"]
+    assert (unknown.partner, unknown.engagement) == ("ZORBAQ", None)
+
+
+def test_the_warnings_of_a_grid_row_name_its_engagement():
+    ex = protocol(
+        *header("Etat", "Commune"),
+        row(TEXTS[0], "X", ""),
+        row(TEXTS[1], "?!", "x", "en trop"),  # an unknown mark, a cell past the columns
+        row("", "X", ""),  # marks without text: no engagement, nothing to name
+    )
+    assert len(ex.engagements) == 2
+    about_rows = {w.code: w.engagement for w in ex.warnings if w.line is not None}
+    assert about_rows["mark_unrecognised"] == 2
+    assert about_rows["extra_cells"] == 2
+    assert about_rows["empty_text"] is None
+    named = {w.line for w in ex.warnings if w.engagement is not None}
+    assert named == {ex.engagements[1].line}

@@ -114,6 +114,28 @@ def test_changed_document_shows_and_applies_changes(loriol, seed_bytes):
     assert _import(changed).changes == ()
 
 
+def test_applied_warnings_name_their_partner_or_engagement(loriol, seed_bytes):
+    lines = seed_bytes.decode().split("\n")
+    target = next(i for i, line in enumerate(lines) if line.startswith("Poursuivre la gestion"))
+    cells = lines[target].split("\t")
+    cells[1] = "?!"  # a mark the grid does not know
+    lines[target] = "\t".join(cells)
+    lines.append("Ajout final.")
+    _import("\n".join(lines).encode())
+    engagement = Engagement.objects.get(contract=loriol, source_line=target + 1)
+    mark = ImportWarning.objects.get(contract=loriol, code="mark_unrecognised")
+    assert (mark.engagement, mark.partner) == (engagement, None)
+    unknown = ImportWarning.objects.filter(contract=loriol, code="unknown_acronym")
+    assert {w.partner.code for w in unknown} == {"SIEA", "PLURALIS"}
+    assert all(w.partner.contract == loriol and w.partner.code in w.message for w in unknown)
+    about_rows = ImportWarning.objects.filter(contract=loriol).exclude(engagement=None)
+    assert {w.code for w in about_rows} == {"mark_unrecognised", "row_realigned", "fragment_joined"}
+    assert all(w.engagement.source_line == w.line for w in about_rows)
+    assert not ImportWarning.objects.filter(contract=loriol, code="name_mismatch").exclude(
+        partner=None, engagement=None
+    )
+
+
 def test_removed_row_is_reported_and_deleted(loriol, seed_bytes):
     lines = seed_bytes.decode().split("\n")
     last = max(i for i, line in enumerate(lines) if line.startswith("<p>Porter une attention"))

@@ -18,12 +18,7 @@ from quartiers.contracts import exports
 from quartiers.contracts.enums import PriorityKind
 from quartiers.contracts.filters import EngagementFilter
 from quartiers.contracts.matrix import build_matrix
-from quartiers.contracts.models import (
-    ENGAGEMENT_WARNING_CODES,
-    Engagement,
-    EngagementRole,
-    Theme,
-)
+from quartiers.contracts.models import Engagement, EngagementRole, Theme
 from quartiers.contracts.services import effective_end
 from quartiers.core import history, spreadsheets
 
@@ -80,34 +75,28 @@ def contract_detail(request, contract):
 
 def _warning_rows(user, contract) -> list[dict]:
     """The contract's import warnings for those who review them, unreviewed first, each with
-    the form that fixes it when there is one (the partner to name, the engagement of its
-    line) and this person may correct the data."""
+    the form that fixes it when it has a subject (the partner to name, the engagement of its
+    row) and this person may correct the data."""
     if not permissions.can_review_import(user, contract):
         return []
-    warnings = list(
-        contract.import_warnings.select_related("reviewed_by").order_by("reviewed", "line", "pk")
-    )
+    warnings = contract.import_warnings.select_related(
+        "reviewed_by", "partner", "engagement"
+    ).order_by("reviewed", "line", "pk")
     can_correct = permissions.can_correct_contract_data(user, contract) and not (
         contract.is_archived
-    )
-    codes = {w.partner_code() for w in warnings} - {None}
-    partners = set(contract.partners.filter(code__in=codes).values_list("code", flat=True))
-    lines = {w.line for w in warnings if w.code in ENGAGEMENT_WARNING_CODES and w.line}
-    engagement_at = dict(
-        contract.engagements.filter(source_line__in=lines)
-        .order_by("-number")
-        .values_list("source_line", "number")
     )
     rows = []
     for warning in warnings:
         url = None
-        code = warning.partner_code()
-        if code in partners:
-            url = reverse("contracts:partner-edit", kwargs={"slug": contract.slug, "code": code})
-        elif warning.code in ENGAGEMENT_WARNING_CODES and warning.line in engagement_at:
+        if warning.partner:
+            url = reverse(
+                "contracts:partner-edit",
+                kwargs={"slug": contract.slug, "code": warning.partner.code},
+            )
+        elif warning.engagement:
             url = reverse(
                 "contracts:engagement-edit",
-                kwargs={"slug": contract.slug, "number": engagement_at[warning.line]},
+                kwargs={"slug": contract.slug, "number": warning.engagement.number},
             )
         rows.append(
             {

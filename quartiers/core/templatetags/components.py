@@ -46,6 +46,14 @@ def component(parser, token):
 
 
 @register.simple_tag(takes_context=True)
+def signed_in(context) -> bool:
+    """Whether the page is shown to a signed-in person, also inside `{% include … only %}`
+    (which drops the context's variables but keeps its request)."""
+    request = getattr(context, "request", None)
+    return bool(request is not None and request.user.is_authenticated)
+
+
+@register.simple_tag(takes_context=True)
 def confirmation(context):
     """For `components/post_button.html` with `confirm`: the modal's id and whether the page
     was asked to show it open (`?confirmer=<id>`, the confirmation without JavaScript)."""

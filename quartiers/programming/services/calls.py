@@ -18,7 +18,7 @@ from quartiers.programming.models import (
     GridCriterion,
     RequiredAttachment,
 )
-from quartiers.programming.services.status import change_status
+from quartiers.programming.services.status import change_status, lock_application
 
 
 @transaction.atomic
@@ -146,16 +146,24 @@ def is_open_for_submission(call: CallForProjects) -> bool:
 
 @transaction.atomic
 def start_instruction(*, call: CallForProjects, by=None) -> int:
-    """After the deadline: every submitted application goes to instruction."""
+    """After the deadline: every submitted application goes to instruction; returns how many.
+
+    Each dossier is locked (`lock_application`, in pk order) and its status read again under
+    the lock: one that left « déposé » since the list was read (a complement asked, a
+    withdrawal) is left as it now is, never overwritten."""
     contract_services.ensure_not_archived(call.contract)
     if timezone.now() <= call.deadline:
         raise ValidationError(
             "L'instruction commence après la date limite de dépôt "
             f"({timezone.localtime(call.deadline):%d/%m/%Y %H:%M})."
         )
-    applications = list(call.applications.filter(status=S.SUBMITTED))
-    for application in applications:
+    moved = 0
+    for application in call.applications.filter(status=S.SUBMITTED).order_by("pk"):
+        lock_application(application)
+        if application.status != S.SUBMITTED:
+            continue
         change_status(application=application, to=S.UNDER_INSTRUCTION, by=by)
+        moved += 1
     call.status = CallStatus.CLOSED
     call.save(update_fields=["status"])
-    return len(applications)
+    return moved

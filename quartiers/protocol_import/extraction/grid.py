@@ -166,6 +166,7 @@ def _completes_header(header: list[Row], row: Row) -> bool:
 
 
 def read_row(draft: Draft, row: Row, layout: Layout, section: str, theme) -> str | None:
+    warned_since = len(draft.warnings)  # what this row raises is about its engagement
     cells = list(row.cells)
     text = cell(cells, layout.text_column)
     theme_cell = cell(cells, layout.theme_column)
@@ -206,5 +207,7 @@ def read_row(draft: Draft, row: Row, layout: Layout, section: str, theme) -> str
         draft.warn(
             "extra_cells", f"Cellules hors colonnes ignorées : {' | '.join(extra)}.", row.line
         )
-    draft.add_engagement(pillar=section, theme=theme, text=text, roles=roles, row=row)
+    draft.add_engagement(
+        pillar=section, theme=theme, text=text, roles=roles, row=row, warned_since=warned_since
+    )
     return theme

@@ -84,7 +84,12 @@ def name_partners(draft: Draft) -> None:
         elif code in reference.STATE_SERVICES:
             partner.name = reference.STATE_SERVICES[code]
         else:
-            draft.warn(UNKNOWN_ACRONYM, UNKNOWN_ACRONYM_MESSAGE.format(code=code), partner.line)
+            draft.warn(
+                UNKNOWN_ACRONYM,
+                UNKNOWN_ACRONYM_MESSAGE.format(code=code),
+                partner.line,
+                partner=code,
+            )
         partner.kind = kind_of(draft, code)
         if (
             partner.kind == OrganisationKind.STATE_SERVICE

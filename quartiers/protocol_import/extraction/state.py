@@ -4,7 +4,7 @@ Passes need to complete partners as they go (a name from the legend, a parent fr
 heading), so the draft is mutable; what leaves the pipeline is the frozen content.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from quartiers.contracts.content import (
@@ -66,8 +66,11 @@ class Draft:
         """Raise `DocumentError` once the document's time budget is spent."""
         self.document.deadline.check()
 
-    def warn(self, code: str, message: str, line: int | None = None) -> None:
-        warning = WarningData(code, message, line)
+    def warn(
+        self, code: str, message: str, line: int | None = None, *, partner: str | None = None
+    ) -> None:
+        """`partner`: the code of the partner the warning is about (see `WarningData`)."""
+        warning = WarningData(code, message, line, partner=partner)
         if warning not in self.warnings:
             self.warnings.append(warning)
 
@@ -84,11 +87,25 @@ class Draft:
         return partner
 
     def add_engagement(
-        self, *, pillar: str, theme: str | None, text: str, roles: list[RoleData], row
+        self,
+        *,
+        pillar: str,
+        theme: str | None,
+        text: str,
+        roles: list[RoleData],
+        row,
+        warned_since: int | None = None,
     ) -> None:
+        """The engagement of a grid row. `warned_since`: the length of `warnings` when the row
+        began; the warnings raised since are about this engagement and name its number."""
         self.engagements.append(
             EngagementData(pillar, theme, text, sorted_roles(roles), row.line, tuple(row.cells))
         )
+        if warned_since is not None:
+            number = len(self.engagements)
+            self.warnings[warned_since:] = [
+                replace(w, engagement=number) for w in self.warnings[warned_since:]
+            ]
 
     def freeze(self) -> ImportedContent:
         doc = self.document
