@@ -11,11 +11,17 @@ styles computed; on a 300-row table (4,500 cells) that is a sixth of the renderi
 documents use neither footnotes nor notes and have markers only on `li`: the renderer uses the
 same stylesheet with those rules scoped to `li::marker` and the footnote/note ones left out
 (`lean_ua_css`); the text and the layout of the PDF are the same.
+
+A caller may also keep a PDF in the cache (`cache_for`), keyed by a hash of the HTML and the
+stylesheet it was made from: the same content gives the same bytes, any change (a decision,
+the date) gives a new key, so a cached PDF is never stale.
 """
 
 import functools
+import hashlib
 import re
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -68,17 +74,33 @@ def _fetcher_class():
     return NoFetch
 
 
-def render_pdf(*, template: str, stylesheet: str, context: dict, fetcher=None) -> bytes:
+def render_pdf(
+    *, template: str, stylesheet: str, context: dict, fetcher=None, cache_for: int | None = None
+) -> bytes:
     """Render `template` with `context` and the CSS template `stylesheet` to PDF bytes.
 
-    `fetcher` is for tests: a `new_fetcher()` whose `attempts` lists the URLs refused.
+    `cache_for`: seconds to keep the PDF in the cache under the hash of its HTML and CSS.
+    `fetcher` is for tests: a `new_fetcher()` whose `attempts` lists the URLs refused (never
+    cached).
     """
-    from weasyprint import CSS
+    import weasyprint
 
-    fetcher = fetcher or new_fetcher()
     html = render_to_string(template, context)
-    css = CSS(string=render_to_string(stylesheet, context), url_fetcher=fetcher)
-    return _html_class()(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[css])
+    css_text = render_to_string(stylesheet, context)
+    key = None
+    if cache_for and fetcher is None:
+        digest = hashlib.sha256(
+            "\0".join((weasyprint.__version__, html, css_text)).encode()
+        ).hexdigest()
+        key = f"pdf:{digest}"
+        if (cached := cache.get(key)) is not None:
+            return cached
+    fetcher = fetcher or new_fetcher()
+    css = weasyprint.CSS(string=css_text, url_fetcher=fetcher)
+    data = _html_class()(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[css])
+    if key is not None:
+        cache.set(key, data, cache_for)
+    return data
 
 
 def new_fetcher():

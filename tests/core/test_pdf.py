@@ -70,3 +70,31 @@ def test_lists_keep_their_markers(templates, tmp_path):
     ).stdout
     assert "• Un" in text
     assert "1. Deux" in text
+
+
+@pytest.mark.django_db
+def test_a_cached_pdf_is_made_once_per_content(templates, monkeypatch):
+    (templates / "doc.html").write_text("<h1>{{ title }}</h1>")
+    (templates / "doc.css").write_text("h1 { color: #000091; }")
+    made = []
+    real = pdf._html_class
+
+    def counting():
+        made.append(1)
+        return real()
+
+    monkeypatch.setattr(pdf, "_html_class", counting)
+
+    def render(title, **kwargs):
+        return pdf.render_pdf(
+            template="doc.html", stylesheet="doc.css", context={"title": title}, **kwargs
+        )
+
+    first = render("Lettre", cache_for=60)
+    assert render("Lettre", cache_for=60) == first
+    assert len(made) == 1
+    assert render("Autre lettre", cache_for=60) != first  # new content, new PDF
+    assert len(made) == 2
+    render("Lettre")  # without cache_for: always made
+    render("Lettre", cache_for=60, fetcher=pdf.new_fetcher())  # a test's fetcher: made
+    assert len(made) == 4
