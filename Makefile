@@ -49,9 +49,9 @@ quality: install
 system-deps:
 	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
+		apt-get update -qq && apt-get install -y -qq chromium poppler-utils fonts-dejavu-core fonts-dejavu-extra >/dev/null; \
 	else \
-		echo "Installez chromium, poppler-utils et fonts-dejavu-core (sudo apt-get install …)."; exit 1; \
+		echo "Installez chromium, poppler-utils, fonts-dejavu-core et fonts-dejavu-extra (sudo apt-get install …)."; exit 1; \
 	fi
 
 clean:

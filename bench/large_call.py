@@ -21,7 +21,8 @@ queries, with PostgreSQL the server's share is not in it), the SQL queries of on
 the size of the response.
 
 Goals (issue 9, item 10), for N=1000 on SQLite and PostgreSQL: p95 ≤ 150 ms for the inbox,
-the consolidated view, a committee session and the programming table; PDF of 300 rows ≤ 5 s.
+the consolidated view, a committee session and the programming table; PDF of 300 rows ≤ 5 s
+(rendered: the first line; the second is the same content again, from the cache).
 """
 
 import argparse
@@ -402,11 +403,17 @@ def main() -> None:
     pdf_url = reverse(
         "programming:programming-export", kwargs={"uuid": pdf_call.uuid, "fmt": "pdf"}
     )
-    if args.pdf_n and (not args.only or any(word in "PDF" for word in args.only)):
+    if args.pdf_n and (not args.only or any(word.lower() in "pdf" for word in args.only)):
+        from quartiers.programming import exports
+
+        cache_seconds = exports.PDF_CACHE_SECONDS
+        exports.PDF_CACHE_SECONDS = None  # every request renders: what a first request costs
         _line(
             f"tableau de programmation PDF ({args.pdf_rows} lignes)",
             measure(clients["lead"], pdf_url, args.pdf_n, 1),
         )
+        exports.PDF_CACHE_SECONDS = cache_seconds
+        _line("  le même, déjà en cache", measure(clients["lead"], pdf_url, args.pdf_n, 1))
 
 
 if __name__ == "__main__":

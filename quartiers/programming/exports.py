@@ -30,6 +30,9 @@ FORMATS = ("xlsx", "ods", "pdf")
 CONTENT_TYPES = {**spreadsheets.CONTENT_TYPES, "pdf": pdf.PDF_CONTENT_TYPE}
 PDF_TEMPLATE = "programming/committees/programming_table_pdf.html"
 PDF_STYLESHEET = "programming/committees/programming_table_pdf.css"
+# The signed table is downloaded again and again (each funder, the committee): the same content
+# is kept for an hour (`core.pdf`: keyed by the content's hash). A first request renders it.
+PDF_CACHE_SECONDS = 3600
 
 
 @dataclass
@@ -428,6 +431,7 @@ def programming_pdf(consolidation: Consolidation, *, generated_on: datetime.date
             "contract": consolidation.call.contract,
             "generated_on": generated_on,
         },
+        cache_for=PDF_CACHE_SECONDS,
     )
 
 
