@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,14 +59,16 @@ def body_list(request, contract):
             )
             if response:
                 return response
-    bodies = contract.bodies.all()
+    bodies = contract.bodies.annotate(members=Count("memberships"))
+    upcoming = contract.meetings.filter(date__gte=timezone.localdate()).select_related("body")
     return render(
         request,
         "governance/body_list.html",
         {
             "contract": contract,
             "breadcrumb": _breadcrumb(contract),
-            "bodies": [(b, b.memberships.count()) for b in bodies],
+            "bodies": bodies,
+            "upcoming": upcoming,
             "form": form,
         },
     )

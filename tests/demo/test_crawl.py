@@ -32,7 +32,7 @@ PER_LABEL = 1
 # Not followed: files (PDF, spreadsheets, attachments: slow to build, no links inside), the
 # admin, the API and its docs, signing out (it would end the walk) and the password pages.
 NOT_FOLLOWED = re.compile(
-    r"^/(static|media|admin|api)/|^/deconnexion/|^/mot-de-passe/|\.(pdf|xlsx|ods|csv)$"
+    r"^/(static|media|admin|api)/|^/deconnexion/|^/mot-de-passe/|\.(pdf|xlsx|ods|csv|ics)$"
     r"|^/dossiers/[^/]+/pieces/\d+/$"
 )
 
@@ -167,6 +167,25 @@ def _candidates(contract) -> list[str]:
     partner = contract.partners.grid_first().first()
     urls.append(reverse("contracts:partner-edit", kwargs={**slug, "code": partner.code}))
     urls += _participation_candidates(contract, slug)
+    urls += _governance_candidates(contract, slug)
+    return urls
+
+
+def _governance_candidates(contract, slug) -> list[str]:
+    """The bodies' pages, and those of the demo's thematic workshop."""
+    from quartiers.governance.models import Meeting
+
+    urls = [reverse("governance:body-list", kwargs=slug)]
+    for code in ("COPIL", "ATELIER"):
+        urls += [
+            reverse(f"governance:{name}", kwargs={**slug, "code": code})
+            for name in ("body-detail", "meeting-create")
+        ]
+    meeting = Meeting.objects.filter(contract=contract).first()
+    urls += [
+        reverse(f"governance:{name}", kwargs={"uuid": meeting.uuid})
+        for name in ("meeting-detail", "meeting-edit")
+    ]
     return urls
 
 

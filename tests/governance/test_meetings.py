@@ -196,7 +196,12 @@ def test_the_lead_plans_a_meeting_from_the_body_page_and_fills_its_agenda(client
 
     response = client.post(meeting.get_absolute_url(), {"title": "Bilan 2026"})
     assert response.status_code == 302
-    assert [e.title for e in meeting.entries.all()] == ["Bilan 2026"]
+    engagement = loriol.engagements.get(number=2)
+    response = client.post(meeting.get_absolute_url(), {"engagement": engagement.pk})
+    assert response.status_code == 302
+    engagement_url = reverse("contracts:engagement-detail", args=[loriol.slug, 2])
+    assert f'href="{engagement_url}"' in client.get(meeting.get_absolute_url()).content.decode()
+    assert [e.title for e in meeting.entries.all()] == ["Bilan 2026", "Engagement n° 2"]
     assert (
         "Retirer le point « Bilan 2026 »" in client.get(meeting.get_absolute_url()).content.decode()
     )

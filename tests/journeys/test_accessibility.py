@@ -22,7 +22,7 @@ from quartiers.demo.catalogue import DEMO_ASSOCIATION, DEMO_DOMAIN
 from quartiers.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 from quartiers.programming.enums import ApplicationStatus, CallStatus
 from quartiers.programming.models import Application, CallForProjects
-from tests.journeys.navigation import go_home, open_call, open_home, sign_in
+from tests.journeys.navigation import go_home, open_call, open_contract, open_home, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,6 +93,27 @@ def home(page, demo):
     go_home(page)
 
 
+def open_contract_page(page, demo, name):
+    open_contract(page, demo.instruction.contract)
+    page.get_by_role("navigation", name="Pages du contrat").get_by_role(
+        "link", name=name, exact=True
+    ).click()
+
+
+def open_workshop_meeting(page, demo):
+    """The demo's thematic workshop, three weeks ahead, with its agenda and forms."""
+    open_contract_page(page, demo, "Instances")
+    page.get_by_role("main").get_by_role("link", name="Ateliers thématiques").click()
+    weekday = re.compile(r"^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) ")
+    page.get_by_role("main").get_by_role("link", name=weekday).first.click()
+    expect(page.get_by_role("heading", level=2, name="Ordre du jour")).to_be_visible()
+
+
+def open_council(page, demo):
+    open_contract_page(page, demo, "Conseil citoyen")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("onseil citoyen")
+
+
 LEAD = "cheffe-de-projet"
 VISITS = [
     Visit("accueil, sans connexion", None, lambda page, call: None),
@@ -103,6 +124,8 @@ VISITS = [
     Visit("séance de comité", LEAD, open_session),
     Visit("tableau de programmation", LEAD, open_programming_table),
     Visit("dossier", LEAD, open_dossier),
+    Visit("réunion d'une instance", LEAD, open_workshop_meeting),
+    Visit("conseil citoyen", LEAD, open_council),
     Visit("formulaire du porteur, téléphone", "porteur", open_own_draft, width=PHONE),
     Visit("budget du porteur, téléphone", "porteur", open_budget, width=PHONE),
 ]
