@@ -98,6 +98,10 @@ class FastNumberInput(FastInput, forms.NumberInput):
     pass
 
 
+class FastTextInput(FastInput, forms.TextInput):
+    pass
+
+
 class FastTextarea(PythonRendered, forms.Textarea):
     def html(self, widget):
         return format_html(

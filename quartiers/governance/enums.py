@@ -31,3 +31,10 @@ class MeetingStatus(models.TextChoices):
     PLANNED = "planned", "prévue"
     HELD = "held", "tenue"
     CANCELLED = "cancelled", "annulée"
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", "présent·e"
+    EXCUSED = "excused", "excusé·e"
+    ABSENT = "absent", "absent·e"
+    REPRESENTED = "represented", "représenté·e"

@@ -1,7 +1,7 @@
 from django import forms
 
-from quartiers.core.forms import BaseForm, IdempotentForm
-from quartiers.governance.enums import BodyKind, MemberRole
+from quartiers.core.forms import BaseForm, FastSelect, FastTextInput, IdempotentForm
+from quartiers.governance.enums import BodyKind, MemberRole, Presence
 
 
 class BodyForm(IdempotentForm, BaseForm):
@@ -69,3 +69,17 @@ class AgendaEntryForm(BaseForm):
         field = self.fields["engagement"]
         field.queryset = contract.engagements.order_by("number")
         field.label_from_instance = lambda e: f"n° {e.number} — {e.text[:90]}"
+
+
+class AttendanceRowForm(BaseForm):
+    """One convened institution's row of the attendance table (prefix: its partner's pk)."""
+
+    presence = forms.ChoiceField(
+        label="Présence",
+        choices=[("", "— à saisir —"), *Presence.choices],
+        required=False,
+        widget=FastSelect,
+    )
+    represented_by = forms.CharField(
+        label="Représentée par", max_length=200, required=False, widget=FastTextInput
+    )

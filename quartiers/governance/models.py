@@ -9,7 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from quartiers.contracts.models import Contract, Engagement, GovernanceBody, Partner
-from quartiers.governance.enums import BodyKind, MeetingStatus, MemberRole
+from quartiers.governance.enums import BodyKind, MeetingStatus, MemberRole, Presence
 
 
 class Body(models.Model):
@@ -156,3 +156,55 @@ class AgendaEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Attendance(models.Model):
+    """An institution convened to a meeting, and whether it came (recorded after it)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="réunion", on_delete=models.CASCADE, related_name="attendances"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name="institution", on_delete=models.PROTECT, related_name="+"
+    )
+    convened_at = models.DateTimeField("convoquée le")
+    presence = models.CharField("présence", max_length=20, choices=Presence, blank=True)
+    represented_by = models.CharField("représentée par", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "présence à une réunion"
+        verbose_name_plural = "présences aux réunions"
+        ordering = ["partner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "partner"], name="one_attendance"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} — {self.meeting}"
+
+
+class Convocation(models.Model):
+    """One sending of a meeting's convocation (again after a change: a new revision)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="réunion", on_delete=models.CASCADE, related_name="convocations"
+    )
+    sent_at = models.DateTimeField("envoyée le", auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="envoyée par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sequence = models.PositiveIntegerField("révision de la réunion")
+    recipients = models.PositiveIntegerField("destinataires")
+
+    class Meta:
+        verbose_name = "convocation"
+        verbose_name_plural = "convocations"
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"Convocation du {self.sent_at:%d/%m/%Y} — {self.meeting}"

@@ -1,15 +1,27 @@
 """Bodies and their members: every write of the governance goes through here."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from quartiers.access.enums import ContractRole
 from quartiers.access.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.core.enums import OrganisationKind
+from quartiers.core.mail import absolute_url, send_templated_mail
 from quartiers.governance import permissions
-from quartiers.governance.enums import BodyKind, MeetingStatus
-from quartiers.governance.models import AgendaEntry, Body, Meeting, Membership
+from quartiers.governance.calendar import calendar
+from quartiers.governance.enums import BodyKind, MeetingStatus, Presence
+from quartiers.governance.models import (
+    AgendaEntry,
+    Attendance,
+    Body,
+    Convocation,
+    Meeting,
+    Membership,
+)
 from quartiers.governance.naming import body_code, body_kind
 
 
@@ -218,3 +230,125 @@ def add_agenda_entry(*, meeting, title: str, engagement=None, by) -> AgendaEntry
 def remove_agenda_entry(*, entry, by) -> None:
     _check_meeting(entry.meeting, by)
     entry.delete()
+
+
+# The law (loi n° 2014-173, art. 7): the conseil citoyen takes part in every steering body.
+COUNCIL_MISSING = (
+    "Aucun représentant du conseil citoyen ne siège dans cette instance : la loi du 21 février "
+    "2014 (art. 7) prévoit qu'il participe à toutes les instances de pilotage du contrat. "
+    "Ajoutez le conseil citoyen aux membres avant de convoquer."
+)
+
+
+def council_missing(meeting) -> bool:
+    """A steering meeting with no conseil citoyen among the institutions convened (or, before
+    the convocation, among the body's members)."""
+    if meeting.body.kind != BodyKind.STEERING:
+        return False
+    convened = meeting.attendances.values("partner")
+    sitting = convened if convened.exists() else meeting.body.memberships.values("partner")
+    return not meeting.contract.partners.filter(
+        pk__in=sitting, kind=OrganisationKind.CITIZEN_COUNCIL
+    ).exists()
+
+
+def convocation_recipients(meeting):
+    """Who the convocation is e-mailed to: the people holding a role on the contract who
+    belong to an institution of the body (accounts' memberships), and the conseil citoyen's
+    members when it sits there. Ordered by e-mail; each gets their own e-mail."""
+    partners = meeting.contract.partners.filter(memberships__body=meeting.body)
+    organisations = partners.exclude(organisation=None).values("organisation")
+    on_contract = get_user_model().objects.filter(
+        is_active=True, role_assignments__contract=meeting.contract
+    )
+    people = on_contract.filter(membership__organisation__in=organisations)
+    if partners.filter(kind=OrganisationKind.CITIZEN_COUNCIL).exists():
+        people = people | on_contract.filter(role_assignments__role=ContractRole.CITIZEN_COUNCIL)
+    return people.distinct().order_by("email")
+
+
+@transaction.atomic
+def convene(*, meeting, by) -> Convocation:
+    """E-mail the convocation, with the meeting's invitation (.ics), to every recipient; the
+    body's institutions are recorded as convened. Sent again after a change, it carries the
+    new revision, which calendars apply over the first."""
+
+    meeting = (
+        Meeting.objects.select_for_update().select_related("body", "contract").get(pk=meeting.pk)
+    )
+    _check_meeting(meeting, by)
+    memberships = list(meeting.body.memberships.select_related("partner"))
+    if not memberships:
+        raise ValidationError(
+            "Aucune institution ne siège dans cette instance : ajoutez ses membres avant de "
+            "convoquer."
+        )
+    now = timezone.now()
+    for membership in memberships:
+        Attendance.objects.get_or_create(
+            meeting=meeting, partner=membership.partner, defaults={"convened_at": now}
+        )
+    recipients = list(convocation_recipients(meeting))
+    invitation = calendar([meeting], name=str(meeting), base_url=absolute_url(""))
+    for person in recipients:
+        send_templated_mail(
+            template="governance/emails/convocation",
+            to=[person.email],
+            context={
+                "meeting": meeting,
+                "entries": list(meeting.entries.all()),
+                "url": absolute_url(meeting.get_absolute_url()),
+                "again": meeting.convocations.exists(),
+            },
+            attachments=[("invitation.ics", invitation, "text/calendar")],
+        )
+    convocation = Convocation.objects.create(
+        meeting=meeting, sent_by=by, sequence=meeting.sequence, recipients=len(recipients)
+    )
+    record_event(
+        verb="meeting_convened",
+        summary=f"Convocation envoyée : {meeting} ({len(recipients)} destinataire(s))",
+        contract=meeting.contract,
+        actor=by,
+    )
+    return convocation
+
+
+@transaction.atomic
+def record_attendance(*, meeting, rows: dict, by) -> int:
+    """`rows`: partner pk → (presence, represented_by), for the institutions convened. Only
+    once the meeting's day has come; « représenté·e » names who stood in."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_meeting(meeting, by)
+    if meeting.date > timezone.localdate():
+        raise ValidationError("Les présences se saisissent le jour de la réunion ou après.")
+    attendances = {a.partner_id: a for a in meeting.attendances.select_for_update()}
+    errors, changed = {}, []
+    for partner_id, (presence, represented_by) in rows.items():
+        attendance = attendances.get(partner_id)
+        if attendance is None:
+            errors[str(partner_id)] = "Cette institution n'a pas été convoquée à cette réunion."
+            continue
+        represented_by = " ".join((represented_by or "").split())
+        if presence and presence not in Presence.values:
+            errors[str(partner_id)] = "Présence inconnue."
+        elif presence == Presence.REPRESENTED and not represented_by:
+            errors[str(partner_id)] = "Dites qui représentait l'institution."
+        elif (attendance.presence, attendance.represented_by) != (presence, represented_by):
+            attendance.presence = presence
+            attendance.represented_by = represented_by if presence == Presence.REPRESENTED else ""
+            changed.append(attendance)
+    if errors:
+        raise ValidationError(errors)
+    for attendance in changed:
+        attendance.save()
+    if changed:
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+        record_event(
+            verb="attendance_recorded",
+            summary=f"Présences enregistrées : {meeting}",
+            contract=meeting.contract,
+            actor=by,
+        )
+    return len(changed)

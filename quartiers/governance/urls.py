@@ -21,6 +21,8 @@ urlpatterns = [
     path("reunions/<uuid:uuid>/", views.meeting_detail, name="meeting-detail"),
     path("reunions/<uuid:uuid>/modifier/", views.meeting_edit, name="meeting-edit"),
     path("reunions/<uuid:uuid>/annuler/", views.meeting_cancel, name="meeting-cancel"),
+    path("reunions/<uuid:uuid>/convoquer/", views.meeting_convene, name="meeting-convene"),
+    path("reunions/<uuid:uuid>/presences/", views.meeting_attendance, name="meeting-attendance"),
     path("reunions/<uuid:uuid>/invitation.ics", views.meeting_ics, name="meeting-ics"),
     path(
         "reunions/<uuid:uuid>/points/<int:pk>/retirer/",

@@ -17,6 +17,7 @@ from quartiers.governance import calendar, permissions, services
 from quartiers.governance.enums import MeetingStatus
 from quartiers.governance.forms import (
     AgendaEntryForm,
+    AttendanceRowForm,
     BodyForm,
     MeetingCreateForm,
     MeetingForm,
@@ -197,21 +198,27 @@ def meeting_create(request, contract, code):
     )
 
 
-@meeting_page()
-def meeting_detail(request, meeting):
+def _attendance_rows(meeting, data=None):
+    return [
+        (
+            attendance,
+            AttendanceRowForm(
+                data,
+                prefix=f"p{attendance.partner_id}",
+                initial={
+                    "presence": attendance.presence,
+                    "represented_by": attendance.represented_by,
+                },
+            ),
+        )
+        for attendance in meeting.attendances.select_related("partner")
+    ]
+
+
+def _meeting_page(request, meeting, *, form=None, rows=None, status=200):
     may_change = _may_change(request.user, meeting)
-    form = AgendaEntryForm(request.POST or None, contract=meeting.contract) if may_change else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.add_agenda_entry(meeting=meeting, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Le point est ajouté à l'ordre du jour.")
-                return redirect(meeting.get_absolute_url())
+    if may_change and form is None:
+        form = AgendaEntryForm(contract=meeting.contract)
     return render(
         request,
         "governance/meeting_detail.html",
@@ -220,10 +227,77 @@ def meeting_detail(request, meeting):
             "breadcrumb": _meeting_breadcrumb(meeting),
             "meeting": meeting,
             "entries": meeting.entries.select_related("engagement"),
-            "form": form,
+            "form": form if may_change else None,
             "may_change": may_change,
+            "council_missing": services.COUNCIL_MISSING
+            if services.council_missing(meeting)
+            else "",
+            "recipients": list(services.convocation_recipients(meeting)) if may_change else [],
+            "convocations": meeting.convocations.all(),
+            "rows": rows if rows is not None else _attendance_rows(meeting),
+            "attendance_open": may_change and meeting.date <= timezone.localdate(),
         },
+        status=status,
     )
+
+
+@meeting_page()
+def meeting_detail(request, meeting):
+    if request.method == "POST":
+        if not _may_change(request.user, meeting):
+            raise PermissionDenied
+        form = AgendaEntryForm(request.POST, contract=meeting.contract)
+        if form.is_valid():
+            try:
+                services.add_agenda_entry(meeting=meeting, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Le point est ajouté à l'ordre du jour.")
+                return redirect(meeting.get_absolute_url())
+        return _meeting_page(request, meeting, form=form)
+    return _meeting_page(request, meeting)
+
+
+@require_POST
+@meeting_page(permissions.can_manage_bodies)
+def meeting_convene(request, meeting):
+    try:
+        convocation = services.convene(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"La convocation est envoyée à {convocation.recipients} personne(s), avec "
+            "l'invitation à ajouter à leur agenda.",
+        )
+    return redirect(meeting.get_absolute_url())
+
+
+@require_POST
+@meeting_page(permissions.can_manage_bodies)
+def meeting_attendance(request, meeting):
+    rows = _attendance_rows(meeting, request.POST)
+    if not all(form.is_valid() for _, form in rows):
+        return _meeting_page(request, meeting, rows=rows, status=400)
+    data = {
+        attendance.partner_id: (form.cleaned_data["presence"], form.cleaned_data["represented_by"])
+        for attendance, form in rows
+    }
+    try:
+        changed = services.record_attendance(meeting=meeting, rows=data, by=request.user)
+    except ValidationError as error:
+        by_partner = getattr(error, "error_dict", {})
+        for attendance, form in rows:
+            for message in by_partner.get(str(attendance.partner_id), []):
+                form.add_error("presence", message)
+        if not by_partner:
+            messages.error(request, " ".join(error.messages))
+            return redirect(meeting.get_absolute_url())
+        return _meeting_page(request, meeting, rows=rows, status=400)
+    messages.success(request, "Les présences sont enregistrées." if changed else "Rien n'a changé.")
+    return redirect(meeting.get_absolute_url())
 
 
 @meeting_page(permissions.can_manage_bodies)

@@ -410,6 +410,22 @@ ROUTES = {
             writes=frozenset({"project_lead", "admin"}),
         ),
     ],
+    "governance:meeting-convene": [
+        Case(
+            kwargs=meeting,
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        ),
+    ],
+    # Nobody convened yet: an empty table changes nothing (« Rien n'a changé »).
+    "governance:meeting-attendance": [
+        Case(
+            kwargs=meeting,
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+        ),
+    ],
     "governance:agenda-entry-remove": [
         Case(
             kwargs=lambda w: {"uuid": w.meeting.uuid, "pk": w.agenda_entry.pk},

@@ -7,7 +7,7 @@ from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quartiers.core.forms import FastNumberInput, FastSelect, FastTextarea
+from quartiers.core.forms import FastNumberInput, FastSelect, FastTextarea, FastTextInput
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=20)
 
@@ -37,6 +37,7 @@ def _normalised(html: str) -> list:
 
 PAIRS = [
     (FastNumberInput, forms.NumberInput),
+    (FastTextInput, forms.TextInput),
     (FastTextarea, forms.Textarea),
 ]
 

@@ -217,3 +217,148 @@ def test_a_reader_sees_the_meeting_without_its_forms(client, steering, lead, lor
     assert "Ordre du jour" in page and "Ajouter le point" not in page
     assert client.post(meeting.get_absolute_url(), {"title": "Intrus"}).status_code == 403
     assert not meeting.entries.exists()
+
+
+@pytest.fixture
+def seated(steering, loriol, lead):
+    """The CAF and the conseil citoyen sit in the comité de pilotage; a CAF instructor and a
+    council member hold roles on the contract (the instructor belongs to the CAF)."""
+    from quartiers.accounts.models import Membership as OrganisationMembership
+
+    caf = loriol.partners.get(code="CAF")
+    council = loriol.partners.get(kind="citizen_council")
+    for partner in (caf, council):
+        services.add_member(body=steering, partner=partner, role="member", voting=True, by=lead)
+    instructor = RoleAssignmentFactory(
+        contract=loriol, role=ContractRole.FUNDER_INSTRUCTOR, organisation=caf.organisation
+    ).user
+    OrganisationMembership.objects.get_or_create(user=instructor, organisation=caf.organisation)
+    resident = RoleAssignmentFactory(contract=loriol, role=ContractRole.CITIZEN_COUNCIL).user
+    return {"caf": caf, "council": council, "instructor": instructor, "resident": resident}
+
+
+def _invitation(message) -> bytes:
+    content = message.attachments[0][1]  # text/* attachments are kept as text by Django
+    return content.encode() if isinstance(content, str) else content
+
+
+def test_the_convocation_goes_to_each_person_with_a_valid_invitation(
+    steering, lead, seated, mailoutbox
+):
+    meeting = _meeting(steering, lead)
+    services.add_agenda_entry(meeting=meeting, title="Programmation 2027", by=lead)
+
+    convocation = services.convene(meeting=meeting, by=lead)
+
+    expected = sorted([seated["instructor"].email, seated["resident"].email])
+    assert sorted(m.to[0] for m in mailoutbox) == expected  # one e-mail each
+    assert convocation.recipients == 2 and lead.email not in expected
+    message = mailoutbox[0]
+    assert message.subject.startswith("Convocation : Comité de pilotage du 17 mars 2027")
+    assert "1. Programmation 2027" in message.body
+    ((name, _, mimetype),) = message.attachments
+    assert (name, mimetype) == ("invitation.ics", "text/calendar")
+    _, (event,) = _ics_events(_invitation(message))
+    assert event["UID"] == f"{meeting.uuid}@quartiers"
+    assert set(meeting.attendances.values_list("partner__code", flat=True)) == {
+        seated["caf"].code,
+        seated["council"].code,
+    }
+
+    services.update_meeting(meeting=meeting, by=lead, place="Salle des fêtes")
+    mailoutbox.clear()
+    services.convene(meeting=meeting, by=lead)
+    assert mailoutbox[0].subject.startswith("Convocation modifiée")
+    _, (event,) = _ics_events(_invitation(mailoutbox[0]))
+    assert event["SEQUENCE"] == 1 and event["LOCATION"] == "Salle des fêtes"
+    assert meeting.attendances.count() == 2  # convened once each
+
+
+def test_a_body_without_members_convenes_nobody(steering, lead, mailoutbox):
+    meeting = _meeting(steering, lead)
+
+    with pytest.raises(ValidationError, match="Aucune institution ne siège"):
+        services.convene(meeting=meeting, by=lead)
+    assert mailoutbox == []
+
+
+def test_a_steering_meeting_without_the_conseil_citoyen_is_flagged(steering, lead, loriol, client):
+    meeting = _meeting(steering, lead)
+    caf = loriol.partners.get(code="CAF")
+    services.add_member(body=steering, partner=caf, role="member", voting=True, by=lead)
+    assert services.council_missing(meeting)
+    client.force_login(lead)
+    assert "art. 7" in client.get(meeting.get_absolute_url()).content.decode()
+
+    council = loriol.partners.get(kind="citizen_council")
+    services.add_member(body=steering, partner=council, role="member", voting=True, by=lead)
+    assert not services.council_missing(meeting)
+    workshop = services.plan_meeting(body=loriol.bodies.get(code="ATELIER"), date=DAY, by=lead)
+    assert not services.council_missing(workshop)  # only the steering bodies
+
+
+def test_attendance_is_recorded_once_the_day_has_come(steering, lead, seated):
+    today = datetime.date.today()
+    later = _meeting(steering, lead, date=today + datetime.timedelta(days=3))
+    services.convene(meeting=later, by=lead)
+    with pytest.raises(ValidationError, match="le jour de la réunion ou après"):
+        services.record_attendance(meeting=later, rows={seated["caf"].pk: ("present", "")}, by=lead)
+
+    meeting = _meeting(steering, lead, date=today)
+    services.convene(meeting=meeting, by=lead)
+    with pytest.raises(ValidationError) as refused:
+        services.record_attendance(
+            meeting=meeting,
+            rows={seated["caf"].pk: ("represented", " "), seated["council"].pk: ("present", "")},
+            by=lead,
+        )
+    assert "Dites qui représentait" in str(refused.value)
+    assert not meeting.attendances.exclude(presence="").exists()  # all or nothing
+
+    changed = services.record_attendance(
+        meeting=meeting,
+        rows={
+            seated["caf"].pk: ("represented", "  M. Durand "),
+            seated["council"].pk: ("present", "ignored"),
+        },
+        by=lead,
+    )
+    assert changed == 2
+    rows = {a.partner_id: (a.presence, a.represented_by) for a in meeting.attendances.all()}
+    assert rows == {
+        seated["caf"].pk: ("represented", "M. Durand"),
+        seated["council"].pk: ("present", ""),
+    }
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+
+    stranger = meeting.contract.partners.get(code="CD")
+    with pytest.raises(ValidationError, match="pas été convoquée"):
+        services.record_attendance(meeting=meeting, rows={stranger.pk: ("present", "")}, by=lead)
+
+
+def test_the_attendance_table_keeps_what_was_typed_when_refused(client, steering, lead, seated):
+    meeting = _meeting(steering, lead, date=datetime.date.today())
+    services.convene(meeting=meeting, by=lead)
+    client.force_login(lead)
+    url = reverse("governance:meeting-attendance", args=[meeting.uuid])
+    caf, council = seated["caf"].pk, seated["council"].pk
+
+    response = client.post(
+        url, {f"p{caf}-presence": "represented", f"p{council}-presence": "excused"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Dites qui représentait l&#x27;institution." in page
+    assert '<option value="excused" selected>' in page
+
+    response = client.post(
+        url,
+        {
+            f"p{caf}-presence": "represented",
+            f"p{caf}-represented_by": "Mme Roux",
+            f"p{council}-presence": "excused",
+        },
+    )
+    assert response.status_code == 302
+    assert meeting.attendances.get(partner_id=caf).represented_by == "Mme Roux"

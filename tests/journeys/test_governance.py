@@ -1,6 +1,7 @@
-"""Journey: the chef de projet seats an institution in the comité de pilotage, programs its
-meeting, sets a point of its agenda and takes the invitation to her calendar (the `.ics` is
-parsed back). Clicks only."""
+"""Journey: the chef de projet seats the CAF in the comité de pilotage (and is warned that the
+conseil citoyen does not sit there), programs today's meeting, sets a point of its agenda,
+takes the invitation to her calendar, convenes the members (the e-mailed `.ics` is parsed
+back) and records who came. Clicks only."""
 
 import datetime
 from pathlib import Path
@@ -9,14 +10,23 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
+from quartiers.access.enums import ContractRole
+from quartiers.accounts.models import Membership
+from tests.access.factories import RoleAssignmentFactory
 from tests.journeys.navigation import confirm, label, open_contract, sign_in_from_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_lead_programs_a_steering_meeting_and_gets_its_invitation(
-    live_server, page, loriol, project_lead
+def test_the_lead_convenes_a_steering_meeting_and_records_attendance(
+    live_server, page, loriol, project_lead, mailoutbox
 ):
+    caf = loriol.partners.get(code="CAF")
+    instructor = RoleAssignmentFactory(
+        contract=loriol, role=ContractRole.FUNDER_INSTRUCTOR, organisation=caf.organisation
+    ).user
+    Membership.objects.get_or_create(user=instructor, organisation=caf.organisation)
+
     sign_in_from_home(page, live_server.url, project_lead.email)
     open_contract(page, loriol)
     page.get_by_role("navigation", name="Pages du contrat").get_by_role(
@@ -26,7 +36,6 @@ def test_the_lead_programs_a_steering_meeting_and_gets_its_invitation(
     page.get_by_role("main").get_by_role("link", name="Comité de pilotage", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Comité de pilotage")
 
-    caf = loriol.partners.get(code="CAF")
     page.get_by_label(label("Partenaire")).select_option(label=f"{caf.name} ({caf.code})")
     page.get_by_label(label("Rôle")).select_option(label="présidence")
     page.get_by_role("button", name="Ajouter à l'instance").click()
@@ -35,7 +44,7 @@ def test_the_lead_programs_a_steering_meeting_and_gets_its_invitation(
     expect(members.get_by_role("row").filter(has_text=caf.name)).to_contain_text("présidence")
 
     page.get_by_role("link", name="Programmer une réunion").click()
-    day = datetime.date.today() + datetime.timedelta(days=30)
+    day = datetime.date.today()
     page.get_by_label(label("Date")).fill(day.isoformat())
     page.get_by_label(label("Heure de début")).fill("14:00")
     page.get_by_label(label("Heure de fin")).fill("13:00")
@@ -61,6 +70,24 @@ def test_the_lead_programs_a_steering_meeting_and_gets_its_invitation(
     assert event["LOCATION"] == "Mairie de Loriol"
     assert "Programmation de l'année" in event["DESCRIPTION"]
 
-    confirm(page, "Annuler la réunion")
-    expect(page.get_by_text("La réunion est annulée.")).to_be_visible()
-    expect(page.get_by_role("button", name="Ajouter le point")).to_have_count(0)
+    expect(page.get_by_text("Le conseil citoyen n'est pas convoqué")).to_be_visible()
+    confirm(page, "Envoyer la convocation")
+    expect(page.get_by_text("La convocation est envoyée à 1 personne(s)")).to_be_visible()
+    (message,) = mailoutbox
+    assert message.to == [instructor.email]
+    content = message.attachments[0][1]
+    (event,) = icalendar.Calendar.from_ical(
+        content.encode() if isinstance(content, str) else content
+    ).walk("VEVENT")
+    assert event["UID"] == f"{loriol.meetings.get().uuid}@quartiers"
+
+    attendance = page.get_by_role("table", name="Institutions convoquées et leur présence")
+    attendance.get_by_role("combobox", name=f"Présence — {caf.name}").select_option(
+        label="représenté·e"
+    )
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.get_by_text("Dites qui représentait l'institution.")).to_be_visible()
+    attendance.get_by_role("textbox", name=f"Représentée par — {caf.name}").fill("Mme Roux")
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.get_by_text("Les présences sont enregistrées.")).to_be_visible()
+    expect(page.get_by_text("tenue", exact=True)).to_be_visible()
