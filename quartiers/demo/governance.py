@@ -22,6 +22,13 @@ SEATS = {
         ("CONSEIL CITOYEN", MemberRole.MEMBER, True),
         ("MILO", MemberRole.GUEST, False),
     ],
+    "ATELIER": [
+        ("VILLE", MemberRole.CHAIR, True),
+        ("CCVD", MemberRole.MEMBER, True),
+        ("CAF", MemberRole.MEMBER, True),
+        ("CONSEIL CITOYEN", MemberRole.MEMBER, True),
+        ("DAH", MemberRole.GUEST, False),
+    ],
     "COTECH": [
         ("CCVD", MemberRole.CHAIR, True),
         ("ETAT", MemberRole.MEMBER, True),

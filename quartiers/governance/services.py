@@ -217,7 +217,9 @@ def add_agenda_entry(*, meeting, title: str, engagement=None, by) -> AgendaEntry
         raise ValidationError(
             {"engagement": "Cet engagement n'est pas un engagement de ce contrat."}
         )
-    title = " ".join(title.split()) or (f"Engagement n° {engagement.number}" if engagement else "")
+    if not " ".join(title.split()) and engagement is not None:
+        title = f"Engagement n° {engagement.number} : {' '.join(engagement.text.split())}"
+    title = " ".join(title.split())[:300]
     if not title:
         raise ValidationError({"title": "Donnez l'intitulé du point ou choisissez un engagement."})
     position = max(meeting.entries.values_list("position", flat=True), default=-1) + 1

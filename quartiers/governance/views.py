@@ -234,6 +234,7 @@ def _meeting_page(request, meeting, *, form=None, rows=None, status=200):
             else "",
             "recipients": list(services.convocation_recipients(meeting)) if may_change else [],
             "convocations": meeting.convocations.all(),
+            "has_members": meeting.body.memberships.exists(),
             "rows": rows if rows is not None else _attendance_rows(meeting),
             "attendance_open": may_change and meeting.date <= timezone.localdate(),
         },

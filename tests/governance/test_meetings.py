@@ -53,7 +53,9 @@ def test_a_meeting_is_planned_with_its_agenda_and_journalled(steering, lead, lor
     services.add_agenda_entry(meeting=meeting, title="Programmation 2027", by=lead)
     point = services.add_agenda_entry(meeting=meeting, title="", engagement=engagement, by=lead)
 
-    assert [e.title for e in meeting.entries.all()] == ["Programmation 2027", "Engagement n° 1"]
+    titles = [e.title for e in meeting.entries.all()]
+    assert titles[0] == "Programmation 2027"
+    assert titles[1] == f"Engagement n° 1 : {' '.join(engagement.text.split())}"[:300]
     assert point.position == 1
     assert Event.objects.filter(contract=loriol, verb="meeting_planned").count() == 1
 
@@ -201,7 +203,8 @@ def test_the_lead_plans_a_meeting_from_the_body_page_and_fills_its_agenda(client
     assert response.status_code == 302
     engagement_url = reverse("contracts:engagement-detail", args=[loriol.slug, 2])
     assert f'href="{engagement_url}"' in client.get(meeting.get_absolute_url()).content.decode()
-    assert [e.title for e in meeting.entries.all()] == ["Bilan 2026", "Engagement n° 2"]
+    titles = [e.title for e in meeting.entries.all()]
+    assert titles[0] == "Bilan 2026" and titles[1].startswith("Engagement n° 2 : ")
     assert (
         "Retirer le point « Bilan 2026 »" in client.get(meeting.get_absolute_url()).content.decode()
     )
@@ -274,8 +277,11 @@ def test_the_convocation_goes_to_each_person_with_a_valid_invitation(
     assert meeting.attendances.count() == 2  # convened once each
 
 
-def test_a_body_without_members_convenes_nobody(steering, lead, mailoutbox):
+def test_a_body_without_members_convenes_nobody(steering, lead, mailoutbox, client):
     meeting = _meeting(steering, lead)
+    client.force_login(lead)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "ajoutez ses membres" in page and "Envoyer la convocation" not in page
 
     with pytest.raises(ValidationError, match="Aucune institution ne siège"):
         services.convene(meeting=meeting, by=lead)
