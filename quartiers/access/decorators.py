@@ -11,6 +11,14 @@ from quartiers.access.permissions import can_view_contract
 from quartiers.contracts.models import Contract
 
 
+def refuse(request):
+    """The answer to a page this person may not see: the login page for an anonymous
+    visitor, 403 for a signed-in person (shared by every page decorator)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
 def contract_page(check=can_view_contract):
     """Fetch the URL's contract and let the view run only if `check(user, contract)`.
 
@@ -26,9 +34,7 @@ def contract_page(check=can_view_contract):
                 Contract.objects.select_related("epci").with_end(), slug=slug
             )
             if not check(request.user, contract):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise PermissionDenied
+                return refuse(request)
             return view(request, contract, **kwargs)
 
         return wrapper

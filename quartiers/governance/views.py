@@ -2,7 +2,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quartiers.access.decorators import contract_page
+from quartiers.access.decorators import contract_page, refuse
 from quartiers.core import idempotency
 from quartiers.governance import calendar, permissions, services
 from quartiers.governance.enums import MeetingStatus
@@ -24,6 +23,18 @@ from quartiers.governance.forms import (
     MemberForm,
 )
 from quartiers.governance.models import Body, Meeting
+
+
+def _act(request, action, *, success, then):
+    """A one-button POST: run the service `action`, say what was done (`success(result)`) or
+    why not, and go back to `then`."""
+    try:
+        result = action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success(result))
+    return redirect(then)
 
 
 def _breadcrumb(contract, body=None):
@@ -125,13 +136,12 @@ def body_detail(request, contract, code):
 def member_remove(request, contract, code, pk):
     body = get_object_or_404(Body, contract=contract, code=code)
     membership = get_object_or_404(body.memberships.select_related("partner"), pk=pk)
-    try:
-        services.remove_member(membership=membership, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{membership.partner.name} ne siège plus dans {body.name}.")
-    return redirect("governance:body-detail", contract.slug, body.code)
+    return _act(
+        request,
+        lambda: services.remove_member(membership=membership, by=request.user),
+        success=lambda _: f"{membership.partner.name} ne siège plus dans {body.name}.",
+        then=body.get_absolute_url(),
+    )
 
 
 def meeting_page(check=permissions.can_view_bodies):
@@ -145,9 +155,7 @@ def meeting_page(check=permissions.can_view_bodies):
                 Meeting.objects.select_related("body", "contract"), uuid=uuid
             )
             if not check(request.user, meeting.contract):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise PermissionDenied
+                return refuse(request)
             return view(request, meeting, **kwargs)
 
         return wrapper
@@ -263,17 +271,15 @@ def meeting_detail(request, meeting):
 @require_POST
 @meeting_page(permissions.can_manage_bodies)
 def meeting_convene(request, meeting):
-    try:
-        convocation = services.convene(meeting=meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+    return _act(
+        request,
+        lambda: services.convene(meeting=meeting, by=request.user),
+        success=lambda convocation: (
             f"La convocation est envoyée à {convocation.recipients} personne(s), avec "
-            "l'invitation à ajouter à leur agenda.",
-        )
-    return redirect(meeting.get_absolute_url())
+            "l'invitation à ajouter à leur agenda."
+        ),
+        then=meeting.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -338,26 +344,24 @@ def meeting_edit(request, meeting):
 @require_POST
 @meeting_page(permissions.can_manage_bodies)
 def meeting_cancel(request, meeting):
-    try:
-        services.cancel_meeting(meeting=meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "La réunion est annulée.")
-    return redirect(meeting.get_absolute_url())
+    return _act(
+        request,
+        lambda: services.cancel_meeting(meeting=meeting, by=request.user),
+        success=lambda _: "La réunion est annulée.",
+        then=meeting.get_absolute_url(),
+    )
 
 
 @require_POST
 @meeting_page(permissions.can_manage_bodies)
 def agenda_entry_remove(request, meeting, pk):
     entry = get_object_or_404(meeting.entries, pk=pk)
-    try:
-        services.remove_agenda_entry(entry=entry, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Le point est retiré de l'ordre du jour.")
-    return redirect(meeting.get_absolute_url())
+    return _act(
+        request,
+        lambda: services.remove_agenda_entry(entry=entry, by=request.user),
+        success=lambda _: "Le point est retiré de l'ordre du jour.",
+        then=meeting.get_absolute_url(),
+    )
 
 
 def _ics(content: bytes, filename: str) -> HttpResponse:

@@ -4,15 +4,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quartiers.access.decorators import contract_page
+from quartiers.access.decorators import contract_page, refuse
 from quartiers.core import idempotency
 from quartiers.programming import permissions, services
 from quartiers.programming.enums import ApplicationStatus, CallStatus
@@ -41,9 +40,7 @@ def call_page(check=permissions.can_view_call):
         def wrapper(request, uuid, **kwargs):
             call = get_object_or_404(CallForProjects.objects.select_related("contract"), uuid=uuid)
             if not check(request.user, call):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise PermissionDenied
+                return refuse(request)
             return view(request, call, **kwargs)
 
         return wrapper
