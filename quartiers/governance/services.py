@@ -285,11 +285,21 @@ def convene(*, meeting, by) -> Convocation:
             "Aucune institution ne siège dans cette instance : ajoutez ses membres avant de "
             "convoquer."
         )
-    now = timezone.now()
-    for membership in memberships:
-        Attendance.objects.get_or_create(
-            meeting=meeting, partner=membership.partner, defaults={"convened_at": now}
+    last = meeting.convocations.order_by("-sent_at", "-pk").first()
+    convened = set(meeting.attendances.values_list("partner_id", flat=True))
+    newcomers = [m for m in memberships if m.partner_id not in convened]
+    if last is not None and last.sequence == meeting.sequence and not newcomers:
+        # A second click, or two people at once (the lock above orders them): nothing has
+        # changed since the convocation left, so nobody gets it twice.
+        raise ValidationError(
+            "La convocation de cette version de la réunion est déjà partie : modifiez la "
+            "réunion ou ajoutez des membres pour convoquer à nouveau."
         )
+    now = timezone.now()
+    bulk_create_with_history(
+        [Attendance(meeting=meeting, partner=m.partner, convened_at=now) for m in newcomers],
+        Attendance,
+    )
     recipients = list(convocation_recipients(meeting))
     invitation = calendar([meeting], name=str(meeting), base_url=absolute_url(""))
     for person in recipients:

@@ -368,3 +368,64 @@ def test_the_attendance_table_keeps_what_was_typed_when_refused(client, steering
     )
     assert response.status_code == 302
     assert meeting.attendances.get(partner_id=caf).represented_by == "Mme Roux"
+
+
+def test_a_convocation_is_not_sent_twice_for_the_same_meeting(
+    steering, lead, seated, loriol, mailoutbox
+):
+    meeting = _meeting(steering, lead)
+    services.convene(meeting=meeting, by=lead)
+    mailoutbox.clear()
+
+    with pytest.raises(ValidationError, match="déjà partie"):
+        services.convene(meeting=meeting, by=lead)
+    assert mailoutbox == []
+
+    services.add_member(
+        body=steering, partner=loriol.partners.get(code="CD"), role="member", voting=True, by=lead
+    )
+    services.convene(meeting=meeting, by=lead)  # a new member: convened in turn
+    assert meeting.attendances.count() == 3
+    assert meeting.attendances.first().history.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_convocations_sent_at_once_make_one(mailoutbox):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers: the race needs PostgreSQL")
+    contract = importer.apply_import(name=SEED.name, data=SEED.read_bytes()).contract
+    lead = RoleAssignmentFactory(contract=contract, role=ContractRole.PROJECT_LEAD).user
+    steering = contract.bodies.get(code="COPIL")
+    services.add_member(
+        body=steering,
+        partner=contract.partners.get(code="CAF"),
+        role="member",
+        voting=True,
+        by=lead,
+    )
+    meeting = services.plan_meeting(body=steering, date=DAY, by=lead)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def send():
+        barrier.wait()
+        try:
+            services.convene(meeting=meeting, by=lead)
+            outcomes.append("sent")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused", "sent"]
+    assert meeting.convocations.count() == 1 and meeting.attendances.count() == 1
