@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from quartiers.core import uploads
 from quartiers.core.formats import euros
 from quartiers.programming import services
 from quartiers.programming.enums import ApplicationStatus, BudgetSide, CallStatus
@@ -497,17 +498,17 @@ def test_set_budget_replaces_the_lines_and_allows_an_unbalanced_draft(call, caf)
         ("statuts.pdf", "application/pdf", 1000, None),
         ("photo.JPEG", "image/jpeg", 1000, None),
         ("budget.xlsx", XLSX, 1000, None),
-        ("statuts.pdf", "application/pdf", services.MAX_ATTACHMENT_BYTES + 1, "dépasse 10 Mo"),
+        ("statuts.pdf", "application/pdf", uploads.MAX_ATTACHMENT_BYTES + 1, "dépasse 10 Mo"),
         ("virus.exe", "application/x-msdownload", 1000, "format non accepté"),
         ("statuts.exe", "application/pdf", 1000, "format non accepté"),
         ("statuts.pdf", "image/png", 1000, "format non accepté"),
     ],
 )
 def test_attachment_type_and_size(name, content_type, size, error):
-    head = services.SIGNATURES.get(content_type, (b"MZ",))[0]
+    head = uploads.SIGNATURES.get(content_type, (b"MZ",))[0]
     upload = SimpleUploadedFile(name, head + b"...", content_type=content_type)
     upload.size = size
-    result = services.attachment_error(upload)
+    result = uploads.attachment_error(upload)
     assert (result is None) if error is None else (error in result)
 
 
@@ -525,7 +526,7 @@ def test_attachment_type_and_size(name, content_type, size, error):
 )
 def test_attachment_content_is_sniffed(name, data, content_type, matches):
     upload = SimpleUploadedFile(name, data, content_type=content_type)
-    assert (services.attachment_error(upload) is None) is matches
+    assert (uploads.attachment_error(upload) is None) is matches
 
 
 def test_the_attachment_service_refuses_a_renamed_executable(call):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Theme
+from quartiers.core import uploads
 from quartiers.core.forms import (
     BaseForm,
     BaseModelForm,
@@ -340,7 +341,7 @@ class AttachmentForm(IdempotentForm, BaseForm):
     def clean_file(self):
         """The service's own check, shown next to the field (the service checks again)."""
         upload = self.cleaned_data["file"]
-        error = services.attachment_error(upload)
+        error = uploads.attachment_error(upload)
         if error:
             raise ValidationError(error)
         return upload

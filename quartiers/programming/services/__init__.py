@@ -2,13 +2,9 @@
 call these as `services.name`."""
 
 from quartiers.programming.services.applications import (  # noqa: F401
-    ALLOWED_ATTACHMENT_TYPES,
-    MAX_ATTACHMENT_BYTES,
     REPORT_DELAY_MONTHS,
-    SIGNATURES,
     BudgetLineData,
     add_attachment,
-    attachment_error,
     budget_errors,
     ensure_editable,
     file_application,
