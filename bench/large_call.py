@@ -81,6 +81,10 @@ def build(n: int, pdf_rows: int, seed: int = 9) -> dict:
     from quartiers.accounts.models import Organisation, User
     from quartiers.contracts.models import Contract, Pillar, Qpv, Theme
     from quartiers.core.enums import OrganisationKind
+    from quartiers.governance.enums import DecisionKind
+    from quartiers.governance.models import Decision as GovernanceDecision
+    from quartiers.governance.numbering import decision_number
+    from quartiers.programming import services
     from quartiers.programming.enums import (
         ApplicationStatus as S,
     )
@@ -97,7 +101,6 @@ def build(n: int, pdf_rows: int, seed: int = 9) -> dict:
         BudgetLine,
         CallForProjects,
         CallFunder,
-        CommitteeSession,
         CouncilOpinion,
         Decision,
         FunderOpinion,
@@ -237,11 +240,11 @@ def build(n: int, pdf_rows: int, seed: int = 9) -> dict:
                 for a in applications[::3]
                 if a.status != S.DECIDED
             )
-            technical = CommitteeSession.objects.create(
-                call=call, kind=CommitteeKind.TECHNICAL, held_on=datetime.date(2026, 3, 2)
+            technical = services.create_committee_session(
+                call=call, kind=CommitteeKind.TECHNICAL, held_on=datetime.date(year, 3, 2)
             )
-            steering = CommitteeSession.objects.create(
-                call=call, kind=CommitteeKind.STEERING, held_on=datetime.date(2026, 3, 23)
+            steering = services.create_committee_session(
+                call=call, kind=CommitteeKind.STEERING, held_on=datetime.date(year, 3, 23)
             )
             examined = [a for a in applications if a.status in (S.EXAMINED, S.DECIDED)]
             TechnicalOpinion.objects.bulk_create(
@@ -249,6 +252,27 @@ def build(n: int, pdf_rows: int, seed: int = 9) -> dict:
                 for a in examined
             )
             decided = {a.pk for a in applications if a.status == S.DECIDED}
+            meeting = steering.meeting
+            entries = dict(
+                zip(
+                    sorted(decided),
+                    GovernanceDecision.objects.bulk_create(
+                        GovernanceDecision(
+                            contract=meeting.contract,
+                            body=meeting.body,
+                            meeting=meeting,
+                            year=year,
+                            sequence=rank,
+                            number=decision_number(meeting.body.code, year, rank),
+                            decided_on=meeting.date,
+                            kind=DecisionKind.FUNDING,
+                            title=f"Dossier {pk}",
+                        )
+                        for rank, pk in enumerate(sorted(decided), start=1)
+                    ),
+                    strict=True,
+                )
+            )
             decisions, granted = [], []
             for request in requests:
                 if request.application_id in decided:
@@ -257,6 +281,7 @@ def build(n: int, pdf_rows: int, seed: int = 9) -> dict:
                         Decision(
                             session=steering,
                             request=request,
+                            register_entry=entries[request.application_id],
                             outcome=outcome,
                             motivation="" if outcome == DecisionOutcome.GRANTED else "Hors champ.",
                         )

@@ -38,3 +38,9 @@ class Presence(models.TextChoices):
     EXCUSED = "excused", "excusé·e"
     ABSENT = "absent", "absent·e"
     REPRESENTED = "represented", "représenté·e"
+
+
+class DecisionKind(models.TextChoices):
+    FUNDING = "funding", "financement de la programmation"
+    ENGAGEMENT = "engagement", "engagement du contrat"
+    FREE = "free", "autre décision"

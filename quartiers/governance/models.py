@@ -9,7 +9,13 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from quartiers.contracts.models import Contract, Engagement, GovernanceBody, Partner
-from quartiers.governance.enums import BodyKind, MeetingStatus, MemberRole, Presence
+from quartiers.governance.enums import (
+    BodyKind,
+    DecisionKind,
+    MeetingStatus,
+    MemberRole,
+    Presence,
+)
 
 
 class Body(models.Model):
@@ -156,6 +162,61 @@ class AgendaEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Decision(models.Model):
+    """An entry of the contract's register of decisions: numbered per body and year
+    (« COPIL-2026-014 », `numbering.decision_number`), tied to the meeting that took it and to
+    what it decides. Funding decisions are written by the programming when its comité de
+    pilotage rules (`programming.Decision.register_entry`), never typed twice."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name="contrat", on_delete=models.CASCADE, related_name="decisions"
+    )
+    body = models.ForeignKey(
+        Body, verbose_name="instance", on_delete=models.PROTECT, related_name="decisions"
+    )
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="réunion", on_delete=models.PROTECT, related_name="decisions"
+    )
+    year = models.PositiveSmallIntegerField("année")
+    sequence = models.PositiveIntegerField("rang dans l'année")
+    number = models.CharField("numéro", max_length=40)
+    decided_on = models.DateField("date")
+    kind = models.CharField("objet", max_length=20, choices=DecisionKind, default=DecisionKind.FREE)
+    title = models.CharField("intitulé", max_length=300)
+    text = models.TextField("texte de la décision", blank=True)
+    engagement = models.ForeignKey(
+        Engagement,
+        verbose_name="engagement concerné",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="enregistrée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "décision du registre"
+        verbose_name_plural = "registre des décisions"
+        ordering = ["-decided_on", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "year", "sequence"], name="one_decision_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} — {self.title}"
 
 
 class Attendance(models.Model):

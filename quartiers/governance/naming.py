@@ -14,6 +14,9 @@ KIND_WORDS = [
     (r"\btechniques?\b", BodyKind.TECHNICAL),
     (r"\bateliers?\b", BodyKind.THEMATIC_WORKSHOP),
 ]
+# The names a contract's committee gets when the programming needs it and the contract has
+# none (a contract created by hand, or a document that does not name it).
+COMMITTEE_NAMES = {BodyKind.STEERING: "Comité de pilotage", BodyKind.TECHNICAL: "Comité technique"}
 SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "d", "l", "et", "a", "au", "aux"}
 
 

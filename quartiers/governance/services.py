@@ -22,7 +22,7 @@ from quartiers.governance.models import (
     Meeting,
     Membership,
 )
-from quartiers.governance.naming import body_code, body_kind
+from quartiers.governance.naming import COMMITTEE_NAMES, body_code, body_kind
 
 
 @transaction.atomic
@@ -63,7 +63,7 @@ def sync_bodies(*, contract) -> list[Body]:
     return bulk_create_with_history(created, Body)
 
 
-def _check(user, contract):
+def ensure_may_manage(user, contract):
     if user is not None and not permissions.can_manage_bodies(user, contract):
         raise PermissionDenied("Seuls la cheffe ou le chef de projet gèrent les instances.")
     contract_services.ensure_not_archived(contract)
@@ -71,7 +71,7 @@ def _check(user, contract):
 
 @transaction.atomic
 def create_body(*, contract, kind: str, name: str, by) -> Body:
-    _check(by, contract)
+    ensure_may_manage(by, contract)
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Donnez un nom à l'instance."})
@@ -102,7 +102,7 @@ def create_body(*, contract, kind: str, name: str, by) -> Body:
 
 @transaction.atomic
 def add_member(*, body, partner, role: str, voting: bool, by) -> Membership:
-    _check(by, body.contract)
+    ensure_may_manage(by, body.contract)
     if partner.contract_id != body.contract_id:
         raise ValidationError({"partner": "Ce partenaire n'est pas un partenaire de ce contrat."})
     membership, created = Membership.objects.get_or_create(
@@ -122,7 +122,7 @@ def add_member(*, body, partner, role: str, voting: bool, by) -> Membership:
 @transaction.atomic
 def remove_member(*, membership, by) -> None:
     body = membership.body
-    _check(by, body.contract)
+    ensure_may_manage(by, body.contract)
     membership.delete()
     record_event(
         verb="body_member_removed",
@@ -133,7 +133,7 @@ def remove_member(*, membership, by) -> None:
 
 
 def _check_meeting(meeting, by):
-    _check(by, meeting.contract)
+    ensure_may_manage(by, meeting.contract)
     if Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.CANCELLED).exists():
         raise ValidationError("Cette réunion est annulée : elle ne peut plus être modifiée.")
 
@@ -148,7 +148,7 @@ def plan_meeting(
     *, body, date, start_time=None, end_time=None, place="", video_url="", by
 ) -> Meeting:
     """A meeting of `body`, past (to record it) or to come."""
-    _check(by, body.contract)
+    ensure_may_manage(by, body.contract)
     _check_times(start_time, end_time)
     meeting = Meeting.objects.create(
         contract=body.contract,
@@ -364,3 +364,22 @@ def record_attendance(*, meeting, rows: dict, by) -> int:
             actor=by,
         )
     return len(changed)
+
+
+def committee_body(*, contract, kind: str) -> Body:
+    """The contract's comité de pilotage or comité technique (`kind`), created if it has
+    none: the programming's sessions are meetings of it. The caller holds its own rights
+    (`programming.permissions.can_hold_sessions`) and a lock on the call."""
+    body = Body.objects.filter(contract=contract, kind=kind).order_by("position", "pk").first()
+    if body is not None:
+        return body
+    bodies = Body.objects.select_for_update().filter(contract=contract)
+    taken = set(bodies.values_list("code", flat=True))
+    name = COMMITTEE_NAMES[kind]
+    return Body.objects.create(
+        contract=contract,
+        kind=kind,
+        name=name,
+        code=body_code(kind, name, taken),
+        position=max(bodies.values_list("position", flat=True), default=-1) + 1,
+    )

@@ -235,13 +235,13 @@ def consolidate(
             Prefetch(
                 "funding_requests",
                 queryset=FundingRequest.objects.select_related(
-                    "funder", "opinion", "decision__session"
+                    "funder", "opinion", "decision__session__meeting"
                 ),
             ),
             Prefetch(
                 "technical_opinions",
-                queryset=TechnicalOpinion.objects.select_related("session").order_by(
-                    "session__held_on", "pk"
+                queryset=TechnicalOpinion.objects.select_related("session__meeting").order_by(
+                    "session__meeting__date", "pk"
                 ),
             ),
         )

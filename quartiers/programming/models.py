@@ -747,27 +747,46 @@ class CouncilOpinion(models.Model):
         return self.get_opinion_display()
 
 
+class CommitteeSessionManager(models.Manager):
+    def get_queryset(self):
+        # A session's date and body are its meeting's: always read with it.
+        return super().get_queryset().select_related("meeting__body")
+
+
 class CommitteeSession(models.Model):
+    """The programming's side of a meeting of the comité technique or de pilotage: the call
+    whose dossiers it examines, its dossier agenda, its opinions or decisions. The date, the
+    place, the convocation and the minutes are the meeting's (`governance.Meeting`)."""
+
     call = models.ForeignKey(
         CallForProjects, verbose_name="appel", on_delete=models.CASCADE, related_name="sessions"
     )
+    meeting = models.OneToOneField(
+        "governance.Meeting",
+        verbose_name="réunion",
+        on_delete=models.PROTECT,
+        related_name="committee_session",
+    )
     kind = models.CharField("instance", max_length=20, choices=CommitteeKind)
-    held_on = models.DateField("date")
     uuid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
     # Incremented by every save of the session's agenda or of its table of decisions/opinions:
     # a save prepared on an older version is refused (two people at the same session).
     version = models.PositiveIntegerField("version", default=0, editable=False)
 
+    objects = CommitteeSessionManager()
+
     class Meta:
         verbose_name = "séance de comité"
         verbose_name_plural = "séances de comité"
-        ordering = ["held_on"]
-        constraints = [
-            models.UniqueConstraint(fields=["call", "kind", "held_on"], name="one_session_a_day")
-        ]
+        ordering = ["meeting__date", "pk"]
+        base_manager_name = "objects"
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
+
+    @property
+    def held_on(self):
+        return self.meeting.date
 
 
 class AgendaItem(models.Model):
@@ -839,6 +858,14 @@ class Decision(models.Model):
     )
     outcome = models.CharField("décision", max_length=20, choices=DecisionOutcome)
     motivation = models.TextField("motivation", blank=True)
+    # Its entry in the contract's register of decisions (one per dossier and session: the
+    # decisions of every funder of a dossier are one numbered decision of the committee).
+    register_entry = models.ForeignKey(
+        "governance.Decision",
+        verbose_name="décision du registre",
+        on_delete=models.PROTECT,
+        related_name="funding_decisions",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -195,7 +195,7 @@ def sessions_section(user, contracts) -> dict[int, Section]:
         CommitteeSession.objects.filter(call__in=calls)
         .annotate(opinion_count=Count("opinions", distinct=True))
         .annotate(decision_count=Count("decisions", distinct=True))
-        .order_by("held_on")
+        .order_by("meeting__date")
     )
     held = defaultdict(list)
     for session in sessions:

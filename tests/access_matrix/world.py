@@ -151,7 +151,6 @@ def _programming(world, contract, carrier, caf, etat):
     """Calls in three states and dossiers at several stages of their life."""
     from quartiers.programming import services as programming
     from quartiers.programming.enums import CommitteeKind, DecisionOutcome, PaymentKind
-    from quartiers.programming.models import CommitteeSession
     from tests.programming.factories import (
         AttachmentFactory,
         CallForProjectsFactory,
@@ -189,10 +188,10 @@ def _programming(world, contract, carrier, caf, etat):
         shared_comment="Avis partagé de la CAF.",
         private_note=PRIVATE_NOTE,
     )
-    technical = CommitteeSession.objects.create(
+    technical = programming.create_committee_session(
         call=call, kind=CommitteeKind.TECHNICAL, held_on=call.opens_on
     )
-    steering = CommitteeSession.objects.create(
+    steering = programming.create_committee_session(
         call=call, kind=CommitteeKind.STEERING, held_on=call.opens_on
     )
     paid.refresh_from_db()

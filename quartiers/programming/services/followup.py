@@ -67,7 +67,7 @@ def decisions_of(application: Application) -> list[Decision]:
     """The application's decisions, by funder, with their request, funder and session."""
     return list(
         Decision.objects.filter(request__application=application)
-        .select_related("request__funder", "session")
+        .select_related("request__funder", "session__meeting")
         .order_by("request__funder__name")
     )
 

@@ -10,6 +10,12 @@ from django.utils import timezone
 from quartiers.access.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.core.formats import euros
+from quartiers.governance import register
+from quartiers.governance import services as governance_services
+from quartiers.governance.enums import DecisionKind, MeetingStatus
+from quartiers.governance.models import Decision as GovernanceDecision
+from quartiers.governance.models import Meeting
+from quartiers.programming import registering
 from quartiers.programming.enums import (
     ApplicationStatus as S,
 )
@@ -64,17 +70,25 @@ def give_council_opinion(*, application: Application, opinion: str, comment: str
 def create_committee_session(
     *, call: CallForProjects, kind: str, held_on, by=None
 ) -> CommitteeSession:
-    """A session of the call's comité technique or de pilotage; idempotent: the call is locked
-    and the session this committee already holds that day is returned (one a day, a unique
-    constraint)."""
+    """A session of the call's comité technique or de pilotage: a meeting of the contract's
+    body of that kind (`governance`), the one planned that day if there is one, and the call's
+    dossier agenda, opinions or decisions. Idempotent: the call is locked and the session this
+    committee already holds that day is returned (one a day)."""
     contract_services.ensure_not_archived(call.contract)
     if kind not in CommitteeKind.values:
         raise ValidationError("Instance inconnue.")
     CallForProjects.objects.select_for_update().get(pk=call.pk)  # one creation at a time
-    existing = CommitteeSession.objects.filter(call=call, kind=kind, held_on=held_on).first()
+    existing = CommitteeSession.objects.filter(call=call, kind=kind, meeting__date=held_on).first()
     if existing is not None:
         return existing
-    session = CommitteeSession.objects.create(call=call, kind=kind, held_on=held_on)
+    body = governance_services.committee_body(contract=call.contract, kind=kind)
+    meeting = (
+        Meeting.objects.filter(body=body, date=held_on, committee_session__isnull=True)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("pk")
+        .first()
+    ) or Meeting.objects.create(contract=call.contract, body=body, date=held_on, created_by=by)
+    session = CommitteeSession.objects.create(call=call, kind=kind, meeting=meeting)
     record_event(
         verb="committee_session_created",
         summary=f"Séance « {session} » de l'appel {call.year} créée",
@@ -215,13 +229,23 @@ def record_decision(
                 f"{euros(request.requested)}."
             }
         )
+    previous = Decision.objects.filter(request=request).first()
+    entry = _register_entry(session, application, by)
     decision, _ = Decision.objects.update_or_create(
         request=request,
-        defaults={"session": session, "outcome": outcome, "motivation": motivation},
+        defaults={
+            "session": session,
+            "outcome": outcome,
+            "motivation": motivation,
+            "register_entry": entry,
+        },
     )
     request.granted = amount
     request._history_user = by
     request.save(update_fields=["granted"])
+    _rewrite_register_entry(entry, by)
+    if previous is not None and previous.register_entry_id != entry.pk:
+        _rewrite_register_entry(previous.register_entry, by, replaced_by=entry)
     if application.status == S.EXAMINED and _all_funders_decided(application):
         change_status(application=application, to=S.DECIDED, by=by)
     record_event(
@@ -232,6 +256,39 @@ def record_decision(
         actor=by,
     )
     return decision
+
+
+def _register_entry(session: CommitteeSession, application: Application, by):
+    """The entry of the register holding this session's decisions on `application` (the
+    first funder decided opens it, with the next number of the comité de pilotage)."""
+    entry = (
+        GovernanceDecision.objects.filter(
+            funding_decisions__session=session,
+            funding_decisions__request__application=application,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if entry is None:
+        entry = register.write_decision(
+            meeting=session.meeting,
+            kind=DecisionKind.FUNDING,
+            title=registering.entry_title(application.title, session.call.year),
+            by=by,
+        )
+    return entry
+
+
+def _rewrite_register_entry(entry, by, *, replaced_by=None) -> None:
+    """The entry's text from the funding decisions it holds now; one whose decisions were all
+    taken again at a later session says by which entry (its number is never reused)."""
+    decisions = entry.funding_decisions.select_related("request__funder").order_by("request__pk")
+    text = registering.entry_text(
+        (d.request.funder.name, d.outcome, d.request.granted, d.motivation) for d in decisions
+    )
+    if not text and replaced_by is not None:
+        text = f"Décision remplacée par la décision {replaced_by.number}."
+    register.rewrite_decision(decision=entry, title=entry.title, text=text, by=by)
 
 
 def _check_decision(outcome: str, amount: Decimal | None, motivation: str) -> None:

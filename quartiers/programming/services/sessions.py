@@ -85,7 +85,7 @@ def has_records(session: CommitteeSession) -> bool:
 def _lock_session(session: CommitteeSession, expected_version: int | None) -> None:
     """Lock the session's row (before any dossier) and claim the next version."""
     current = (
-        CommitteeSession.objects.select_for_update()
+        CommitteeSession.objects.select_for_update(of=("self",))
         .values_list("version", flat=True)
         .get(pk=session.pk)
     )
