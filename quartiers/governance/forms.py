@@ -83,3 +83,25 @@ class AttendanceRowForm(BaseForm):
     represented_by = forms.CharField(
         label="Représentée par", max_length=200, required=False, widget=FastTextInput
     )
+
+
+class DecisionForm(IdempotentForm, BaseForm):
+    """A decision taken at a meeting, other than the programming's funding (written by the
+    programming's decision table)."""
+
+    title = forms.CharField(label="Intitulé de la décision", max_length=300)
+    text = forms.CharField(
+        label="Texte de la décision", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    engagement = forms.ModelChoiceField(
+        label="Engagement du contrat qu'elle modifie (facultatif)",
+        queryset=None,
+        required=False,
+        empty_label="— aucun —",
+    )
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["engagement"]
+        field.queryset = contract.engagements.order_by("number")
+        field.label_from_instance = lambda e: f"n° {e.number} — {e.text[:90]}"

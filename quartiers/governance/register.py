@@ -10,7 +10,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from quartiers.access.services import record_event
@@ -103,22 +102,6 @@ def rewrite_decision(*, decision: Decision, title: str, text: str, by) -> None:
     decision.title, decision.text = title[:300], text
     decision._history_user = by
     decision.save(update_fields=["title", "text"])
-
-
-def search(decisions, *, query: str = "", body: str = "", year: int | None = None, kind=""):
-    """Decisions whose number, title or text holds `query` (each word), of a body's code, a
-    year, a kind."""
-    for word in query.split():
-        decisions = decisions.filter(
-            Q(number__icontains=word) | Q(title__icontains=word) | Q(text__icontains=word)
-        )
-    if body:
-        decisions = decisions.filter(body__code=body)
-    if year:
-        decisions = decisions.filter(year=year)
-    if kind:
-        decisions = decisions.filter(kind=kind)
-    return decisions
 
 
 def export_rows(decisions) -> list[list]:

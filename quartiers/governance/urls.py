@@ -18,6 +18,21 @@ urlpatterns = [
         name="meeting-create",
     ),
     path("contrats/<slug:slug>/reunions.ics", views.contract_calendar, name="contract-calendar"),
+    path("contrats/<slug:slug>/decisions/", views.decision_list, name="decision-list"),
+    *(
+        path(
+            f"contrats/<slug:slug>/decisions/registre.{fmt}",
+            views.decision_export,
+            {"fmt": fmt},
+            name=f"decision-export-{fmt}",
+        )
+        for fmt in views.EXPORT_TYPES
+    ),
+    path(
+        "reunions/<uuid:uuid>/decisions/nouvelle/",
+        views.decision_create,
+        name="decision-create",
+    ),
     path("reunions/<uuid:uuid>/", views.meeting_detail, name="meeting-detail"),
     path("reunions/<uuid:uuid>/modifier/", views.meeting_edit, name="meeting-edit"),
     path("reunions/<uuid:uuid>/annuler/", views.meeting_cancel, name="meeting-cancel"),

@@ -11,18 +11,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quartiers.access.decorators import contract_page, refuse
-from quartiers.core import idempotency
-from quartiers.governance import calendar, permissions, services
-from quartiers.governance.enums import MeetingStatus
+from quartiers.core import idempotency, pdf, spreadsheets
+from quartiers.core.pagination import paginate
+from quartiers.governance import calendar, permissions, register, services
+from quartiers.governance.enums import DecisionKind, MeetingStatus
+from quartiers.governance.filters import DecisionFilter
 from quartiers.governance.forms import (
     AgendaEntryForm,
     AttendanceRowForm,
     BodyForm,
+    DecisionForm,
     MeetingCreateForm,
     MeetingForm,
     MemberForm,
 )
 from quartiers.governance.models import Body, Meeting
+
+EXPORT_TYPES = {"pdf": pdf.PDF_CONTENT_TYPE, "xlsx": spreadsheets.CONTENT_TYPES["xlsx"]}
 
 
 def _act(request, action, *, success, then):
@@ -223,10 +228,13 @@ def _attendance_rows(meeting, data=None):
     ]
 
 
-def _meeting_page(request, meeting, *, form=None, rows=None, status=200):
+def _meeting_page(request, meeting, *, form=None, rows=None, decision_form=None, status=200):
     may_change = _may_change(request.user, meeting)
     if may_change and form is None:
         form = AgendaEntryForm(contract=meeting.contract)
+    decides = may_change and meeting.date <= timezone.localdate()
+    if decides and decision_form is None:
+        decision_form = DecisionForm(contract=meeting.contract)
     return render(
         request,
         "governance/meeting_detail.html",
@@ -245,6 +253,11 @@ def _meeting_page(request, meeting, *, form=None, rows=None, status=200):
             "has_members": meeting.body.memberships.exists(),
             "rows": rows if rows is not None else _attendance_rows(meeting),
             "attendance_open": may_change and meeting.date <= timezone.localdate(),
+            "decisions": meeting.decisions.select_related("engagement").order_by("sequence"),
+            # A comité's meeting may hold a session of the programming (its dossiers), which
+            # points at the meeting from above: read by its relation's name, not imported.
+            "session": getattr(meeting, "committee_session", None),
+            "decision_form": decision_form if decides else None,
         },
         status=status,
     )
@@ -387,3 +400,69 @@ def contract_calendar(request, contract):
         base_url=request.build_absolute_uri("/")[:-1],
     )
     return _ics(content, f"reunions-{contract.slug}.ics")
+
+
+@contract_page(permissions.can_view_bodies)
+def decision_list(request, contract):
+    """The register of decisions: searchable, paginated, exported as filtered."""
+    found = DecisionFilter(request.GET or None, queryset=_register(contract), contract=contract)
+    decisions = found.qs.select_related("body", "meeting", "engagement")
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "governance/decision_list.html",
+        {
+            "contract": contract,
+            "breadcrumb": _breadcrumb(contract),
+            "filter": found,
+            "pagination": paginate(request, decisions),
+            "exports": [
+                (
+                    reverse(f"governance:decision-export-{fmt}", args=[contract.slug])
+                    + (f"?{query}" if query else ""),
+                    label,
+                )
+                for fmt, label in (("pdf", "PDF"), ("xlsx", "XLSX – tableur"))
+            ],
+        },
+    )
+
+
+@contract_page(permissions.can_view_bodies)
+def decision_export(request, contract, fmt):
+    found = DecisionFilter(request.GET or None, queryset=_register(contract), contract=contract)
+    content = register.export_register(contract, found.qs, fmt, generated_on=timezone.localdate())
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="registre-des-decisions-{contract.slug}.{fmt}"'
+    )
+    return response
+
+
+def _register(contract):
+    return contract.decisions.order_by("-decided_on", "body__position", "-sequence")
+
+
+@require_POST
+@meeting_page(permissions.can_manage_bodies)
+def decision_create(request, meeting):
+    form = DecisionForm(request.POST, contract=meeting.contract)
+    if form.is_valid():
+        data = form.cleaned_data
+        response = idempotency.submit(
+            request,
+            form,
+            create=lambda: register.write_decision(
+                meeting=meeting,
+                title=data["title"],
+                text=data["text"],
+                kind=DecisionKind.ENGAGEMENT if data["engagement"] else DecisionKind.FREE,
+                engagement=data["engagement"],
+                by=request.user,
+            ),
+            url=lambda _: meeting.get_absolute_url() + "#decisions",
+            success=lambda decision: f"La décision {decision.number} est inscrite au registre.",
+        )
+        if response:
+            return response
+    return _meeting_page(request, meeting, decision_form=form)

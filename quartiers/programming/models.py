@@ -784,6 +784,9 @@ class CommitteeSession(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
 
+    def get_absolute_url(self):
+        return reverse("programming:session-detail", args=[self.uuid])
+
     @property
     def held_on(self):
         return self.meeting.date

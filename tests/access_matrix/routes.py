@@ -401,6 +401,17 @@ ROUTES = {
         Case(kwargs=meeting, get=CONTRACT_READERS, post=PROJECT_LEAD),
     ],
     "governance:meeting-ics": [Case(kwargs=meeting, get=CONTRACT_READERS)],
+    # The register is public with its contract; an empty decision is refused with its message.
+    "governance:decision-list": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "governance:decision-export-pdf": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "governance:decision-export-xlsx": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "governance:decision-create": [
+        Case(
+            kwargs=meeting,
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=200, admin=200),
+        ),
+    ],
     "governance:meeting-edit": [Case(kwargs=meeting, get=PROJECT_LEAD)],
     "governance:meeting-cancel": [
         Case(

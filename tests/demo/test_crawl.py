@@ -175,7 +175,10 @@ def _governance_candidates(contract, slug) -> list[str]:
     """The bodies' pages, and those of the demo's thematic workshop."""
     from quartiers.governance.models import Meeting
 
-    urls = [reverse("governance:body-list", kwargs=slug)]
+    urls = [
+        reverse(f"governance:{name}", kwargs=slug)
+        for name in ("body-list", "decision-list", "decision-export-pdf", "decision-export-xlsx")
+    ]
     for code in ("COPIL", "ATELIER"):
         urls += [
             reverse(f"governance:{name}", kwargs={**slug, "code": code})

@@ -11,6 +11,7 @@ PAGES = [
     ("matrix", "Matrice des engagements"),
     ("programming:call-list", "Appels à projets"),
     ("governance:body-list", "Instances"),
+    ("governance:decision-list", "Décisions"),
     ("participation:draw-list", "Tirages au sort"),
     ("glossary", "Glossaire"),
     ("source-document", "Document source"),
