@@ -222,9 +222,15 @@ def add_agenda_entry(*, meeting, title: str, engagement=None, by) -> AgendaEntry
     title = " ".join(title.split())[:300]
     if not title:
         raise ValidationError({"title": "Donnez l'intitulé du point ou choisissez un engagement."})
+    return append_agenda_point(meeting=meeting, title=title, engagement=engagement)
+
+
+def append_agenda_point(*, meeting, title: str, engagement=None) -> AgendaEntry:
+    """The point at the end of the agenda (rights checked by the caller: the chef de projet
+    here, the programming when a session of its dossiers is held at the meeting)."""
     position = max(meeting.entries.values_list("position", flat=True), default=-1) + 1
     return AgendaEntry.objects.create(
-        meeting=meeting, title=title, engagement=engagement, position=position
+        meeting=meeting, title=title[:300], engagement=engagement, position=position
     )
 
 

@@ -63,6 +63,7 @@ def test_the_demo_sessions_become_meetings_with_every_decision():
         assert (session.call.contract_id, session.kind, session.uuid) == (contract, kind, uuid)
         assert session.meeting.date == held_on
         assert (session.meeting.body.kind, session.meeting.contract_id) == (kind, contract)
+        assert session.meeting.entries.filter(title__contains=session.call.title).exists()
     assert sessions == {}, "no session is left without its meeting"
     after = {
         d.pk: (d.session_id, d.request_id, d.outcome, d.motivation) for d in Decision.objects.all()

@@ -89,6 +89,9 @@ def create_committee_session(
         .first()
     ) or Meeting.objects.create(contract=call.contract, body=body, date=held_on, created_by=by)
     session = CommitteeSession.objects.create(call=call, kind=kind, meeting=meeting)
+    governance_services.append_agenda_point(
+        meeting=meeting, title=f"Examen des dossiers de l'appel à projets « {call.title} »"
+    )
     record_event(
         verb="committee_session_created",
         summary=f"Séance « {session} » de l'appel {call.year} créée",

@@ -1,12 +1,12 @@
 # The programming's committee sessions become meetings of the contract's comité technique or
 # de pilotage (docs/architecture.md, Governance), and each dossier's decisions at a session
 # become one numbered entry of the register of decisions. Nothing is lost: every session keeps
-# its pk, uuid, agenda, opinions and decisions; its date moves to its meeting.
+# its pk, uuid, agenda, opinions and decisions; its date moves to its meeting (tested on the
+# demo's data: tests/programming/test_migration_sessions.py).
 
 import datetime
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 from quartiers.governance.naming import COMMITTEE_NAMES, body_code
 from quartiers.governance.numbering import decision_number
@@ -35,6 +35,7 @@ def sessions_to_meetings(apps, schema_editor):
     Body = apps.get_model("governance", "Body")
     Meeting = apps.get_model("governance", "Meeting")
     Register = apps.get_model("governance", "Decision")
+    AgendaEntry = apps.get_model("governance", "AgendaEntry")
     for session in Session.objects.select_related("call__contract").order_by("held_on", "pk"):
         contract = session.call.contract
         body = _body(Body, contract, session.kind)
@@ -60,6 +61,15 @@ def sessions_to_meetings(apps, schema_editor):
             meeting.save(update_fields=["status"])
         session.meeting = meeting
         session.save(update_fields=["meeting"])
+        AgendaEntry.objects.create(
+            meeting=meeting,
+            title=f"Examen des dossiers de l'appel à projets « {session.call.title} »"[:300],
+            position=max(
+                AgendaEntry.objects.filter(meeting=meeting).values_list("position", flat=True),
+                default=-1,
+            )
+            + 1,
+        )
         decisions = (
             ProgrammingDecision.objects.filter(session=session)
             .select_related("request__application", "request__funder")
@@ -98,104 +108,18 @@ def sessions_to_meetings(apps, schema_editor):
 
 
 def meetings_to_sessions(apps, schema_editor):
-    """Back: the funding entries are the programming's (written again going forward); the
-    meetings stay (a later forward run finds them again)."""
-    apps.get_model("programming", "Decision").objects.update(register_entry=None)
-    apps.get_model("governance", "Decision").objects.filter(kind="funding").delete()
-    apps.get_model("programming", "CommitteeSession").objects.update(meeting=None)
-
-
-def restore_dates(apps, schema_editor):
+    """Back: each session takes its date again; the funding entries are the programming's
+    (written again going forward); the meetings stay (a later forward run finds them)."""
     Session = apps.get_model("programming", "CommitteeSession")
     for session in Session.objects.select_related("meeting"):
         session.held_on = session.meeting.date if session.meeting else datetime.date.today()
-        session.save(update_fields=["held_on"])
+        session.meeting = None
+        session.save(update_fields=["held_on", "meeting"])
+    apps.get_model("programming", "Decision").objects.update(register_entry=None)
+    apps.get_model("governance", "Decision").objects.filter(kind="funding").delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("governance", "0005_register_of_decisions"),
-        ("programming", "0005_committee_agenda"),
-    ]
+    dependencies = [("programming", "0006_session_meeting_columns")]
 
-    operations = [
-        migrations.AddField(
-            model_name="committeesession",
-            name="meeting",
-            field=models.OneToOneField(
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="committee_session",
-                to="governance.meeting",
-                verbose_name="réunion",
-            ),
-        ),
-        migrations.AddField(
-            model_name="decision",
-            name="register_entry",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="funding_decisions",
-                to="governance.decision",
-                verbose_name="décision du registre",
-            ),
-        ),
-        migrations.AddField(
-            model_name="historicaldecision",
-            name="register_entry",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="governance.decision",
-                verbose_name="décision du registre",
-            ),
-        ),
-        migrations.RunPython(sessions_to_meetings, meetings_to_sessions),
-        migrations.AlterField(
-            model_name="committeesession",
-            name="held_on",
-            field=models.DateField(null=True, verbose_name="date"),
-        ),
-        migrations.RunPython(migrations.RunPython.noop, restore_dates),
-        migrations.RemoveConstraint(
-            model_name="committeesession",
-            name="one_session_a_day",
-        ),
-        migrations.RemoveField(
-            model_name="committeesession",
-            name="held_on",
-        ),
-        migrations.AlterModelOptions(
-            name="committeesession",
-            options={
-                "base_manager_name": "objects",
-                "ordering": ["meeting__date", "pk"],
-                "verbose_name": "séance de comité",
-                "verbose_name_plural": "séances de comité",
-            },
-        ),
-        migrations.AlterField(
-            model_name="committeesession",
-            name="meeting",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="committee_session",
-                to="governance.meeting",
-                verbose_name="réunion",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="decision",
-            name="register_entry",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="funding_decisions",
-                to="governance.decision",
-                verbose_name="décision du registre",
-            ),
-        ),
-    ]
+    operations = [migrations.RunPython(sessions_to_meetings, meetings_to_sessions)]
