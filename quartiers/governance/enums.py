@@ -38,3 +38,8 @@ class Presence(models.TextChoices):
     EXCUSED = "excused", "excusé·e"
     ABSENT = "absent", "absent·e"
     REPRESENTED = "represented", "représenté·e"
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", "projet"
+    APPROVED = "approved", "approuvé"

@@ -13,16 +13,18 @@ from django.views.decorators.http import require_POST
 from quartiers.access.decorators import contract_page, refuse
 from quartiers.core import idempotency
 from quartiers.governance import calendar, permissions, services
+from quartiers.governance import minutes as minutes_services
 from quartiers.governance.enums import MeetingStatus
 from quartiers.governance.forms import (
     AgendaEntryForm,
     AttendanceRowForm,
     BodyForm,
     MeetingCreateForm,
+    MeetingDocumentForm,
     MeetingForm,
     MemberForm,
 )
-from quartiers.governance.models import Body, Meeting
+from quartiers.governance.models import Body, Meeting, Minutes
 
 
 def _act(request, action, *, success, then):
@@ -223,10 +225,12 @@ def _attendance_rows(meeting, data=None):
     ]
 
 
-def _meeting_page(request, meeting, *, form=None, rows=None, status=200):
+def _meeting_page(request, meeting, *, form=None, rows=None, document_form=None, status=200):
     may_change = _may_change(request.user, meeting)
     if may_change and form is None:
         form = AgendaEntryForm(contract=meeting.contract)
+    if may_change and document_form is None:
+        document_form = MeetingDocumentForm()
     return render(
         request,
         "governance/meeting_detail.html",
@@ -245,9 +249,26 @@ def _meeting_page(request, meeting, *, form=None, rows=None, status=200):
             "has_members": meeting.body.memberships.exists(),
             "rows": rows if rows is not None else _attendance_rows(meeting),
             "attendance_open": may_change and meeting.date <= timezone.localdate(),
+            "sees_private": permissions.can_view_meeting_drafts(request.user, meeting.contract),
+            **_minutes_context(request.user, meeting, may_change),
+            "document_form": document_form if may_change else None,
         },
         status=status,
     )
+
+
+def _minutes_context(user, meeting, may_change) -> dict:
+    """What the meeting page shows of its minutes, of the earlier minutes it approves and of
+    its documents (`governance.minutes`)."""
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    held = minutes_services.is_held(meeting)
+    return {
+        "minutes": minutes if minutes and minutes_services.can_read(user, minutes) else None,
+        "may_start_minutes": may_change and minutes is None and held,
+        "meeting_held": held,
+        "to_approve": list(minutes_services.pending_for(meeting)) if may_change else [],
+        "documents": minutes_services.visible_documents(user, meeting),
+    }
 
 
 @meeting_page()
