@@ -286,7 +286,6 @@ def minutes_pdf(minutes) -> bytes:
             "meeting": minutes.meeting,
             "contract": minutes.meeting.contract,
         },
-        cache_for=3600,
     )
 
 
