@@ -167,6 +167,7 @@ def world(db, loriol):
         "governance:agenda-entry-remove": entry.pk,
         "governance:document-download": document.pk,
         "governance:document-remove": document.pk,
+        "governance:document-publish": document.pk,
     }
     return {"admin": admin, "carrier": user}, valid, uuids, pks, carrier.pk
 

@@ -327,6 +327,31 @@ def add_document(*, meeting, upload, title: str = "", public: bool = False, by) 
 
 
 @transaction.atomic
+def set_document_public(*, document, public: bool, by) -> bool:
+    """Publish a document (readable by the public of a published contract) or withdraw it
+    from publication. False: it already was so."""
+    document = (
+        MeetingDocument.objects.select_for_update().select_related("meeting").get(pk=document.pk)
+    )
+    meeting = document.meeting
+    _check(by, meeting.contract)
+    if document.public == public:
+        return False
+    document.public = public
+    document._history_user = by
+    document.save(update_fields=["public"])
+    record_event(
+        verb="meeting_document_published" if public else "meeting_document_unpublished",
+        summary=f"Document « {document.title} » "
+        + ("publié" if public else "retiré de la publication")
+        + f" (réunion {meeting})",
+        contract=meeting.contract,
+        actor=by,
+    )
+    return True
+
+
+@transaction.atomic
 def remove_document(*, document, by) -> None:
     """Remove a document and its stored file (once the removal is committed)."""
     meeting = document.meeting

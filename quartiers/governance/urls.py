@@ -54,6 +54,11 @@ urlpatterns = [
         name="document-download",
     ),
     path(
+        "reunions/<uuid:uuid>/documents/<int:pk>/publication/",
+        views_minutes.document_publish,
+        name="document-publish",
+    ),
+    path(
         "reunions/<uuid:uuid>/documents/<int:pk>/retirer/",
         views_minutes.document_remove,
         name="document-remove",

@@ -221,3 +221,22 @@ def document_remove(request, meeting, pk):
         success=lambda _: f"Le document « {document.title} » est retiré.",
         then=meeting.get_absolute_url(),
     )
+
+
+@require_POST
+@meeting_page(permissions.can_manage_bodies)
+def document_publish(request, meeting, pk):
+    """Publish (`public=1`) or withdraw from publication (`public=0`) a document."""
+    document = get_object_or_404(meeting.documents, pk=pk)
+    public = request.POST.get("public") == "1"
+    return _act(
+        request,
+        lambda: services.set_document_public(document=document, public=public, by=request.user),
+        success=lambda changed: (
+            f"Le document « {document.title} » "
+            + ("est publié." if public else "n'est plus public.")
+            if changed
+            else "Rien n'a changé."
+        ),
+        then=meeting.get_absolute_url(),
+    )

@@ -495,6 +495,15 @@ ROUTES = {
         )
         for key in ("meeting_document", "public_document")
     ],
+    "governance:document-publish": [
+        Case(
+            kwargs=lambda w: {"uuid": w.meeting.uuid, "pk": w.meeting_document.pk},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            data=lambda w: {"public": "1"},
+            writes=frozenset({"project_lead", "admin"}),
+        ),
+    ],
     "governance:document-remove": [
         Case(
             kwargs=lambda w: {"uuid": w.meeting.uuid, "pk": w.meeting_document.pk},

@@ -289,6 +289,29 @@ def test_a_hostile_file_is_refused(steering, lead, upload, message, settings, tm
     assert not MeetingDocument.objects.exists()
 
 
+def test_a_document_is_published_then_withdrawn_by_the_lead_only(
+    steering, lead, loriol, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = held_meeting(steering, lead)
+    document = minutes.add_document(meeting=meeting, upload=_upload(), by=lead)
+    carrier = RoleAssignmentFactory(contract=loriol, role=ContractRole.CARRIER).user
+    with pytest.raises(PermissionDenied):
+        minutes.set_document_public(document=document, public=True, by=carrier)
+
+    assert minutes.set_document_public(document=document, public=True, by=lead)
+    assert not minutes.set_document_public(document=document, public=True, by=lead)
+    document.refresh_from_db()
+    assert document.public
+    assert minutes.set_document_public(document=document, public=False, by=lead)
+    verbs = Event.objects.filter(contract=loriol, verb__startswith="meeting_document_")
+    assert sorted(verbs.values_list("verb", flat=True)) == [
+        "meeting_document_added",
+        "meeting_document_published",
+        "meeting_document_unpublished",
+    ]
+
+
 def test_a_removed_document_loses_its_file(
     steering, lead, settings, tmp_path, django_capture_on_commit_callbacks
 ):

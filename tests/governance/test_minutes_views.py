@@ -243,6 +243,8 @@ def test_the_lead_uploads_documents_private_or_public(client, loriol, held, lead
     carrier = _as(client, loriol, ContractRole.CARRIER)
     assert carrier.get(_url("document-download", held, pk=private.pk)).status_code == 200
     assert carrier.post(_url("document-remove", held, pk=private.pk)).status_code == 403
+    publish = _url("document-publish", held, pk=private.pk)
+    assert carrier.post(publish, {"public": "1"}).status_code == 403
     carrier.logout()
     page = client.get(held.get_absolute_url()).content.decode()
     assert "Diaporama" in page and "Émargement" not in page
@@ -251,6 +253,16 @@ def test_the_lead_uploads_documents_private_or_public(client, loriol, held, lead
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
 
     client.force_login(lead)
+    page = client.get(held.get_absolute_url()).content.decode()
+    assert "Publier le document « Émargement »" in page
+    assert "Ne plus publier le document « Diaporama »" in page
+    publish = _url("document-publish", held, pk=private.pk)
+    assert client.post(publish, {"public": "1"}).status_code == 302
+    private.refresh_from_db()
+    assert private.public
+    assert client.post(publish, {"public": "0"}).status_code == 302
+    private.refresh_from_db()
+    assert not private.public
     assert client.post(_url("document-remove", held, pk=private.pk)).status_code == 302
     assert list(held.documents.all()) == [public]
 
