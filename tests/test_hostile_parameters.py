@@ -11,10 +11,12 @@ import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from quartiers.access import services as access
 from quartiers.access.enums import ContractRole
+from quartiers.governance import minutes
 from quartiers.governance import services as governance
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.participation import factories as participation
@@ -127,6 +129,11 @@ def world(db, loriol):
     )
     meeting = governance.plan_meeting(body=steering, date=datetime.date(2027, 3, 17), by=None)
     entry = governance.add_agenda_entry(meeting=meeting, title="Point", by=None)
+    document = minutes.add_document(
+        meeting=meeting,
+        upload=SimpleUploadedFile("note.pdf", b"%PDF-1.4\n", content_type="application/pdf"),
+        by=None,
+    )
     valid = {
         "slug": loriol.slug,
         "number": "1",
@@ -135,6 +142,7 @@ def world(db, loriol):
         "uidb64": "MQ",
         "token": "invalid-token",
         "funder": str(caf.pk),
+        "earlier": str(meeting.uuid),  # the meeting whose minutes another one approves
     }
     # Which object a `uuid` or `pk` stands for, by the path segment before it / the route.
     uuids = {
@@ -157,6 +165,9 @@ def world(db, loriol):
         **{f"participation:member-{page}": member.pk for page in ("edit", "leave", "erase")},
         "governance:member-remove": membership.pk,
         "governance:agenda-entry-remove": entry.pk,
+        "governance:document-download": document.pk,
+        "governance:document-remove": document.pk,
+        "governance:document-publish": document.pk,
     }
     return {"admin": admin, "carrier": user}, valid, uuids, pks, carrier.pk
 

@@ -136,9 +136,10 @@ class ProgrammingDemo(ApplicationSteps):
         return new
 
     def session(self, call, kind, held_on, created_on=None):
+        """The session (its comité's meeting), planned three weeks ahead unless said."""
         key = (call.pk, kind, held_on)
         if key not in self.sessions:
-            with frozen_at(on(created_on or held_on, 9)):
+            with frozen_at(on(created_on or held_on - days(21), 9)):
                 self.sessions[key] = programming.create_committee_session(
                     call=call, kind=kind, held_on=held_on, by=self.lead
                 )

@@ -11,7 +11,7 @@ from quartiers.contracts import services as contracts
 from quartiers.demo.applications import on
 from quartiers.demo.calendar import DemoCalendar
 from quartiers.demo.clock import frozen_at
-from quartiers.demo.governance import plan_workshop, seat_members
+from quartiers.demo.governance import hold_steering_meetings, plan_workshop, seat_members
 from quartiers.demo.participation import load_participation
 from quartiers.demo.people import create_people
 from quartiers.demo.programming import load_programming
@@ -46,5 +46,6 @@ def load(*, apply: bool):
     with frozen_at(on(today - datetime.timedelta(days=2), 10)):  # planned two days ago
         plan_workshop(contract, people, today)
     load_programming(contract, people)
+    hold_steering_meetings(contract, people, today)
     load_participation(contract, people, today)
     return report, people

@@ -44,3 +44,8 @@ class DecisionKind(models.TextChoices):
     FUNDING = "funding", "financement de la programmation"
     ENGAGEMENT = "engagement", "engagement du contrat"
     FREE = "free", "autre décision"
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", "projet"
+    APPROVED = "approved", "approuvé"

@@ -105,3 +105,38 @@ class DecisionForm(IdempotentForm, BaseForm):
         field = self.fields["engagement"]
         field.queryset = contract.engagements.order_by("number")
         field.label_from_instance = lambda e: f"n° {e.number} — {e.text[:90]}"
+
+
+class MinutesForm(BaseForm):
+    """The minutes' text; `version` is the one read when the form was shown (optimistic lock)."""
+
+    text = forms.CharField(
+        label="Texte du compte rendu",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        required=False,
+        strip=False,
+        help_text="Texte simple : une ligne vide sépare deux paragraphes. Une fois approuvé, le "
+        "compte rendu est public : n'y nommez aucun habitant.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class MeetingDocumentForm(IdempotentForm, BaseForm):
+    file = forms.FileField(
+        label="Fichier",
+        help_text="PDF, image (JPEG, PNG) ou document bureautique (DOCX, XLSX, ODT, ODS) ; "
+        "10 Mo au plus.",
+    )
+    title = forms.CharField(
+        label="Titre du document",
+        max_length=200,
+        required=False,
+        help_text="Facultatif : le nom du fichier par défaut.",
+    )
+    public = forms.BooleanField(
+        label="Publier ce document",
+        required=False,
+        help_text="Un document publié se lit sans compte sur la page publique de la réunion "
+        "(contrat publié). Ne publiez aucun document qui contient des données personnelles "
+        "(liste d'émargement, coordonnées…).",
+    )

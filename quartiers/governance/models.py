@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +15,7 @@ from quartiers.governance.enums import (
     DecisionKind,
     MeetingStatus,
     MemberRole,
+    MinutesStatus,
     Presence,
 )
 
@@ -163,6 +165,12 @@ class AgendaEntry(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def detail(self) -> str:
+        """« PDF – 120,5 Ko »: the format and the size, for its download link."""
+        extension = self.filename.rsplit(".", 1)[-1].upper() if "." in self.filename else ""
+        return " – ".join(filter(None, [extension, filesizeformat(self.size)]))
+
 
 class Decision(models.Model):
     """An entry of the contract's register of decisions: numbered per body and year
@@ -269,3 +277,109 @@ class Convocation(models.Model):
 
     def __str__(self):
         return f"Convocation du {self.sent_at:%d/%m/%Y} — {self.meeting}"
+
+
+class MinutesQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=MinutesStatus.APPROVED)
+
+    def pending(self):
+        return self.filter(status=MinutesStatus.DRAFT)
+
+
+class Minutes(models.Model):
+    """The compte rendu of a meeting: written in the product from a draft
+    (`governance.minutes.draft_text`), approved at a later meeting of the same body, then
+    frozen and public. Plain text, paragraphs separated by blank lines (no HTML)."""
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name="réunion", on_delete=models.CASCADE, related_name="minutes"
+    )
+    text = models.TextField("texte", blank=True)
+    status = models.CharField(
+        "état", max_length=20, choices=MinutesStatus, default=MinutesStatus.DRAFT
+    )
+    # Raised by every save: a save prepared on an older version is refused (two writers).
+    version = models.PositiveIntegerField("version", default=0, editable=False)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="rédigé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    approved_at = models.DateField("approuvé le", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="approbation enregistrée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name="approuvé lors de la réunion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_minutes",
+    )
+    history = HistoricalRecords()
+
+    objects = MinutesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "compte rendu"
+        verbose_name_plural = "comptes rendus"
+        ordering = ["-meeting__date"]
+
+    def __str__(self):
+        return f"Compte rendu — {self.meeting}"
+
+    def get_absolute_url(self):
+        return reverse("governance:minutes-detail", args=[self.meeting.uuid])
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == MinutesStatus.APPROVED
+
+
+class MeetingDocument(models.Model):
+    """A document attached to a meeting (slides, a note, the attendance sheet…). Private to
+    the contract's people unless `public` is chosen: a document may hold personal data."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="réunion", on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField("titre", max_length=200)
+    file = models.FileField("fichier", upload_to="governance/%Y/")
+    filename = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField("type", max_length=100)
+    size = models.PositiveIntegerField("taille (octets)")
+    public = models.BooleanField("public", default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "document d'une réunion"
+        verbose_name_plural = "documents des réunions"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def detail(self) -> str:
+        """« PDF – 120,5 Ko »: the format and the size, for its download link."""
+        extension = self.filename.rsplit(".", 1)[-1].upper() if "." in self.filename else ""
+        return " – ".join(filter(None, [extension, filesizeformat(self.size)]))

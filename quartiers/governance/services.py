@@ -11,6 +11,7 @@ from quartiers.access.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.core.enums import OrganisationKind
 from quartiers.core.mail import absolute_url, send_templated_mail
+from quartiers.governance import minutes as minutes_services
 from quartiers.governance import permissions
 from quartiers.governance.calendar import calendar
 from quartiers.governance.enums import BodyKind, MeetingStatus, Presence
@@ -160,6 +161,7 @@ def plan_meeting(
         video_url=video_url.strip(),
         created_by=by,
     )
+    minutes_services.add_approval_entries(meeting=meeting)
     record_event(
         verb="meeting_planned",
         summary=f"Réunion programmée : {meeting}",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartiers.governance import views
+from quartiers.governance import views, views_minutes
 
 app_name = "governance"
 
@@ -43,5 +43,39 @@ urlpatterns = [
         "reunions/<uuid:uuid>/points/<int:pk>/retirer/",
         views.agenda_entry_remove,
         name="agenda-entry-remove",
+    ),
+    # Minutes and documents (governance/views_minutes.py).
+    path(
+        "contrats/<slug:slug>/comptes-rendus/",
+        views_minutes.minutes_list,
+        name="minutes-list",
+    ),
+    path("reunions/<uuid:uuid>/compte-rendu/", views_minutes.minutes_detail, name="minutes-detail"),
+    path(
+        "reunions/<uuid:uuid>/compte-rendu/rediger/",
+        views_minutes.minutes_start,
+        name="minutes-start",
+    ),
+    path("reunions/<uuid:uuid>/compte-rendu.pdf", views_minutes.minutes_pdf, name="minutes-pdf"),
+    path(
+        "reunions/<uuid:uuid>/approuver/<uuid:earlier>/",
+        views_minutes.minutes_approve,
+        name="minutes-approve",
+    ),
+    path("reunions/<uuid:uuid>/documents/", views_minutes.document_add, name="document-add"),
+    path(
+        "reunions/<uuid:uuid>/documents/<int:pk>/",
+        views_minutes.document_download,
+        name="document-download",
+    ),
+    path(
+        "reunions/<uuid:uuid>/documents/<int:pk>/publication/",
+        views_minutes.document_publish,
+        name="document-publish",
+    ),
+    path(
+        "reunions/<uuid:uuid>/documents/<int:pk>/retirer/",
+        views_minutes.document_remove,
+        name="document-remove",
     ),
 ]

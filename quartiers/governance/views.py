@@ -14,6 +14,7 @@ from quartiers.access.decorators import contract_page, refuse
 from quartiers.core import idempotency, pdf, spreadsheets
 from quartiers.core.pagination import paginate
 from quartiers.governance import calendar, permissions, register, services
+from quartiers.governance import minutes as minutes_services
 from quartiers.governance.enums import DecisionKind, MeetingStatus
 from quartiers.governance.filters import DecisionFilter
 from quartiers.governance.forms import (
@@ -22,10 +23,11 @@ from quartiers.governance.forms import (
     BodyForm,
     DecisionForm,
     MeetingCreateForm,
+    MeetingDocumentForm,
     MeetingForm,
     MemberForm,
 )
-from quartiers.governance.models import Body, Meeting
+from quartiers.governance.models import Body, Meeting, Minutes
 
 EXPORT_TYPES = {"pdf": pdf.PDF_CONTENT_TYPE, "xlsx": spreadsheets.CONTENT_TYPES["xlsx"]}
 
@@ -228,13 +230,17 @@ def _attendance_rows(meeting, data=None):
     ]
 
 
-def _meeting_page(request, meeting, *, form=None, rows=None, decision_form=None, status=200):
+def _meeting_page(
+    request, meeting, *, form=None, rows=None, decision_form=None, document_form=None, status=200
+):
     may_change = _may_change(request.user, meeting)
     if may_change and form is None:
         form = AgendaEntryForm(contract=meeting.contract)
     decides = may_change and meeting.date <= timezone.localdate()
     if decides and decision_form is None:
         decision_form = DecisionForm(contract=meeting.contract)
+    if may_change and document_form is None:
+        document_form = MeetingDocumentForm()
     return render(
         request,
         "governance/meeting_detail.html",
@@ -258,9 +264,26 @@ def _meeting_page(request, meeting, *, form=None, rows=None, decision_form=None,
             # points at the meeting from above: read by its relation's name, not imported.
             "session": getattr(meeting, "committee_session", None),
             "decision_form": decision_form if decides else None,
+            "sees_private": permissions.can_view_meeting_drafts(request.user, meeting.contract),
+            **_minutes_context(request.user, meeting, may_change),
+            "document_form": document_form if may_change else None,
         },
         status=status,
     )
+
+
+def _minutes_context(user, meeting, may_change) -> dict:
+    """What the meeting page shows of its minutes, of the earlier minutes it approves and of
+    its documents (`governance.minutes`)."""
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    held = minutes_services.is_held(meeting)
+    return {
+        "minutes": minutes if minutes and minutes_services.can_read(user, minutes) else None,
+        "may_start_minutes": may_change and minutes is None and held,
+        "meeting_held": held,
+        "to_approve": list(minutes_services.pending_for(meeting)) if may_change else [],
+        "documents": minutes_services.visible_documents(user, meeting),
+    }
 
 
 @meeting_page()

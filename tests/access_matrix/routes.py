@@ -445,6 +445,84 @@ ROUTES = {
             writes=frozenset({"project_lead", "admin"}),
         ),
     ],
+    # Minutes and documents: the contract's people read a draft and every document (contract
+    # A is unpublished: the public of a published contract is tested in tests/governance);
+    # the chef de projet writes, approves, uploads and removes.
+    "governance:minutes-list": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "governance:minutes-detail": [
+        # An empty form is refused (400) and writes nothing.
+        Case(
+            kwargs=meeting,
+            get=CONTRACT_READERS,
+            post=expect(403, anonymous=LOGIN, project_lead=400, admin=400),
+            label="draft",
+        ),
+        # Approved: frozen, the save is refused with its message.
+        Case(
+            kwargs=lambda w: {"uuid": w.approved_minutes.meeting.uuid},
+            get=CONTRACT_READERS,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            data=lambda w: {"text": "Réécrit", "version": w.approved_minutes.version},
+            label="approved",
+        ),
+    ],
+    "governance:minutes-pdf": [
+        Case(
+            kwargs=lambda w: {"uuid": w.approved_minutes.meeting.uuid},
+            get=CONTRACT_READERS,
+            label="approved",
+        ),
+        Case(kwargs=meeting, get=expect(404, anonymous=LOGIN, no_role=403), label="draft"),
+    ],
+    # The minutes exist already: the button leads to them, nothing is written.
+    "governance:minutes-start": [
+        Case(
+            kwargs=meeting,
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+        ),
+    ],
+    "governance:minutes-approve": [
+        Case(
+            kwargs=lambda w: {"uuid": w.next_meeting.uuid, "earlier": w.meeting.uuid},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        ),
+    ],
+    # An empty upload is refused (400) on the meeting page.
+    "governance:document-add": [
+        Case(
+            kwargs=meeting,
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=400, admin=400),
+        ),
+    ],
+    "governance:document-download": [
+        Case(
+            kwargs=lambda w, key=key: {"uuid": w.meeting.uuid, "pk": w.objects[key].pk},
+            get=CONTRACT_READERS,
+            label=key,
+        )
+        for key in ("meeting_document", "public_document")
+    ],
+    "governance:document-publish": [
+        Case(
+            kwargs=lambda w: {"uuid": w.meeting.uuid, "pk": w.meeting_document.pk},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            data=lambda w: {"public": "1"},
+            writes=frozenset({"project_lead", "admin"}),
+        ),
+    ],
+    "governance:document-remove": [
+        Case(
+            kwargs=lambda w: {"uuid": w.meeting.uuid, "pk": w.meeting_document.pk},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        ),
+    ],
     "governance:member-remove": [
         Case(
             kwargs=lambda w: {"slug": w.contract.slug, "code": "COPIL", "pk": w.membership.pk},

@@ -100,6 +100,7 @@ def build_world() -> World:
     world.objects["agenda_entry"] = governance.add_agenda_entry(
         meeting=world.meeting, title="Bilan de l'année", by=None
     )
+    _minutes(world, steering)
     world.objects["import_job"] = ImportJobFactory(
         created_by=world.people["project_lead"],
         contract=contract,
@@ -109,6 +110,29 @@ def build_world() -> World:
     _programming(world, contract, association, caf, etat)
     _participation(world, contract)
     return world
+
+
+def _minutes(world, steering):
+    """Minutes of an earlier meeting approved at `world.meeting`, whose own minutes are a draft
+    that the next meeting (past too, so held) may approve; a private and a public document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from quartiers.governance import minutes
+
+    earlier = governance.plan_meeting(body=steering, date=datetime.date(2026, 2, 10), by=None)
+    approved, _ = minutes.start_minutes(meeting=earlier, by=None)
+    world.objects["approved_minutes"] = minutes.approve_minutes(
+        minutes=approved, at_meeting=world.meeting, by=None
+    )
+    world.objects["minutes"], _ = minutes.start_minutes(meeting=world.meeting, by=None)
+    world.objects["next_meeting"] = governance.plan_meeting(
+        body=steering, date=datetime.date(2026, 4, 14), by=None
+    )
+    for key, public in (("meeting_document", False), ("public_document", True)):
+        upload = SimpleUploadedFile(f"{key}.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+        world.objects[key] = minutes.add_document(
+            meeting=world.meeting, upload=upload, public=public, by=None
+        )
 
 
 # Personal data of the conseil citoyen: names and e-mails no page may show to those who may

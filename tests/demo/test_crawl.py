@@ -33,7 +33,7 @@ PER_LABEL = 1
 # admin, the API and its docs, signing out (it would end the walk) and the password pages.
 NOT_FOLLOWED = re.compile(
     r"^/(static|media|admin|api)/|^/deconnexion/|^/mot-de-passe/|\.(pdf|xlsx|ods|csv|ics)$"
-    r"|^/dossiers/[^/]+/pieces/\d+/$"
+    r"|^/dossiers/[^/]+/pieces/\d+/$|^/reunions/[^/]+/documents/\d+/$"
 )
 
 # Why no link leads there. A key is a label, or a route name: then the route must be reached
@@ -172,22 +172,26 @@ def _candidates(contract) -> list[str]:
 
 
 def _governance_candidates(contract, slug) -> list[str]:
-    """The bodies' pages, and those of the demo's thematic workshop."""
-    from quartiers.governance.models import Meeting
+    """The bodies' pages, those of the demo's thematic workshop and past comités de pilotage,
+    and their minutes."""
+    from quartiers.governance.models import Meeting, Minutes
 
-    urls = [
-        reverse(f"governance:{name}", kwargs=slug)
-        for name in ("body-list", "decision-list", "decision-export-pdf", "decision-export-xlsx")
-    ]
+    urls = [reverse(f"governance:{name}", kwargs=slug) for name in ("body-list", "decision-list")]
     for code in ("COPIL", "ATELIER"):
         urls += [
             reverse(f"governance:{name}", kwargs={**slug, "code": code})
             for name in ("body-detail", "meeting-create")
         ]
-    meeting = Meeting.objects.filter(contract=contract).first()
+    for meeting in Meeting.objects.filter(contract=contract).order_by("-date")[:3]:
+        urls += [
+            reverse(f"governance:{name}", kwargs={"uuid": meeting.uuid})
+            for name in ("meeting-detail", "meeting-edit")
+        ]
+    # The past comités de pilotage: approved minutes (public) and a draft (the contract's).
+    urls.append(reverse("governance:minutes-list", kwargs=slug))
     urls += [
-        reverse(f"governance:{name}", kwargs={"uuid": meeting.uuid})
-        for name in ("meeting-detail", "meeting-edit")
+        reverse("governance:minutes-detail", kwargs={"uuid": minutes.meeting.uuid})
+        for minutes in Minutes.objects.filter(meeting__contract=contract).select_related("meeting")
     ]
     return urls
 

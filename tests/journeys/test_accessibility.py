@@ -109,6 +109,24 @@ def open_workshop_meeting(page, demo):
     expect(page.get_by_role("heading", level=2, name="Ordre du jour")).to_be_visible()
 
 
+def open_draft_minutes(page, demo):
+    """The draft minutes of the demo's last comité de pilotage, with their form."""
+    open_contract_page(page, demo, "Instances")
+    page.get_by_role("main").get_by_role("link", name="Comité de pilotage", exact=True).click()
+    weekday = re.compile(r"^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) ")
+    page.get_by_role("main").get_by_role("link", name=weekday).first.click()  # the latest
+    page.get_by_role("link", name="Modifier le projet de compte rendu").click()
+    expect(page.get_by_role("heading", level=2, name="Modifier le projet")).to_be_visible()
+
+
+def open_approved_minutes(page, demo):
+    """Approved minutes, read by the public from the contract's page."""
+    open_contract_page(page, demo, "Instances")
+    page.get_by_role("link", name="Comptes rendus approuvés des réunions").click()
+    page.get_by_role("main").get_by_role("link", name=re.compile("^Compte rendu du ")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Compte rendu")
+
+
 def open_council(page, demo):
     open_contract_page(page, demo, "Conseil citoyen")
     expect(page.get_by_role("heading", level=1)).to_contain_text("onseil citoyen")
@@ -125,6 +143,8 @@ VISITS = [
     Visit("tableau de programmation", LEAD, open_programming_table),
     Visit("dossier", LEAD, open_dossier),
     Visit("réunion d'une instance", LEAD, open_workshop_meeting),
+    Visit("projet de compte rendu", LEAD, open_draft_minutes),
+    Visit("compte rendu approuvé, sans connexion", None, open_approved_minutes),
     Visit("conseil citoyen", LEAD, open_council),
     Visit("formulaire du porteur, téléphone", "porteur", open_own_draft, width=PHONE),
     Visit("budget du porteur, téléphone", "porteur", open_budget, width=PHONE),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from quartiers.access.services import record_event
 from quartiers.contracts import services as contract_services
 from quartiers.core.formats import euros
-from quartiers.governance import register
+from quartiers.governance import minutes, register
 from quartiers.governance import services as governance_services
 from quartiers.governance.enums import DecisionKind, MeetingStatus
 from quartiers.governance.models import Decision as GovernanceDecision
@@ -87,7 +87,12 @@ def create_committee_session(
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("pk")
         .first()
-    ) or Meeting.objects.create(contract=call.contract, body=body, date=held_on, created_by=by)
+    )
+    if meeting is None:
+        meeting = Meeting.objects.create(
+            contract=call.contract, body=body, date=held_on, created_by=by
+        )
+        minutes.add_approval_entries(meeting=meeting)
     session = CommitteeSession.objects.create(call=call, kind=kind, meeting=meeting)
     governance_services.append_agenda_point(
         meeting=meeting, title=f"Examen des dossiers de l'appel à projets « {call.title} »"
