@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quartiers.access import permissions as access_permissions
 from quartiers.access.decorators import contract_page, refuse
 from quartiers.core import idempotency, pdf, spreadsheets
 from quartiers.core.pagination import paginate
 from quartiers.governance import calendar, permissions, register, services
 from quartiers.governance import minutes as minutes_services
-from quartiers.governance.enums import DecisionKind, MeetingStatus
+from quartiers.governance.enums import BodyKind, DecisionKind, MeetingStatus
 from quartiers.governance.filters import DecisionFilter
 from quartiers.governance.forms import (
     AgendaEntryForm,
@@ -134,6 +135,9 @@ def body_detail(request, contract, code):
             "past": [m for m in meetings if m.date < today][::-1],
             "form": form,
             "may_manage": may_manage,
+            # The conseil citoyen's members and draws are the participation's page.
+            "council_page": body.kind == BodyKind.CITIZEN_COUNCIL
+            and access_permissions.can_view_citizen_council(request.user, contract),
         },
     )
 

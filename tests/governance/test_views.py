@@ -110,3 +110,15 @@ def test_a_body_of_another_contract_is_not_found(client, loriol):
     assert (
         client.get(reverse("governance:body-detail", args=[other.slug, "COPIL"])).status_code == 404
     )
+
+
+def test_the_conseil_citoyen_s_body_leads_to_its_members_page_for_those_who_may_read_it(
+    client, loriol
+):
+    body = loriol.bodies.get(kind="citizen_council")
+    url = reverse("governance:body-detail", args=[loriol.slug, body.code])
+    council = reverse("participation:council", args=[loriol.slug])
+    lead = _client(client, loriol, ContractRole.PROJECT_LEAD)
+    assert council in lead.get(url).content.decode()
+    carrier = _client(client, loriol, ContractRole.CARRIER)
+    assert council not in carrier.get(url).content.decode()
