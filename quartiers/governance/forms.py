@@ -55,8 +55,9 @@ class MeetingCreateForm(IdempotentForm, MeetingForm):
     pass
 
 
-class AgendaEntryForm(BaseForm):
-    title = forms.CharField(label="Intitulé du point", max_length=300, required=False)
+class EngagementChoiceForm(BaseForm):
+    """A form with an optional `engagement` of the contract (passed as `contract`)."""
+
     engagement = forms.ModelChoiceField(
         label="Engagement du contrat concerné (facultatif)",
         queryset=None,
@@ -69,6 +70,11 @@ class AgendaEntryForm(BaseForm):
         field = self.fields["engagement"]
         field.queryset = contract.engagements.order_by("number")
         field.label_from_instance = lambda e: f"n° {e.number} — {e.text[:90]}"
+
+
+class AgendaEntryForm(EngagementChoiceForm):
+    title = forms.CharField(label="Intitulé du point", max_length=300, required=False)
+    field_order = ["title", "engagement"]
 
 
 class AttendanceRowForm(BaseForm):
@@ -85,7 +91,7 @@ class AttendanceRowForm(BaseForm):
     )
 
 
-class DecisionForm(IdempotentForm, BaseForm):
+class DecisionForm(IdempotentForm, EngagementChoiceForm):
     """A decision taken at a meeting, other than the programming's funding (written by the
     programming's decision table)."""
 
@@ -93,18 +99,11 @@ class DecisionForm(IdempotentForm, BaseForm):
     text = forms.CharField(
         label="Texte de la décision", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    engagement = forms.ModelChoiceField(
-        label="Engagement du contrat qu'elle modifie (facultatif)",
-        queryset=None,
-        required=False,
-        empty_label="— aucun —",
-    )
+    field_order = ["title", "text", "engagement"]
 
     def __init__(self, *args, contract, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["engagement"]
-        field.queryset = contract.engagements.order_by("number")
-        field.label_from_instance = lambda e: f"n° {e.number} — {e.text[:90]}"
+        super().__init__(*args, contract=contract, **kwargs)
+        self.fields["engagement"].label = "Engagement du contrat qu'elle modifie (facultatif)"
 
 
 class MinutesForm(BaseForm):

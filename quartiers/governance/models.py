@@ -165,12 +165,6 @@ class AgendaEntry(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def detail(self) -> str:
-        """« PDF – 120,5 Ko »: the format and the size, for its download link."""
-        extension = self.filename.rsplit(".", 1)[-1].upper() if "." in self.filename else ""
-        return " – ".join(filter(None, [extension, filesizeformat(self.size)]))
-
 
 class Decision(models.Model):
     """An entry of the contract's register of decisions: numbered per body and year
