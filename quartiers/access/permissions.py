@@ -253,6 +253,12 @@ COUNCIL_READERS = {
 }
 
 
+def can_run_committees(user, contract) -> bool:
+    """Hold the programming's committee sessions (their dossier agendas and tables): the
+    steering roles and platform admins."""
+    return is_admin(user) or bool(contract_roles(user, contract) & STEERING)
+
+
 def can_view_citizen_council(user, contract) -> bool:
     """The conseil citoyen's page: the steering roles, its members, observers (who read its
     non-personal parts) and platform admins; not carriers nor funders' instructors."""

@@ -265,8 +265,11 @@ def _meeting_page(
             "attendance_open": may_change and meeting.date <= timezone.localdate(),
             "decisions": meeting.decisions.select_related("engagement").order_by("sequence"),
             # A comité's meeting may hold a session of the programming (its dossiers), which
-            # points at the meeting from above: read by its relation's name, not imported.
-            "session": getattr(meeting, "committee_session", None),
+            # points at the meeting from above: read by its relation's name, not imported;
+            # linked for those who hold the sessions.
+            "session": getattr(meeting, "committee_session", None)
+            if access_permissions.can_run_committees(request.user, meeting.contract)
+            else None,
             "decision_form": decision_form if decides else None,
             "sees_private": permissions.can_view_meeting_drafts(request.user, meeting.contract),
             **_minutes_context(request.user, meeting, may_change),

@@ -4,6 +4,7 @@ from quartiers.access.enums import ContractRole
 from quartiers.access.models import RoleAssignment
 from quartiers.access.permissions import (
     STEERING,
+    can_run_committees,
     contract_roles,
     is_admin,
     role_organisations,
@@ -199,10 +200,6 @@ def can_read_private_note(user, opinion) -> bool:
     return opinion.request.funder_id in funder_organisations(
         user, opinion.request.application.contract
     )
-
-
-def can_run_committees(user, contract) -> bool:
-    return is_admin(user) or bool(contract_roles(user, contract) & STEERING)
 
 
 def can_hold_sessions(user, call) -> bool:

@@ -283,3 +283,18 @@ def test_a_reader_sees_the_decisions_without_the_form(client, loriol, lead):
     url = reverse("governance:decision-create", args=[meeting.uuid])
     assert client.post(url, {"title": "Intrusion"}).status_code == 403
     assert Decision.objects.count() == 1
+
+
+def test_a_session_s_meeting_links_its_dossiers_for_those_who_hold_the_sessions(
+    client, loriol, lead
+):
+    call = CallForProjectsFactory(contract=loriol, year=2026)
+    session = programming.create_committee_session(
+        call=call, kind=CommitteeKind.STEERING, held_on=PAST, by=lead
+    )
+    url = session.meeting.get_absolute_url()
+    assert session.get_absolute_url() not in client.get(url).content.decode()  # the public
+    client.force_login(lead)
+    page = client.get(url).content.decode()
+    assert session.get_absolute_url() in page
+    assert "Examen des dossiers de l&#x27;appel à projets" in page
