@@ -114,7 +114,8 @@ def open_draft_minutes(page, demo):
     open_contract_page(page, demo, "Instances")
     page.get_by_role("main").get_by_role("link", name="Comité de pilotage", exact=True).click()
     weekday = re.compile(r"^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) ")
-    page.get_by_role("main").get_by_role("link", name=weekday).first.click()  # the latest
+    past = page.locator("h3:text-is('Passées') + ul")
+    past.get_by_role("link", name=weekday).first.click()  # the latest held
     page.get_by_role("link", name="Modifier le projet de compte rendu").click()
     expect(page.get_by_role("heading", level=2, name="Modifier le projet")).to_be_visible()
 
@@ -125,6 +126,14 @@ def open_approved_minutes(page, demo):
     page.get_by_role("link", name="Comptes rendus approuvés des réunions").click()
     page.get_by_role("main").get_by_role("link", name=re.compile("^Compte rendu du ")).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Compte rendu")
+
+
+def open_register(page, demo):
+    """The register of decisions, searched by the public."""
+    open_contract_page(page, demo, "Décisions")
+    page.get_by_role("textbox", name="Rechercher (numéro, intitulé, texte)").fill("COPIL")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registre des décisions")
 
 
 def open_council(page, demo):
@@ -145,6 +154,7 @@ VISITS = [
     Visit("réunion d'une instance", LEAD, open_workshop_meeting),
     Visit("projet de compte rendu", LEAD, open_draft_minutes),
     Visit("compte rendu approuvé, sans connexion", None, open_approved_minutes),
+    Visit("registre des décisions, sans connexion", None, open_register),
     Visit("conseil citoyen", LEAD, open_council),
     Visit("formulaire du porteur, téléphone", "porteur", open_own_draft, width=PHONE),
     Visit("budget du porteur, téléphone", "porteur", open_budget, width=PHONE),
