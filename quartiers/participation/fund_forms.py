@@ -86,7 +86,6 @@ class FundForm(BaseForm):
     def __init__(self, *args, organisations, year=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carrying_organisation"].queryset = organisations
-        self.fields["is_open"].widget.template_name = "components/checkbox_field.html"
         self.fields["is_open"].template_name = "components/checkbox_field.html"
         if year is not None:
             self.fields["year"].disabled = True
