@@ -212,13 +212,22 @@ def load_residents_fund(contract, people, today: datetime.date):
 
     if ResidentsFund.objects.filter(contract=contract, year=today.year).exists():
         return None
+    from django.utils import timezone
+
     lead = next(p for p in people if _holds(p, contract, ContractRole.PROJECT_LEAD))
-    start = max(datetime.date(today.year, 1, 5), today - days(120))
+    # Every step between the year's start (at most 120 days ago) and now, in the year of the
+    # fund: the demo stays coherent on any load day, 2 January included.
+    now = timezone.now()
+    new_year = timezone.make_aware(datetime.datetime(today.year, 1, 1, 0, 1))
+    start = max(new_year, now - days(120))
 
-    def day(offset):
-        return min(start + days(offset), today)
+    def moment(fraction):
+        return start + (now - start) * fraction
 
-    with frozen_at(on(start, 9)):
+    def day(fraction):
+        return timezone.localdate(moment(fraction))
+
+    with frozen_at(moment(0.01)):
         fund = fph.save_fund(
             contract=contract,
             by=lead,
@@ -229,7 +238,7 @@ def load_residents_fund(contract, people, today: datetime.date):
     for i, row in enumerate(MICRO_PROJECTS):
         title, what, audience, when, group, first_name, cost, asked, outcome, granted = row
         local = first_name.split(" ")[0].lower().replace("è", "e").replace("é", "e")
-        with frozen_at(on(day(7 + i), 20)):
+        with frozen_at(moment(0.05 + 0.04 * i)):
             filed = fph.request_micro_project(
                 fund=fund,
                 title=title,
@@ -245,8 +254,8 @@ def load_residents_fund(contract, people, today: datetime.date):
             fph.confirm_micro_project(project=filed.project)
         if outcome == "submitted":
             continue
-        decided_on = day(30)
-        with frozen_at(on(decided_on, 19)):
+        decided_on = day(0.4)
+        with frozen_at(moment(0.4)):
             project = fph.decide_micro_project(
                 project=filed.project,
                 by=lead,
@@ -265,14 +274,14 @@ def load_residents_fund(contract, people, today: datetime.date):
             )
         if outcome in ("refused", "accepted"):
             continue
-        paid_on = day(40)
-        with frozen_at(on(paid_on, 11)):
+        paid_on = day(0.55)
+        with frozen_at(moment(0.55)):
             project = fph.record_payment(
                 project=project, by=lead, paid_on=paid_on, amount=project.amount_granted
             )
         if outcome != "reported":
             continue
-        with frozen_at(on(day(80), 18)):
+        with frozen_at(moment(0.8)):
             fph.file_report(
                 project=project,
                 text="Soixante voisins sont venus ; les enfants ont fait les affiches. "
