@@ -151,7 +151,8 @@ def _follow_context(project, key):
         "use": services.consumption(project.fund),
         "expired": services.confirmation_expired(project),
         "receipt": services.receipt(project),
-        "files": project.files.all(),
+        "receipts": project.files.filter(kind=MicroProjectFileKind.RECEIPT),
+        "photos": project.files.filter(kind=MicroProjectFileKind.PHOTO),
         "breadcrumb": _breadcrumb(project.contract, public=True),
     }
 
