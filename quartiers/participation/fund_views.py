@@ -240,6 +240,8 @@ def fund_committee(request, contract):
 
 @contract_page(permissions.can_manage_fund)
 def fund_edit(request, contract, year=None):
+    if year is not None and not 2000 <= year <= 2100:
+        raise Http404("Pas de fonds pour cette année.")
     fund = (
         get_object_or_404(ResidentsFund, contract=contract, year=year) if year is not None else None
     )

@@ -491,18 +491,6 @@ class MicroProject(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def committed(self) -> Decimal:
-        """What it takes from the envelope: the amount paid once paid, else the amount granted
-        while accepted, else nothing."""
-        from quartiers.participation.fund import COMMITTED, PAID_STATES
-
-        if self.status in PAID_STATES:
-            return self.amount_paid or Decimal(0)
-        if self.status in COMMITTED:
-            return self.amount_granted or Decimal(0)
-        return Decimal(0)
-
 
 def micro_project_upload_to(instance, filename):
     return f"fph/{instance.project.uuid}/{uuid.uuid4().hex}"
