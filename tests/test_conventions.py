@@ -108,6 +108,7 @@ def test_posting_components_receive_the_csrf_token():
 # they click. {file: why it types another URL}
 TYPED_URLS = {
     "test_roles.py": "the invited person follows the link of the invitation e-mail",
+    "test_fph.py": "a residents' group has no account: the e-mailed link is its way in",
 }
 
 

@@ -9,6 +9,7 @@ anything but a server error; the test client re-raises a view's exception, which
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +19,7 @@ from quartiers.access import services as access
 from quartiers.access.enums import ContractRole
 from quartiers.governance import minutes
 from quartiers.governance import services as governance
+from quartiers.participation import fund as fph
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.participation import factories as participation
 from tests.programming.factories import ApplicationFactory, AttachmentFactory, CallFunderFactory
@@ -80,6 +82,22 @@ PARAMETERS = [
     "carrying_organisation",
     "volontaire",
     "volunteer",
+    "decision",
+    "votes_for",
+    "votes_against",
+    "decided_on",
+    "amount_granted",
+    "meeting",
+    "total_cost",
+    "amount_requested",
+    "contact_email",
+    "paid_on",
+    "participants",
+    "expenses",
+    "envelope",
+    "cap_per_project",
+    "max_share",
+    "is_open",
 ]
 DRAFT_PAGES = ["edit", "autosave", "budget", "attachments", "submit"]
 NOT_SERVER_ERRORS = {200, 301, 302, 400, 403, 404, 405}
@@ -103,7 +121,8 @@ def routes():
 
 
 @pytest.fixture
-def world(db, loriol):
+def world(db, loriol, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     carrier = OrganisationFactory(association=True)
     caf = loriol.partners.get(code="CAF").organisation
     application = funded_application(
@@ -134,6 +153,16 @@ def world(db, loriol):
         upload=SimpleUploadedFile("note.pdf", b"%PDF-1.4\n", content_type="application/pdf"),
         by=None,
     )
+    fund = participation.fund(loriol)
+    reported = participation.paid(fund)
+    key = participation.requested(fund, title="Autre projet")[1]
+    reported = fph.file_report(
+        project=reported,
+        text="Bilan.",
+        participants=3,
+        expenses=Decimal("10"),
+        receipts=[participation.upload()],
+    )
     valid = {
         "slug": loriol.slug,
         "number": "1",
@@ -143,6 +172,8 @@ def world(db, loriol):
         "token": "invalid-token",
         "funder": str(caf.pk),
         "earlier": str(meeting.uuid),  # the meeting whose minutes another one approves
+        "key": key,
+        "year": str(fund.year),
     }
     # Which object a `uuid` or `pk` stands for, by the path segment before it / the route.
     uuids = {
@@ -154,6 +185,7 @@ def world(db, loriol):
         "tirages": draw.uuid,
         "tirages-au-sort": draw.uuid,
         "reunions": meeting.uuid,
+        "projets": reported.uuid,
         # The carrier's pages of a draft (budget, attachments, autosave, submission).
         **{f"programming:application-{page}": draft.uuid for page in DRAFT_PAGES},
     }
@@ -168,6 +200,7 @@ def world(db, loriol):
         "governance:document-download": document.pk,
         "governance:document-remove": document.pk,
         "governance:document-publish": document.pk,
+        "participation:micro-project-file": reported.files.get().pk,
     }
     return {"admin": admin, "carrier": user}, valid, uuids, pks, carrier.pk
 

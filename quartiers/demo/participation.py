@@ -8,10 +8,12 @@ services, at moments of the demo's calendar before the load day.
 """
 
 import datetime
+from decimal import Decimal
 
 from quartiers.access.enums import ContractRole
 from quartiers.demo.applications import on
 from quartiers.demo.calendar import DemoCalendar
+from quartiers.demo.catalogue import DEMO_DOMAIN
 from quartiers.demo.clock import frozen_at
 from quartiers.participation import services as participation
 from quartiers.participation.enums import College, Gender
@@ -125,3 +127,168 @@ def load_participation(contract, people, today: datetime.date):
 
 def _holds(user, contract, role) -> bool:
     return user.role_assignments.filter(contract=contract, role=role).exists()
+
+
+# --------------------------------------------------------------------------- FPH
+
+FUND_CARRIER = "Association porteuse fictive du fonds des habitants (démonstration)"
+FUND_ENVELOPE = Decimal("5000")
+PDF = b"%PDF-1.4\n% justificatif fictif de la demonstration\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+# (title, what, for whom, when, group, contact's first name, cost, asked, outcome, granted)
+MICRO_PROJECTS = [
+    (
+        "Repas partagé de la rue des Tilleuls (projet fictif)",
+        "Un repas de rue où chaque famille apporte un plat, avec des jeux pour les enfants.",
+        "Les habitants de la rue et des immeubles voisins",
+        "un samedi de juin",
+        "Les voisins des Tilleuls (groupe fictif)",
+        "Rosalie (fictive)",
+        "600",
+        "450",
+        "reported",
+        "450",
+    ),
+    (
+        "Atelier de réparation de vélos (projet fictif)",
+        "Quatre samedis pour apprendre à réparer son vélo, outils prêtés.",
+        "Les jeunes du quartier",
+        "en septembre",
+        "Clé à molette (groupe fictif)",
+        "Anatole (fictif)",
+        "900",
+        "700",
+        "paid",
+        "650",
+    ),
+    (
+        "Fresque du préau avec les enfants (projet fictif)",
+        "Peindre le mur du préau de l'école avec les enfants et un artiste du quartier.",
+        "Les enfants de l'école et leurs parents",
+        "pendant les vacances d'automne",
+        "Les parents du préau (groupe fictif)",
+        "Philomène (fictive)",
+        "950",
+        "760",
+        "accepted",
+        "760",
+    ),
+    (
+        "Sortie au lac pour les familles (projet fictif)",
+        "Un car pour une journée au lac avec les familles qui ne partent pas en vacances.",
+        "Les familles du quartier",
+        "au printemps",
+        "Les familles en balade (groupe fictif)",
+        "Eugénie (fictive)",
+        "1000",
+        "700",
+        "submitted",
+        None,
+    ),
+    (
+        "Tournoi de pétanque inter-immeubles (projet fictif)",
+        "Un tournoi entre les immeubles, avec buvette.",
+        "Les habitants des immeubles A à D",
+        "en juillet",
+        "Boules du cœur (groupe fictif)",
+        "Barnabé (fictif)",
+        "400",
+        "300",
+        "refused",
+        None,
+    ),
+]
+
+
+def load_residents_fund(contract, people, today: datetime.date):
+    """This year's FICTITIOUS fonds de participation des habitants: an envelope of 5 000 €,
+    760 € per project, 80 % of its cost, and five micro-projects in every state (awaiting the
+    committee, accepted, paid, bilan filed, refused), built through the services. Loaded
+    once: a second load finds the fund and adds nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from quartiers.participation import fund as fph
+    from quartiers.participation.models import ResidentsFund
+
+    if ResidentsFund.objects.filter(contract=contract, year=today.year).exists():
+        return None
+    from django.utils import timezone
+
+    lead = next(p for p in people if _holds(p, contract, ContractRole.PROJECT_LEAD))
+    # Every step between the year's start (at most 120 days ago) and now, in the year of the
+    # fund: the demo stays coherent on any load day, 2 January included.
+    now = timezone.now()
+    new_year = timezone.make_aware(datetime.datetime(today.year, 1, 1, 0, 1))
+    start = max(new_year, now - days(120))
+
+    def moment(fraction):
+        return start + (now - start) * fraction
+
+    def day(fraction):
+        return timezone.localdate(moment(fraction))
+
+    with frozen_at(moment(0.01)):
+        fund = fph.save_fund(
+            contract=contract,
+            by=lead,
+            year=today.year,
+            envelope=FUND_ENVELOPE,
+            carrying_structure_name=FUND_CARRIER,
+        )
+    for i, row in enumerate(MICRO_PROJECTS):
+        title, what, audience, when, group, first_name, cost, asked, outcome, granted = row
+        local = first_name.split(" ")[0].lower().replace("è", "e").replace("é", "e")
+        with frozen_at(moment(0.05 + 0.04 * i)):
+            filed = fph.request_micro_project(
+                fund=fund,
+                title=title,
+                description=what,
+                audience=audience,
+                when=when,
+                group_name=group,
+                contact_first_name=first_name,
+                contact_email=f"{local}.fph@{DEMO_DOMAIN}",
+                total_cost=Decimal(cost),
+                amount_requested=Decimal(asked),
+            )
+            fph.confirm_micro_project(project=filed.project)
+        if outcome == "submitted":
+            continue
+        decided_on = day(0.4)
+        with frozen_at(moment(0.4)):
+            project = fph.decide_micro_project(
+                project=filed.project,
+                by=lead,
+                accepted=outcome != "refused",
+                votes_for=6 if outcome != "refused" else 2,
+                votes_against=1 if outcome != "refused" else 5,
+                votes_abstention=1,
+                decided_on=decided_on,
+                amount_granted=Decimal(granted) if granted else None,
+                comment=(
+                    "Le comité préfère soutenir des projets ouverts à tout le quartier "
+                    "(motif fictif)."
+                    if outcome == "refused"
+                    else ""
+                ),
+            )
+        if outcome in ("refused", "accepted"):
+            continue
+        paid_on = day(0.55)
+        with frozen_at(moment(0.55)):
+            project = fph.record_payment(
+                project=project, by=lead, paid_on=paid_on, amount=project.amount_granted
+            )
+        if outcome != "reported":
+            continue
+        with frozen_at(moment(0.8)):
+            fph.file_report(
+                project=project,
+                text="Soixante voisins sont venus ; les enfants ont fait les affiches. "
+                "(Bilan fictif de la démonstration.)",
+                participants=60,
+                expenses=Decimal("430"),
+                receipts=[SimpleUploadedFile("ticket-fictif.pdf", PDF, "application/pdf")],
+                photos=[SimpleUploadedFile("photo-fictive.png", PNG, "image/png")],
+            )
+    return fund

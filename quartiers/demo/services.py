@@ -12,7 +12,7 @@ from quartiers.demo.applications import on
 from quartiers.demo.calendar import DemoCalendar
 from quartiers.demo.clock import frozen_at
 from quartiers.demo.governance import hold_steering_meetings, plan_workshop, seat_members
-from quartiers.demo.participation import load_participation
+from quartiers.demo.participation import load_participation, load_residents_fund
 from quartiers.demo.people import create_people
 from quartiers.demo.programming import load_programming
 from quartiers.protocol_import import services as importer
@@ -48,4 +48,5 @@ def load(*, apply: bool):
     load_programming(contract, people)
     hold_steering_meetings(contract, people, today)
     load_participation(contract, people, today)
+    load_residents_fund(contract, people, today)
     return report, people

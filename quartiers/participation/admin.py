@@ -3,7 +3,14 @@ erasure must also purge the history, which the admin's delete or edit would not)
 
 from django.contrib import admin
 
-from quartiers.participation.models import CitizenCouncil, CouncilMember, Draw, VolunteerList
+from quartiers.participation.models import (
+    CitizenCouncil,
+    CouncilMember,
+    Draw,
+    MicroProject,
+    ResidentsFund,
+    VolunteerList,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,3 +43,15 @@ class VolunteerListAdmin(ReadOnlyAdmin):
 @admin.register(Draw)
 class DrawAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "contract", "seats", "seed", "list_fingerprint"]
+
+
+@admin.register(ResidentsFund)
+class ResidentsFundAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "contract", "envelope", "cap_per_project", "max_share", "is_open"]
+
+
+@admin.register(MicroProject)
+class MicroProjectAdmin(ReadOnlyAdmin):
+    list_display = ["title", "contract", "status", "amount_requested", "amount_granted"]
+    list_filter = ["status"]
+    exclude = ["access_key_hash", "request_nonce"]

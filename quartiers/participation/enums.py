@@ -14,3 +14,20 @@ class Gender(models.TextChoices):
 
     WOMAN = "femme", "femme"
     MAN = "homme", "homme"
+
+
+class MicroProjectStatus(models.TextChoices):
+    """Where a residents' micro-project of the FPH stands; the transitions live in
+    `participation.fund` (`TRANSITIONS`)."""
+
+    UNCONFIRMED = "unconfirmed", "en attente de confirmation par courriel"
+    SUBMITTED = "submitted", "en attente du comité"
+    ACCEPTED = "accepted", "accepté"
+    REFUSED = "refused", "refusé"
+    PAID = "paid", "versé"
+    REPORTED = "reported", "bilan déposé"
+
+
+class MicroProjectFileKind(models.TextChoices):
+    PHOTO = "photo", "photo"
+    RECEIPT = "receipt", "justificatif de dépense"

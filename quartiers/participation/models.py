@@ -1,14 +1,22 @@
 """The conseil citoyen of a contract, its members, volunteer lists and draws by lot."""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from quartiers.accounts.models import Organisation
 from quartiers.contracts.models import Contract
-from quartiers.participation.enums import College, Gender
+from quartiers.governance.models import Meeting
+from quartiers.participation.enums import (
+    College,
+    Gender,
+    MicroProjectFileKind,
+    MicroProjectStatus,
+)
 
 # What an erased member's name reads; the row stays so that what they took part in stays.
 ERASED_NAME = "Membre retiré·e"
@@ -289,3 +297,223 @@ class DrawEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_gender_display()} n° {self.rank}"
+
+
+# --------------------------------------------------------------------------- FPH
+
+
+class ResidentsFund(models.Model):
+    """The fonds de participation des habitants (FPH) of a contract for one year: an envelope
+    that informal groups of residents draw on for micro-projects, within a cap per project
+    and a share of the project's total cost, paid by a carrying association."""
+
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name="contrat",
+        on_delete=models.CASCADE,
+        related_name="residents_funds",
+    )
+    year = models.PositiveSmallIntegerField("année")
+    envelope = models.DecimalField("enveloppe (€)", max_digits=10, decimal_places=2)
+    cap_per_project = models.DecimalField(
+        "plafond par projet (€)", max_digits=10, decimal_places=2, default=Decimal("760")
+    )
+    max_share = models.PositiveSmallIntegerField(
+        "part maximale du coût total du projet (%)",
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    carrying_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="association porteuse",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_residents_funds",
+    )
+    carrying_structure_name = models.CharField(
+        "association porteuse (nom, si elle n'est pas sur la plateforme)",
+        max_length=200,
+        blank=True,
+    )
+    is_open = models.BooleanField("ouvert aux demandes", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "fonds de participation des habitants"
+        verbose_name_plural = "fonds de participation des habitants"
+        ordering = ["contract", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year"], name="one_fund_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(envelope__gte=0), name="fund_envelope_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cap_per_project__gt=0), name="fund_cap_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_share__gte=1, max_share__lte=100),
+                name="fund_share_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Fonds de participation des habitants {self.year}"
+
+    @property
+    def carrying_structure(self) -> str:
+        if self.carrying_organisation_id:
+            return str(self.carrying_organisation)
+        return self.carrying_structure_name
+
+
+class MicroProjectQuerySet(models.QuerySet):
+    def confirmed(self):
+        """What the committee sees: every request whose group confirmed its e-mail."""
+        return self.exclude(status=MicroProjectStatus.UNCONFIRMED)
+
+    def supported(self):
+        """Accepted by the committee (paid or not, bilan filed or not): the public list."""
+        from quartiers.participation.fund import SUPPORTED
+
+        return self.filter(status__in=SUPPORTED)
+
+
+class MicroProject(models.Model):
+    """A micro-project an informal group of residents asks the FPH to support, without an
+    account: the contact's first name, e-mail and phone are personal data, shown to the
+    committee only, never on a public page. The group follows its request through a private
+    link (`access_key_hash`: the SHA-256 of the key sent by e-mail, never the key itself)."""
+
+    uuid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name="contrat",
+        on_delete=models.CASCADE,
+        related_name="micro_projects",
+    )
+    fund = models.ForeignKey(
+        ResidentsFund,
+        verbose_name="fonds",
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    title = models.CharField("titre du projet", max_length=200)
+    description = models.TextField("ce que le groupe veut faire")
+    audience = models.CharField("pour qui", max_length=300)
+    when = models.CharField("quand", max_length=200)
+    group_name = models.CharField("nom du groupe d'habitants", max_length=200)
+    contact_first_name = models.CharField("prénom de la personne à contacter", max_length=150)
+    contact_email = models.EmailField("adresse électronique de contact")
+    contact_phone = models.CharField("téléphone de contact", max_length=30, blank=True)
+    total_cost = models.DecimalField("coût total du projet (€)", max_digits=10, decimal_places=2)
+    amount_requested = models.DecimalField("montant demandé (€)", max_digits=10, decimal_places=2)
+    status = models.CharField(
+        "état",
+        max_length=20,
+        choices=MicroProjectStatus,
+        default=MicroProjectStatus.UNCONFIRMED,
+    )
+    access_key_hash = models.CharField(
+        "empreinte de la clé du lien privé", max_length=64, unique=True
+    )
+    # The signed nonce of the form that created it: the same form sent twice makes one project.
+    request_nonce = models.CharField(
+        "jeton du formulaire de demande", max_length=64, unique=True, null=True, blank=True
+    )
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
+    # The committee's vote.
+    votes_for = models.PositiveSmallIntegerField("voix pour", null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField("voix contre", null=True, blank=True)
+    votes_abstention = models.PositiveSmallIntegerField("abstentions", null=True, blank=True)
+    decided_on = models.DateField("décidé le", null=True, blank=True)
+    amount_granted = models.DecimalField(
+        "montant accordé (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    decision_comment = models.TextField("motif ou commentaire du comité", blank=True)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name="réunion du comité",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="décision enregistrée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The payment, made by the carrying association.
+    paid_on = models.DateField("versé le", null=True, blank=True)
+    amount_paid = models.DecimalField(
+        "montant versé (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    payment_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="versement enregistré par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The bilan, filed by the group through its private link.
+    report_text = models.TextField("bilan en quelques lignes", blank=True)
+    report_participants = models.PositiveIntegerField(
+        "nombre de participants", null=True, blank=True
+    )
+    report_expenses = models.DecimalField(
+        "dépenses réelles (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    reported_at = models.DateTimeField("bilan déposé le", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["access_key_hash", "request_nonce"])
+
+    objects = MicroProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "micro-projet du FPH"
+        verbose_name_plural = "micro-projets du FPH"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_requested__gt=0), name="micro_project_asks_something"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_cost__gte=models.F("amount_requested")),
+                name="micro_project_asks_at_most_its_cost",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def micro_project_upload_to(instance, filename):
+    return f"fph/{instance.project.uuid}/{uuid.uuid4().hex}"
+
+
+class MicroProjectFile(models.Model):
+    """A photo or a receipt of a micro-project's bilan. Private: served only by a view that
+    checks the person (photos may show residents)."""
+
+    project = models.ForeignKey(
+        MicroProject, verbose_name="micro-projet", on_delete=models.CASCADE, related_name="files"
+    )
+    kind = models.CharField("nature", max_length=10, choices=MicroProjectFileKind)
+    file = models.FileField("fichier", upload_to=micro_project_upload_to)
+    name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField("type", max_length=100)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce d'un bilan du FPH"
+        verbose_name_plural = "pièces des bilans du FPH"
+        ordering = ["project", "kind", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartiers.participation import views
+from quartiers.participation import fund_views, views
 
 app_name = "participation"
 
@@ -28,4 +28,37 @@ urlpatterns = [
     # Public (when the contract is): the draws of a contract, and each draw; no name.
     path("contrats/<slug:slug>/tirages-au-sort/", views.draw_list, name="draw-list"),
     path("tirages-au-sort/<uuid:uuid>/", views.draw_public, name="draw-public"),
+]
+
+# The fonds de participation des habitants (`fund_views`).
+FPH = "contrats/<slug:slug>/fph/"
+urlpatterns += [
+    path(FPH, fund_views.fund_public, name="fund-public"),
+    path(f"{FPH}demande/", fund_views.fph_request, name="fph-request"),
+    path(f"{FPH}demande/envoyee/", fund_views.fph_request_sent, name="fph-request-sent"),
+    path(f"{FPH}comite/", fund_views.fund_committee, name="fund-committee"),
+    path(f"{FPH}comite/fonds/nouveau/", fund_views.fund_edit, name="fund-create"),
+    path(f"{FPH}comite/fonds/<int:year>/", fund_views.fund_edit, name="fund-edit"),
+    path(
+        f"{FPH}projets/<uuid:uuid>/", fund_views.micro_project_detail, name="micro-project-detail"
+    ),
+    path(
+        f"{FPH}projets/<uuid:uuid>/decision/",
+        fund_views.micro_project_decide,
+        name="micro-project-decide",
+    ),
+    path(
+        f"{FPH}projets/<uuid:uuid>/versement/",
+        fund_views.micro_project_pay,
+        name="micro-project-pay",
+    ),
+    path(
+        f"{FPH}projets/<uuid:uuid>/pieces/<int:pk>/",
+        fund_views.micro_project_file,
+        name="micro-project-file",
+    ),
+    # A group's private link (the key it received by e-mail): no account.
+    path("fph/suivi/<str:key>/", fund_views.fph_follow, name="fph-follow"),
+    path("fph/suivi/<str:key>/confirmer/", fund_views.fph_confirm, name="fph-confirm"),
+    path("fph/suivi/<str:key>/bilan/", fund_views.fph_report, name="fph-report"),
 ]

@@ -133,6 +133,7 @@ def council(request, contract):
             "see_names": permissions.can_see_member_names(user, contract),
             "see_contacts": permissions.can_see_member_contacts(user, contract),
             "see_volunteers": permissions.can_see_volunteer_names(user, contract),
+            "see_fund": permissions.can_view_fund_committee(user, contract),
         },
     )
 

@@ -24,8 +24,12 @@ A route missing here fails `test_every_route_is_declared`; so does a name that i
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from tests.access_matrix.world import (
     B_PEOPLE,
+    FPH_CONTACT_EMAIL,
+    FPH_CONTACT_NAME,
     MEMBER_EMAIL,
     MEMBER_NAME,
     PEOPLE,
@@ -368,6 +372,180 @@ PARTICIPATION_ROUTES = {
             get=expect(200, anonymous=404, no_role=404),
             hidden=lambda w: [*volunteer_names(w), MEMBER_NAME, MEMBER_EMAIL],
             hidden_from=frozenset(PEOPLE),
+        )
+    ],
+}
+
+# The residents' fund (FPH): public pages when the contract is (A is not: its readers), the
+# group's pages by the key of its e-mailed link (anyone holding it), the committee's pages
+# for the steering roles and the conseil citoyen's members; the vote by the chef de projet
+# and the members; the fund and the payment by the chef de projet. A group's contact shows
+# on the committee's pages only.
+FUND_COMMITTEE = expect(
+    403,
+    anonymous=LOGIN,
+    project_lead=200,
+    prefect_delegate=200,
+    citizen_council=200,
+    admin=200,
+)
+NOT_FUND_COMMITTEE = frozenset(p for p, o in FUND_COMMITTEE.items() if o != 200)
+DECIDERS = expect(403, anonymous=LOGIN, project_lead=200, citizen_council=200, admin=200)
+DECIDERS_WRITE = expect(403, anonymous=LOGIN, project_lead=302, citizen_council=302, admin=302)
+CONTRACT_READERS_WRITE = expect(302, anonymous=LOGIN, no_role=403)
+WRITERS_OF_A = frozenset(p for p, o in CONTRACT_READERS_WRITE.items() if o == 302)
+
+
+def fph_contact(w):
+    return [FPH_CONTACT_NAME, FPH_CONTACT_EMAIL]
+
+
+def fph_project(key):
+    return lambda w: {"slug": w.contract.slug, "uuid": w.objects[key].uuid}
+
+
+def fph_key(key):
+    return lambda w: {"key": w.objects[key]}
+
+
+def fph_request_data(w):
+    return {
+        "title": "Jardin partagé",
+        "description": "Planter des tomates.",
+        "audience": "Les enfants du quartier",
+        "when": "en mai",
+        "group_name": "Les jardiniers",
+        "total_cost": "500",
+        "amount_requested": "300",
+        "contact_first_name": "Lou",
+        "contact_email": "lou@example.org",
+    }
+
+
+def fph_vote(w):
+    return {
+        "decision": "accepted",
+        "votes_for": "4",
+        "votes_against": "1",
+        "votes_abstention": "0",
+        "decided_on": timezone.localdate().isoformat(),
+    }
+
+
+FPH_ROUTES = {
+    "participation:fund-public": [
+        Case(
+            kwargs=contract(),
+            get=CONTRACT_READERS,
+            hidden=fph_contact,
+            hidden_from=frozenset(PEOPLE),
+        )
+    ],
+    "participation:fph-request": [
+        Case(kwargs=contract(), get=CONTRACT_READERS),  # empty POST: the form again
+        Case(
+            kwargs=contract(),
+            get=CONTRACT_READERS,
+            post=CONTRACT_READERS_WRITE,
+            data=fph_request_data,
+            writes=WRITERS_OF_A,
+            label="valid",
+        ),
+    ],
+    "participation:fph-request-sent": [Case(kwargs=contract(), get=CONTRACT_READERS)],
+    "participation:fph-follow": [
+        Case(kwargs=fph_key("fph_unconfirmed_key"), get=EVERYONE),
+        Case(kwargs=fph_key("fph_paid_key"), get=EVERYONE, label="paid"),
+    ],
+    "participation:fph-confirm": [
+        Case(
+            kwargs=fph_key("fph_unconfirmed_key"),
+            get=GET_405,
+            post=expect(302),
+            writes=frozenset(PEOPLE),
+        )
+    ],
+    "participation:fph-report": [
+        Case(kwargs=fph_key("fph_paid_key"), get=EVERYONE),  # empty POST: the form again
+        Case(kwargs=fph_key("fph_unconfirmed_key"), get=expect(302), label="not paid yet"),
+    ],
+    "participation:fund-committee": [
+        Case(kwargs=contract(), get=FUND_COMMITTEE),
+    ],
+    "participation:fund-create": [
+        Case(kwargs=contract(), get=PROJECT_LEAD),
+        Case(
+            kwargs=contract(),
+            get=PROJECT_LEAD,
+            post=PROJECT_LEAD_WRITES,
+            data=lambda w: {
+                "year": "2031",
+                "envelope": "4000",
+                "cap_per_project": "760",
+                "max_share": "80",
+                "is_open": "on",
+            },
+            writes=LEAD_AND_ADMIN,
+            label="valid",
+        ),
+    ],
+    "participation:fund-edit": [
+        Case(
+            kwargs=contract(year=2000),
+            get=expect(403, anonymous=LOGIN, project_lead=404, admin=404),
+            label="no such fund",
+        ),
+        Case(
+            kwargs=lambda w: {"slug": w.contract.slug, "year": w.fund.year},
+            get=PROJECT_LEAD,
+            post=PROJECT_LEAD_WRITES,
+            data=lambda w: {"envelope": "6000", "cap_per_project": "700", "max_share": "70"},
+            writes=LEAD_AND_ADMIN,
+            label="valid",
+        ),
+    ],
+    "participation:micro-project-detail": [
+        Case(
+            kwargs=fph_project("fph_submitted"),
+            get=FUND_COMMITTEE,
+            hidden=fph_contact,
+            hidden_from=NOT_FUND_COMMITTEE,
+        ),
+        Case(kwargs=fph_project("fph_reported"), get=FUND_COMMITTEE, label="reported"),
+    ],
+    "participation:micro-project-decide": [
+        Case(kwargs=fph_project("fph_submitted"), get=GET_405, post=DECIDERS),
+        Case(
+            kwargs=fph_project("fph_submitted"),
+            get=GET_405,
+            post=DECIDERS_WRITE,
+            data=fph_vote,
+            writes=frozenset({"project_lead", "citizen_council", "admin"}),
+            label="valid",
+        ),
+    ],
+    "participation:micro-project-pay": [
+        Case(kwargs=fph_project("fph_accepted"), get=GET_405, post=PROJECT_LEAD),
+        Case(
+            kwargs=fph_project("fph_accepted"),
+            get=GET_405,
+            post=PROJECT_LEAD_WRITES,
+            data=lambda w: {
+                "paid_on": timezone.localdate().isoformat(),
+                "amount": "300",
+            },
+            writes=LEAD_AND_ADMIN,
+            label="valid",
+        ),
+    ],
+    "participation:micro-project-file": [
+        Case(
+            kwargs=lambda w: {
+                "slug": w.contract.slug,
+                "uuid": w.fph_reported.uuid,
+                "pk": w.fph_file.pk,
+            },
+            get=FUND_COMMITTEE,
         )
     ],
 }
@@ -1133,4 +1311,5 @@ ROUTES = {
         )
     ],
     **PARTICIPATION_ROUTES,
+    **FPH_ROUTES,
 }

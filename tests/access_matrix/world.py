@@ -109,6 +109,7 @@ def build_world() -> World:
     )
     _programming(world, contract, association, caf, etat)
     _participation(world, contract)
+    _residents_fund(world, contract)
     return world
 
 
@@ -169,6 +170,71 @@ def _participation(world, contract):
     )
     draw = participation.draw_by_lot(volunteer_list=volunteer_list, seats=2, seed="A-1", by=None)
     world.objects.update(council=council, member=member, volunteer_list=volunteer_list, draw=draw)
+
+
+# A residents' group's contact (FPH): personal data for the committee's pages only.
+FPH_CONTACT_NAME = "Prunelle-Témoin-FPH"
+FPH_CONTACT_EMAIL = "prunelle.temoin@example.org"
+
+
+def _residents_fund(world, contract):
+    """This year's FPH and a request in each state: unconfirmed (its key), submitted,
+    accepted, paid (its key) and reported with a receipt."""
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from quartiers.participation import fund as fph
+
+    today = timezone.localdate()
+    fund = fph.save_fund(contract=contract, by=None, year=today.year, envelope=Decimal("5000"))
+
+    def filed(title):
+        return fph.request_micro_project(
+            fund=fund,
+            title=title,
+            description="Un projet témoin.",
+            audience="Les voisins",
+            when="au printemps",
+            group_name="Groupe témoin",
+            contact_first_name=FPH_CONTACT_NAME,
+            contact_email=FPH_CONTACT_EMAIL,
+            total_cost=Decimal("500"),
+            amount_requested=Decimal("300"),
+        )
+
+    def vote():
+        return {"accepted": True, "votes_for": 3, "votes_against": 0, "decided_on": today}
+
+    unconfirmed = filed("Projet non confirmé")
+    states = {}
+    for name in ("submitted", "accepted", "paid", "reported"):
+        one = filed(f"Projet {name}")
+        fph.confirm_micro_project(project=one.project)
+        states[name] = (one.project, one.key)
+    for name in ("accepted", "paid", "reported"):
+        fph.decide_micro_project(project=states[name][0], by=None, **vote())
+    for name in ("paid", "reported"):
+        project = states[name][0]
+        project.refresh_from_db()
+        fph.record_payment(project=project, by=None, paid_on=today, amount=Decimal("300"))
+    reported = fph.file_report(
+        project=states["reported"][0],
+        text="Bilan témoin.",
+        participants=12,
+        expenses=Decimal("290"),
+        receipts=[SimpleUploadedFile("ticket.pdf", b"%PDF-1.4 x", "application/pdf")],
+    )
+    world.objects.update(
+        fund=fund,
+        fph_unconfirmed_key=unconfirmed.key,
+        fph_submitted=states["submitted"][0],
+        fph_accepted=states["accepted"][0],
+        fph_paid_key=states["paid"][1],
+        fph_reported=reported,
+        fph_file=reported.files.get(),
+    )
 
 
 def _programming(world, contract, carrier, caf, etat):

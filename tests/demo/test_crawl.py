@@ -34,6 +34,7 @@ PER_LABEL = 1
 NOT_FOLLOWED = re.compile(
     r"^/(static|media|admin|api)/|^/deconnexion/|^/mot-de-passe/|\.(pdf|xlsx|ods|csv|ics)$"
     r"|^/dossiers/[^/]+/pieces/\d+/$|^/reunions/[^/]+/documents/\d+/$"
+    r"|/fph/projets/[^/]+/pieces/\d+/$"
 )
 
 # Why no link leads there. A key is a label, or a route name: then the route must be reached
@@ -70,6 +71,7 @@ UNREACHABLE_BY_DESIGN = {
         )
     },
     "programming:application-create (closed)": "a closed call accepts no deposit",
+    "participation:fph-request-sent": "shown after a request is sent, not linked",
 }
 
 
@@ -167,6 +169,7 @@ def _candidates(contract) -> list[str]:
     partner = contract.partners.grid_first().first()
     urls.append(reverse("contracts:partner-edit", kwargs={**slug, "code": partner.code}))
     urls += _participation_candidates(contract, slug)
+    urls += _fund_candidates(contract, slug)
     urls += _governance_candidates(contract, slug)
     return urls
 
@@ -218,6 +221,29 @@ def _participation_candidates(contract, slug) -> list[str]:
         reverse("participation:draw-detail", kwargs={**slug, "uuid": draw.uuid}),
         reverse("participation:draw-public", kwargs={"uuid": draw.uuid}),
     ]
+    return urls
+
+
+def _fund_candidates(contract, slug) -> list[str]:
+    """The residents' fund: its public page and form, the committee's pages, one request."""
+    from quartiers.participation.models import MicroProject, ResidentsFund
+
+    urls = [
+        reverse(f"participation:{name}", kwargs=slug)
+        for name in (
+            "fund-public",
+            "fph-request",
+            "fph-request-sent",
+            "fund-committee",
+            "fund-create",
+        )
+    ]
+    fund = ResidentsFund.objects.filter(contract=contract).first()
+    urls.append(reverse("participation:fund-edit", kwargs={**slug, "year": fund.year}))
+    project = MicroProject.objects.filter(contract=contract).confirmed().first()
+    urls.append(
+        reverse("participation:micro-project-detail", kwargs={**slug, "uuid": project.uuid})
+    )
     return urls
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from quartiers.demo import services as demo
-from quartiers.participation.models import CouncilMember, Volunteer
+from quartiers.participation.models import CouncilMember, MicroProject, Volunteer
 from tests.demo.test_crawl import HREF, NOT_FOLLOWED
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,14 @@ def _personal_data() -> set[str]:
     data = {m.display_name for m in members} | {m.email for m in members}
     volunteers = Volunteer.objects.exclude(erased_at__isnull=False)
     data |= {v.display_name for v in volunteers} | {v.email for v in volunteers}
+    # The residents' fund: the groups' contacts and names (the committee's pages only).
+    for project in MicroProject.objects.all():
+        data |= {
+            project.contact_first_name,
+            project.contact_email,
+            project.contact_phone,
+            project.group_name,
+        }
     return {d for d in data if d and d != "Membre retiré·e"}
 
 
@@ -27,6 +35,7 @@ def test_no_public_page_of_the_demo_shows_a_resident(client):
     demo.load(apply=True)
     personal = _personal_data()
     assert len(personal) > 10, "the demo has residents to look for"
+    assert "Rosalie (fictive)" in personal, "the FPH's contacts are looked for"
     seen, queue, pages, found = {"/"}, deque(["/"]), 0, []
     while queue:
         path = queue.popleft()

@@ -141,6 +141,29 @@ def open_council(page, demo):
     expect(page.get_by_role("heading", level=1)).to_contain_text("onseil citoyen")
 
 
+def open_fund(page, demo):
+    open_contract_page(page, demo, "Fonds des habitants")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Fonds de participation des habitants"
+    )
+
+
+def open_fph_request(page, demo):
+    open_fund(page, demo)
+    page.get_by_role("main").get_by_role("link", name="Déposer une demande").click()
+
+
+def open_fund_committee(page, demo):
+    open_fund(page, demo)
+    page.get_by_role("main").get_by_role("link", name="Espace du comité").click()
+
+
+def open_micro_project(page, demo):
+    """A request awaiting the committee: the group's contact and the vote's form."""
+    open_fund_committee(page, demo)
+    page.get_by_role("table", name="Demandes à examiner").get_by_role("link").first.click()
+
+
 LEAD = "cheffe-de-projet"
 VISITS = [
     Visit("accueil, sans connexion", None, lambda page, call: None),
@@ -156,6 +179,10 @@ VISITS = [
     Visit("compte rendu approuvé, sans connexion", None, open_approved_minutes),
     Visit("registre des décisions, sans connexion", None, open_register),
     Visit("conseil citoyen", LEAD, open_council),
+    Visit("fonds des habitants, sans connexion", None, open_fund),
+    Visit("demande au fonds des habitants, téléphone", None, open_fph_request, width=PHONE),
+    Visit("comité du fonds des habitants", LEAD, open_fund_committee),
+    Visit("demande examinée par le comité", LEAD, open_micro_project),
     Visit("formulaire du porteur, téléphone", "porteur", open_own_draft, width=PHONE),
     Visit("budget du porteur, téléphone", "porteur", open_budget, width=PHONE),
 ]

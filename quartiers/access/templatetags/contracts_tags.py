@@ -13,6 +13,7 @@ PAGES = [
     ("governance:body-list", "Instances"),
     ("governance:decision-list", "Décisions"),
     ("participation:draw-list", "Tirages au sort"),
+    ("participation:fund-public", "Fonds des habitants"),
     ("glossary", "Glossaire"),
     ("source-document", "Document source"),
 ]
