@@ -71,7 +71,7 @@ class Membership(models.Model):
         Body, verbose_name="instance", on_delete=models.CASCADE, related_name="memberships"
     )
     partner = models.ForeignKey(
-        Partner, verbose_name="partenaire", on_delete=models.PROTECT, related_name="memberships"
+        Partner, verbose_name="partenaire", on_delete=models.RESTRICT, related_name="memberships"
     )
     role = models.CharField("rôle", max_length=20, choices=MemberRole, default=MemberRole.MEMBER)
     voting = models.BooleanField("voix délibérative", default=True)
@@ -96,7 +96,7 @@ class Meeting(models.Model):
         Contract, verbose_name="contrat", on_delete=models.CASCADE, related_name="meetings"
     )
     body = models.ForeignKey(
-        Body, verbose_name="instance", on_delete=models.PROTECT, related_name="meetings"
+        Body, verbose_name="instance", on_delete=models.RESTRICT, related_name="meetings"
     )
     uuid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
     date = models.DateField("date")
@@ -152,7 +152,7 @@ class AgendaEntry(models.Model):
         verbose_name="engagement",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="agenda_entries",
     )
     history = HistoricalRecords()
@@ -176,10 +176,10 @@ class Decision(models.Model):
         Contract, verbose_name="contrat", on_delete=models.CASCADE, related_name="decisions"
     )
     body = models.ForeignKey(
-        Body, verbose_name="instance", on_delete=models.PROTECT, related_name="decisions"
+        Body, verbose_name="instance", on_delete=models.RESTRICT, related_name="decisions"
     )
     meeting = models.ForeignKey(
-        Meeting, verbose_name="réunion", on_delete=models.PROTECT, related_name="decisions"
+        Meeting, verbose_name="réunion", on_delete=models.RESTRICT, related_name="decisions"
     )
     year = models.PositiveSmallIntegerField("année")
     sequence = models.PositiveIntegerField("rang dans l'année")
@@ -193,7 +193,7 @@ class Decision(models.Model):
         verbose_name="engagement concerné",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="decisions",
     )
     created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
@@ -228,7 +228,7 @@ class Attendance(models.Model):
         Meeting, verbose_name="réunion", on_delete=models.CASCADE, related_name="attendances"
     )
     partner = models.ForeignKey(
-        Partner, verbose_name="institution", on_delete=models.PROTECT, related_name="+"
+        Partner, verbose_name="institution", on_delete=models.RESTRICT, related_name="+"
     )
     convened_at = models.DateTimeField("convoquée le")
     presence = models.CharField("présence", max_length=20, choices=Presence, blank=True)
@@ -318,7 +318,7 @@ class Minutes(models.Model):
         verbose_name="approuvé lors de la réunion",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="approved_minutes",
     )
     history = HistoricalRecords()

@@ -238,7 +238,7 @@ class Draw(models.Model):
     volunteer_list = models.ForeignKey(
         VolunteerList,
         verbose_name="liste de volontaires",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="draws",
     )
     seats = models.PositiveIntegerField("sièges à pourvoir")
@@ -279,7 +279,7 @@ class DrawEntry(models.Model):
         Draw, verbose_name="tirage", on_delete=models.CASCADE, related_name="entries"
     )
     volunteer = models.ForeignKey(
-        Volunteer, verbose_name="volontaire", on_delete=models.PROTECT, related_name="entries"
+        Volunteer, verbose_name="volontaire", on_delete=models.RESTRICT, related_name="entries"
     )
     gender = models.CharField("genre", max_length=10, choices=Gender)
     rank = models.PositiveIntegerField("rang parmi son genre")
@@ -395,7 +395,7 @@ class MicroProject(models.Model):
     fund = models.ForeignKey(
         ResidentsFund,
         verbose_name="fonds",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="projects",
     )
     title = models.CharField("titre du projet", max_length=200)

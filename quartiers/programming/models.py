@@ -764,7 +764,7 @@ class CommitteeSession(models.Model):
     meeting = models.OneToOneField(
         "governance.Meeting",
         verbose_name="réunion",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="committee_session",
     )
     kind = models.CharField("instance", max_length=20, choices=CommitteeKind)
@@ -866,7 +866,7 @@ class Decision(models.Model):
     register_entry = models.ForeignKey(
         "governance.Decision",
         verbose_name="décision du registre",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="funding_decisions",
     )
     history = HistoricalRecords()

@@ -203,6 +203,30 @@ def test_deleting_a_contract_removes_its_rows_and_files_and_spares_the_others(
     assert f"Contract {loriol.slug}" in caplog.text and admin.email in caplog.text
 
 
+def test_deleting_a_contract_takes_its_bodies_meetings_register_council_and_fund():
+    """The governance and participation rows protect each other (a draw its volunteers, a
+    meeting its body, a decision its meeting): within a deleted contract they go together."""
+    from quartiers.governance.models import Body, Decision, Meeting, Minutes
+    from quartiers.participation.models import Draw, MicroProject, ResidentsFund
+    from tests.access_matrix.world import build_world
+
+    world = build_world()
+    contract = world.contract
+    owned = {
+        Body: Body.objects.filter(contract=contract),
+        Meeting: Meeting.objects.filter(contract=contract),
+        Decision: Decision.objects.filter(contract=contract),
+        Minutes: Minutes.objects.filter(meeting__contract=contract),
+        Draw: Draw.objects.filter(contract=contract),
+        ResidentsFund: ResidentsFund.objects.filter(contract=contract),
+        MicroProject: MicroProject.objects.filter(contract=contract),
+    }
+    assert all(rows.exists() for rows in owned.values()), "the world holds each kind of row"
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    services.delete_contract(contract=contract, by=admin, confirmation=contract.slug)
+    assert {model: rows.count() for model, rows in owned.items()} == dict.fromkeys(owned, 0)
+
+
 def test_only_a_platform_admin_deletes(loriol, lead):
     with pytest.raises(ValidationError, match="administrateur"):
         services.delete_contract(contract=loriol, by=lead, confirmation=loriol.slug)

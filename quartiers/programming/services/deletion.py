@@ -11,8 +11,6 @@ from django.db.models import Q
 from quartiers.access import permissions
 from quartiers.access.models import Event, RoleAssignment
 from quartiers.contracts.models import Contract, SourceDocument
-from quartiers.governance.models import Decision as GovernanceDecision
-from quartiers.governance.models import Meeting
 from quartiers.programming.models import (
     Action,
     Application,
@@ -61,9 +59,6 @@ def delete_contract(*, contract: Contract, by, confirmation: str) -> dict[str, i
     delete(Application.objects.filter(contract=contract))
     delete(Action.objects.filter(contract=contract))
     delete(CallForProjects.objects.filter(contract=contract))
-    # The register and the meetings protect their bodies and the engagements they cite.
-    delete(GovernanceDecision.objects.filter(contract=contract))
-    delete(Meeting.objects.filter(contract=contract))
     delete(contract.engagements.all())  # they protect their pillars and themes
     delete(RoleAssignment.objects.filter(contract=contract))
     delete(Event.objects.filter(contract=contract))
