@@ -196,6 +196,9 @@ def world(db, loriol, settings, tmp_path):
         "access:contract-role-revoke": assignment.pk,
         **{f"participation:member-{page}": member.pk for page in ("edit", "leave", "erase")},
         "governance:member-remove": membership.pk,
+        "governance:person-remove": governance.add_person(
+            body=steering, name="Personne Qualifiée", role="member", voting=True, by=None
+        ).pk,
         "governance:agenda-entry-remove": entry.pk,
         "governance:document-download": document.pk,
         "governance:document-remove": document.pk,

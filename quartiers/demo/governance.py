@@ -46,6 +46,16 @@ SEATS = {
 }
 
 
+# A person sitting in her own name (fictitious): her name is for the contract's people only.
+QUALIFIED_PERSON = {
+    "name": "Odile Démo-Qualifiée (fictive)",
+    "quality": "personne qualifiée (fictive)",
+    "email": "odile.qualifiee@demo.quartiers.invalid",
+    "role": MemberRole.GUEST,
+    "voting": False,
+}
+
+
 def _lead(contract, people):
     return next(
         user
@@ -67,6 +77,9 @@ def seat_members(contract, people) -> None:
                 governance.add_member(
                     body=body, partner=partners[partner_code], role=role, voting=voting, by=lead
                 )
+    steering = contract.bodies.filter(code="COPIL").first()
+    if steering is not None and not steering.persons.exists():
+        governance.add_person(body=steering, by=lead, **QUALIFIED_PERSON)
 
 
 def plan_workshop(contract, people, today: datetime.date) -> None:

@@ -28,6 +28,23 @@ class MemberForm(IdempotentForm, BaseForm):
         )
 
 
+class PersonForm(IdempotentForm, BaseForm):
+    name = forms.CharField(label="Nom et prénom", max_length=200)
+    quality = forms.CharField(
+        label="Qualité (facultatif)",
+        max_length=200,
+        required=False,
+        help_text="Par exemple : personne qualifiée, délégué·e du conseil citoyen.",
+    )
+    email = forms.EmailField(
+        label="Adresse électronique (facultatif)",
+        required=False,
+        help_text="Pour lui envoyer les convocations.",
+    )
+    role = forms.ChoiceField(label="Rôle", choices=MemberRole.choices, initial=MemberRole.MEMBER)
+    voting = forms.BooleanField(label="Voix délibérative", required=False, initial=True)
+
+
 class MeetingForm(BaseForm):
     date = forms.DateField(
         label="Date", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

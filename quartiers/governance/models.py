@@ -89,6 +89,32 @@ class Membership(models.Model):
         return f"{self.partner} ({self.get_role_display()}) — {self.body}"
 
 
+class BodyPerson(models.Model):
+    """A person sitting in a body in their own name (a personne qualifiée, a conseil citoyen's
+    delegate…), not through an institution. Their name and address are personal data: shown
+    only to the contract's people, kept without history, deleted when they leave."""
+
+    body = models.ForeignKey(
+        Body, verbose_name="instance", on_delete=models.CASCADE, related_name="persons"
+    )
+    name = models.CharField("nom", max_length=200)
+    email = models.EmailField("adresse électronique (pour la convocation)", blank=True)
+    quality = models.CharField(
+        "qualité", max_length=200, blank=True, help_text="Par exemple : personne qualifiée."
+    )
+    role = models.CharField("rôle", max_length=20, choices=MemberRole, default=MemberRole.MEMBER)
+    voting = models.BooleanField("voix délibérative", default=True)
+    added_at = models.DateTimeField("ajoutée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "personne membre d'une instance"
+        verbose_name_plural = "personnes membres des instances"
+        ordering = ["role", "name", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()}) — {self.body}"
+
+
 class Meeting(models.Model):
     """A meeting of a body: when, where, what it discusses."""
 

@@ -19,6 +19,7 @@ from quartiers.governance.models import (
     AgendaEntry,
     Attendance,
     Body,
+    BodyPerson,
     Convocation,
     Meeting,
     Membership,
@@ -128,6 +129,46 @@ def remove_member(*, membership, by) -> None:
     record_event(
         verb="body_member_removed",
         summary=f"{membership.partner.name} ne siège plus dans {body.name}",
+        contract=body.contract,
+        actor=by,
+    )
+
+
+@transaction.atomic
+def add_person(*, body, name: str, email: str = "", quality: str = "", role: str, voting: bool, by):
+    """A person sitting in `body` in their own name; convened by e-mail when an address is
+    given (`convene`)."""
+    ensure_may_manage(by, body.contract)
+    name, email = " ".join(name.split()), email.strip().lower()
+    if not name:
+        raise ValidationError({"name": "Donnez le nom de la personne."})
+    persons = BodyPerson.objects.select_for_update().filter(body=body)
+    if persons.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"{name} siège déjà dans {body.name}."})
+    if email and persons.filter(email=email).exists():
+        raise ValidationError({"email": "Cette adresse est déjà celle d'un membre de l'instance."})
+    person = BodyPerson.objects.create(
+        body=body, name=name, email=email, quality=quality.strip(), role=role, voting=voting
+    )
+    # The journal names no one: the person's data leaves with them (`remove_person`).
+    record_event(
+        verb="body_person_added",
+        summary=f"Une personne siège dans {body.name} ({person.get_role_display()})",
+        contract=body.contract,
+        actor=by,
+    )
+    return person
+
+
+@transaction.atomic
+def remove_person(*, person, by) -> None:
+    """The person no longer sits: their row, name and address are deleted (no history)."""
+    body = person.body
+    ensure_may_manage(by, body.contract)
+    person.delete()
+    record_event(
+        verb="body_person_removed",
+        summary=f"Une personne ne siège plus dans {body.name}",
         contract=body.contract,
         actor=by,
     )
@@ -277,6 +318,14 @@ def convocation_recipients(meeting):
     return people.distinct().order_by("email")
 
 
+def recipient_addresses(meeting) -> list[str]:
+    """The addresses the convocation goes to, once each: the people of
+    `convocation_recipients`, and the persons sitting in their own name who gave one."""
+    people = [person.email for person in convocation_recipients(meeting)]
+    persons = meeting.body.persons.exclude(email="").values_list("email", flat=True)
+    return sorted({*people, *persons})
+
+
 @transaction.atomic
 def convene(*, meeting, by) -> Convocation:
     """E-mail the convocation, with the meeting's invitation (.ics), to every recipient; the
@@ -288,7 +337,8 @@ def convene(*, meeting, by) -> Convocation:
     )
     _check_meeting(meeting, by)
     memberships = list(meeting.body.memberships.select_related("partner"))
-    if not memberships:
+    persons = list(meeting.body.persons.all())
+    if not memberships and not persons:
         raise ValidationError(
             "Aucune institution ne siège dans cette instance : ajoutez ses membres avant de "
             "convoquer."
@@ -296,7 +346,8 @@ def convene(*, meeting, by) -> Convocation:
     last = meeting.convocations.order_by("-sent_at", "-pk").first()
     convened = set(meeting.attendances.values_list("partner_id", flat=True))
     newcomers = [m for m in memberships if m.partner_id not in convened]
-    if last is not None and last.sequence == meeting.sequence and not newcomers:
+    new_persons = [p for p in persons if last is None or p.added_at > last.sent_at]
+    if last is not None and last.sequence == meeting.sequence and not (newcomers or new_persons):
         # A second click, or two people at once (the lock above orders them): nothing has
         # changed since the convocation left, so nobody gets it twice.
         raise ValidationError(
@@ -308,12 +359,12 @@ def convene(*, meeting, by) -> Convocation:
         [Attendance(meeting=meeting, partner=m.partner, convened_at=now) for m in newcomers],
         Attendance,
     )
-    recipients = list(convocation_recipients(meeting))
+    recipients = recipient_addresses(meeting)
     invitation = calendar([meeting], name=str(meeting), base_url=absolute_url(""))
-    for person in recipients:
+    for address in recipients:
         send_templated_mail(
             template="governance/emails/convocation",
-            to=[person.email],
+            to=[address],
             context={
                 "meeting": meeting,
                 "entries": list(meeting.entries.all()),

@@ -13,6 +13,16 @@ urlpatterns = [
         name="member-remove",
     ),
     path(
+        "contrats/<slug:slug>/instances/<slug:code>/personnes/nouvelle/",
+        views.person_add,
+        name="person-add",
+    ),
+    path(
+        "contrats/<slug:slug>/instances/<slug:code>/personnes/<int:pk>/retirer/",
+        views.person_remove,
+        name="person-remove",
+    ),
+    path(
         "contrats/<slug:slug>/instances/<slug:code>/reunions/nouvelle/",
         views.meeting_create,
         name="meeting-create",

@@ -27,6 +27,7 @@ from quartiers.governance.forms import (
     MeetingDocumentForm,
     MeetingForm,
     MemberForm,
+    PersonForm,
 )
 from quartiers.governance.models import Body, Meeting, Minutes
 
@@ -121,6 +122,16 @@ def body_detail(request, contract, code):
             )
             if response:
                 return response
+    return _body_page(request, contract, body, form=form)
+
+
+def _body_page(request, contract, body, *, form=None, person_form=None):
+    may_manage = permissions.can_manage_bodies(request.user, contract) and not (
+        contract.is_archived
+    )
+    if may_manage:
+        form = form or MemberForm(body=body)
+        person_form = person_form or PersonForm()
     today = timezone.localdate()
     meetings = body.meetings.all()
     return render(
@@ -131,14 +142,49 @@ def body_detail(request, contract, code):
             "breadcrumb": _breadcrumb(contract, body),
             "body": body,
             "memberships": body.memberships.select_related("partner"),
+            "persons": body.persons.all(),
+            # Persons' names are personal data: for the contract's people only.
+            "sees_persons": permissions.can_view_meeting_drafts(request.user, contract),
             "upcoming": [m for m in meetings if m.date >= today],
             "past": [m for m in meetings if m.date < today][::-1],
-            "form": form,
+            "form": form if may_manage else None,
+            "person_form": person_form if may_manage else None,
             "may_manage": may_manage,
             # The conseil citoyen's members and draws are the participation's page.
             "council_page": body.kind == BodyKind.CITIZEN_COUNCIL
             and access_permissions.can_view_citizen_council(request.user, contract),
         },
+    )
+
+
+@require_POST
+@contract_page(permissions.can_manage_bodies)
+def person_add(request, contract, code):
+    body = get_object_or_404(Body, contract=contract, code=code)
+    form = PersonForm(request.POST)
+    if form.is_valid():
+        response = idempotency.submit(
+            request,
+            form,
+            create=lambda: services.add_person(body=body, by=request.user, **form.cleaned_data),
+            url=lambda _: body.get_absolute_url(),
+            success=lambda person: f"{person.name} siège dans {body.name}.",
+        )
+        if response:
+            return response
+    return _body_page(request, contract, body, person_form=form)
+
+
+@require_POST
+@contract_page(permissions.can_manage_bodies)
+def person_remove(request, contract, code, pk):
+    body = get_object_or_404(Body, contract=contract, code=code)
+    person = get_object_or_404(body.persons, pk=pk)
+    return _act(
+        request,
+        lambda: services.remove_person(person=person, by=request.user),
+        success=lambda _: f"{person.name} ne siège plus dans {body.name}.",
+        then=body.get_absolute_url(),
     )
 
 
@@ -259,8 +305,9 @@ def _meeting_page(
             if services.council_missing(meeting)
             else "",
             "recipients": list(services.convocation_recipients(meeting)) if may_change else [],
+            "convened_persons": list(meeting.body.persons.exclude(email="")) if may_change else [],
             "convocations": meeting.convocations.all(),
-            "has_members": meeting.body.memberships.exists(),
+            "has_members": meeting.body.memberships.exists() or meeting.body.persons.exists(),
             "rows": rows if rows is not None else _attendance_rows(meeting),
             "attendance_open": may_change and meeting.date <= timezone.localdate(),
             "decisions": meeting.decisions.select_related("engagement").order_by("sequence"),

@@ -709,6 +709,22 @@ ROUTES = {
             writes=frozenset({"project_lead", "admin"}),
         ),
     ],
+    # An empty person is refused with its message (the body page again): nothing written.
+    "governance:person-add": [
+        Case(
+            kwargs=contract(code="COPIL"),
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=200, admin=200),
+        ),
+    ],
+    "governance:person-remove": [
+        Case(
+            kwargs=lambda w: {"slug": w.contract.slug, "code": "COPIL", "pk": w.body_person.pk},
+            get=GET_405,
+            post=expect(403, anonymous=LOGIN, project_lead=302, admin=302),
+            writes=frozenset({"project_lead", "admin"}),
+        ),
+    ],
     "contracts:engagement-detail": [Case(kwargs=contract(number=1), get=CONTRACT_READERS)],
     "contracts:matrix-export": [Case(kwargs=contract(fmt="csv"), get=CONTRACT_READERS)],
     "contracts:partner-detail": [Case(kwargs=contract(code="CAF"), get=CONTRACT_READERS)],

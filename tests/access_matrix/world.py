@@ -94,6 +94,14 @@ def build_world() -> World:
     world.objects["membership"] = steering.memberships.create(
         partner=contract.partners.get(code="CAF")
     )
+    world.objects["body_person"] = governance.add_person(
+        body=steering,
+        name="Personne Qualifiée",
+        email="pq@example.org",
+        role="member",
+        voting=True,
+        by=None,
+    )
     world.objects["meeting"] = governance.plan_meeting(
         body=steering, date=datetime.date(2026, 3, 17), place="Mairie de Loriol", by=None
     )

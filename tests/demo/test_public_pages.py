@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from quartiers.demo import services as demo
+from quartiers.governance.models import BodyPerson
 from quartiers.participation.models import CouncilMember, MicroProject, Volunteer
 from tests.demo.test_crawl import HREF, NOT_FOLLOWED
 
@@ -28,6 +29,9 @@ def _personal_data() -> set[str]:
             project.contact_phone,
             project.group_name,
         }
+    # The persons sitting in a body in their own name (its page names them to partners only).
+    for person in BodyPerson.objects.all():
+        data |= {person.name, person.email}
     return {d for d in data if d and d != "Membre retiré·e"}
 
 
