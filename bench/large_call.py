@@ -22,7 +22,9 @@ the size of the response.
 
 Goals (issue 9, item 10), for N=1000 on SQLite and PostgreSQL: p95 ≤ 150 ms for the inbox,
 the consolidated view, a committee session and the programming table; PDF of 300 rows ≤ 5 s
-(rendered: the first line; the second is the same content again, from the cache).
+(rendered: the first line; the second is the same content again, from the cache). The
+register of decisions and the comité de pilotage's meeting (one numbered decision per decided
+dossier) are timed too (issue 10).
 """
 
 import argparse
@@ -416,6 +418,22 @@ def main() -> None:
             reverse("programming:programming-table", kwargs={"uuid": call.uuid}),
         ),
         ("council", "avis du conseil citoyen", reverse("programming:council-queue")),
+        (
+            "lead",
+            "registre des décisions",
+            reverse("governance:decision-list", kwargs={"slug": call.contract.slug}),
+        ),
+        (
+            "lead",
+            "registre des décisions, recherche",
+            reverse("governance:decision-list", kwargs={"slug": call.contract.slug})
+            + "?q=COPIL+Dossier&year=2026",
+        ),
+        (
+            "lead",
+            "réunion du comité de pilotage (ses décisions)",
+            world["steering"].meeting.get_absolute_url(),
+        ),
     ]
     clients = {}
     for role in ("lead", "instructor", "council"):
