@@ -414,8 +414,7 @@ def record_attendance(*, meeting, rows: dict, by) -> int:
     for attendance in changed:
         attendance.save()
     if changed:
-        meeting.status = MeetingStatus.HELD
-        meeting.save(update_fields=["status"])
+        mark_held(meeting, by=by)
         record_event(
             verb="attendance_recorded",
             summary=f"Présences enregistrées : {meeting}",
@@ -423,6 +422,17 @@ def record_attendance(*, meeting, rows: dict, by) -> int:
             actor=by,
         )
     return len(changed)
+
+
+def mark_held(meeting, *, by) -> None:
+    """The meeting took place: its attendance is recorded, or its comité ruled on dossiers
+    there (`programming`); « tenue » from then on (a cancelled one stays cancelled)."""
+    current = Meeting.objects.get(pk=meeting.pk)
+    if current.status == MeetingStatus.PLANNED:
+        current.status = MeetingStatus.HELD
+        current._history_user = by
+        current.save(update_fields=["status"])
+    meeting.status = current.status
 
 
 def committee_body(*, contract, kind: str) -> Body:

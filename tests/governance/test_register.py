@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from quartiers.access.enums import ContractRole
 from quartiers.governance import register, services
-from quartiers.governance.enums import DecisionKind
+from quartiers.governance.enums import DecisionKind, MeetingStatus
 from quartiers.governance.models import Decision
 from quartiers.programming import services as programming
 from quartiers.programming.enums import CommitteeKind, DecisionOutcome
@@ -146,6 +146,9 @@ def test_a_dossier_s_decisions_at_a_session_are_one_entry_of_the_register():
     }
     steering = application.call.sessions.get(kind=CommitteeKind.STEERING)
     assert entry.meeting == steering.meeting and entry.body.code == "COPIL"
+    assert entry.meeting.status == MeetingStatus.HELD, "a comité that ruled was held"
+    technical = application.call.sessions.get(kind=CommitteeKind.TECHNICAL)
+    assert technical.meeting.status == MeetingStatus.HELD
 
 
 def test_a_corrected_amount_rewrites_the_entry_and_keeps_its_number():

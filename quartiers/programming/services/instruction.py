@@ -190,6 +190,7 @@ def record_technical_opinion(
         application=application,
         defaults={"opinion": opinion, "comment": comment},
     )
+    governance_services.mark_held(session.meeting, by=by)
     if application.status == S.UNDER_INSTRUCTION:
         change_status(application=application, to=S.EXAMINED, by=by)
     return record
@@ -252,6 +253,7 @@ def record_decision(
     request._history_user = by
     request.save(update_fields=["granted"])
     _rewrite_register_entry(entry, by)
+    governance_services.mark_held(session.meeting, by=by)
     if previous is not None and previous.register_entry_id != entry.pk:
         _rewrite_register_entry(previous.register_entry, by, replaced_by=entry)
     if application.status == S.EXAMINED and _all_funders_decided(application):
