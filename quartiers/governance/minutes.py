@@ -7,20 +7,20 @@ version is refused), then approved at a later held meeting of the same body: app
 are frozen and public. Documents are private to the contract's people unless published.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from quartiers.access.services import record_event
-from quartiers.contracts import services as contract_services
 from quartiers.core import pdf
 from quartiers.core.enums import OrganisationKind
 from quartiers.core.uploads import attachment_error, upload_content_type
 from quartiers.governance import permissions
 from quartiers.governance.enums import MeetingStatus, MinutesStatus, Presence
 from quartiers.governance.models import AgendaEntry, Meeting, MeetingDocument, Minutes
+from quartiers.governance.permissions import ensure_may_manage
 
 MAX_MINUTES_LENGTH = 100_000
 
@@ -50,15 +50,6 @@ def is_held(meeting) -> bool:
 
 def _long_date(day) -> str:
     return date_format(day, "l j F Y")
-
-
-def _check(by, contract):
-    if by is not None and not permissions.can_manage_bodies(by, contract):
-        raise PermissionDenied(
-            "Seuls la cheffe ou le chef de projet rédigent les comptes rendus et déposent les "
-            "documents des réunions."
-        )
-    contract_services.ensure_not_archived(contract)
 
 
 def _attendance_lines(meeting) -> list[str]:
@@ -134,7 +125,7 @@ def start_minutes(*, meeting, by) -> tuple[Minutes, bool]:
     meeting = (
         Meeting.objects.select_for_update().select_related("body", "contract").get(pk=meeting.pk)
     )
-    _check(by, meeting.contract)
+    ensure_may_manage(by, meeting.contract)
     existing = Minutes.objects.filter(meeting=meeting).first()
     if existing is not None:
         return existing, False
@@ -163,7 +154,7 @@ def save_minutes(*, minutes, text: str, expected_version: int, by) -> bool:
     """Save the text the chef de projet edited from `expected_version`; refused when the
     minutes are approved or someone saved since (`StaleMinutes`). False: nothing changed."""
     current = _lock(minutes)
-    _check(by, current.meeting.contract)
+    ensure_may_manage(by, current.meeting.contract)
     if current.status == MinutesStatus.APPROVED:
         raise ValidationError(FROZEN, code="frozen")
     if current.version != expected_version:
@@ -212,7 +203,7 @@ def approve_minutes(*, minutes, at_meeting, by) -> Minutes:
     day). From then on the minutes are frozen and public."""
     current = _lock(minutes)
     earlier = current.meeting
-    _check(by, earlier.contract)
+    ensure_may_manage(by, earlier.contract)
     at_meeting = Meeting.objects.select_for_update().get(pk=at_meeting.pk)
     if current.status == MinutesStatus.APPROVED:
         raise ValidationError("Ce compte rendu est déjà approuvé.", code="frozen")
@@ -299,7 +290,7 @@ def add_document(*, meeting, upload, title: str = "", public: bool = False, by) 
     """Attach a checked file (`core.uploads.attachment_error`) to a meeting; private to the
     contract's people unless `public`."""
     meeting = Meeting.objects.select_for_update().select_related("contract").get(pk=meeting.pk)
-    _check(by, meeting.contract)
+    ensure_may_manage(by, meeting.contract)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError("Cette réunion est annulée : elle ne reçoit plus de document.")
     error = attachment_error(upload)
@@ -336,7 +327,7 @@ def set_document_public(*, document, public: bool, by) -> bool:
         MeetingDocument.objects.select_for_update().select_related("meeting").get(pk=document.pk)
     )
     meeting = document.meeting
-    _check(by, meeting.contract)
+    ensure_may_manage(by, meeting.contract)
     if document.public == public:
         return False
     document.public = public
@@ -357,7 +348,7 @@ def set_document_public(*, document, public: bool, by) -> bool:
 def remove_document(*, document, by) -> None:
     """Remove a document and its stored file (once the removal is committed)."""
     meeting = document.meeting
-    _check(by, meeting.contract)
+    ensure_may_manage(by, meeting.contract)
     file = document.file
     document._history_user = by
     document.delete()

@@ -17,7 +17,7 @@ from quartiers.core import pdf, spreadsheets
 from quartiers.governance.enums import DecisionKind, MeetingStatus
 from quartiers.governance.models import Body, Decision, Meeting
 from quartiers.governance.numbering import decision_number
-from quartiers.governance.services import ensure_may_manage
+from quartiers.governance.permissions import ensure_may_manage
 
 PDF_TEMPLATE = "governance/register_pdf.html"
 PDF_STYLESHEET = (pdf.PRINT_STYLESHEET, "governance/register_pdf.css")

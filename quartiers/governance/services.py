@@ -1,18 +1,16 @@
 """Bodies and their members: every write of the governance goes through here."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from quartiers.access.enums import ContractRole
 from quartiers.access.services import record_event
-from quartiers.contracts import services as contract_services
 from quartiers.core.enums import OrganisationKind
 from quartiers.core.mail import absolute_url, send_templated_mail
 from quartiers.governance import minutes as minutes_services
-from quartiers.governance import permissions
 from quartiers.governance.calendar import calendar
 from quartiers.governance.enums import BodyKind, MeetingStatus, Presence
 from quartiers.governance.models import (
@@ -25,6 +23,7 @@ from quartiers.governance.models import (
     Membership,
 )
 from quartiers.governance.naming import COMMITTEE_NAMES, body_code, body_kind
+from quartiers.governance.permissions import ensure_may_manage
 
 
 @transaction.atomic
@@ -63,12 +62,6 @@ def sync_bodies(*, contract) -> list[Body]:
     if council and not has_council and council.name not in names:
         add(council.name, BodyKind.CITIZEN_COUNCIL)
     return bulk_create_with_history(created, Body)
-
-
-def ensure_may_manage(user, contract):
-    if user is not None and not permissions.can_manage_bodies(user, contract):
-        raise PermissionDenied("Seuls la cheffe ou le chef de projet gèrent les instances.")
-    contract_services.ensure_not_archived(contract)
 
 
 @transaction.atomic
