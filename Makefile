@@ -4,15 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 SEED := quartiers/demo/data/protocole-coeur-de-loriol-2020-2022.txt
 
-.PHONY: install demo serve test pytest quality system-deps clean
+.PHONY: install demo serve test pytest quality system-deps lock clean
 
-$(BIN)/quartiers: pyproject.toml
+# constraints.txt pins every version, so that CI and a fresh clone install what was tested.
+$(BIN)/quartiers: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
 	touch $@
 
 install: $(BIN)/quartiers
+
+## make lock: the newest versions pyproject.toml allows, written to constraints.txt
+lock:
+	rm -rf $(VENV).lock
+	$(PYTHON) -m venv $(VENV).lock
+	$(VENV).lock/bin/pip install --quiet --disable-pip-version-check -e ".[test]"
+	{ head -1 constraints.txt; $(VENV).lock/bin/pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf $(VENV).lock
 
 ## make demo: install, migrate SQLite, load the Loriol protocol and demo data, collect the static
 ## files and serve on :8000 as deployed (gunicorn, DEBUG off, local.env), with the background

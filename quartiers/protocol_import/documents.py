@@ -169,7 +169,6 @@ _CELL_ELEMENTS = {
 def _scan_xml(name: str, part: str, stream, cells: CellCounter) -> None:
     from lxml import etree
 
-    elements = depth = 0
     events = etree.iterparse(
         stream,
         events=("start", "end"),
@@ -178,6 +177,27 @@ def _scan_xml(name: str, part: str, stream, cells: CellCounter) -> None:
         no_network=True,
         huge_tree=False,
     )
+    try:
+        _count_elements(name, part, events, cells)
+    except etree.XMLSyntaxError as exc:
+        # libxml2 keeps bounds of its own (a depth of 256 since 2.12, text nodes of 10 MB) and
+        # may reach one while reading ahead, before our counters have seen the elements.
+        message = str(exc)
+        if "Excessive depth" in message:
+            raise _too_deep(name, part) from exc
+        if exc.code == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            raise limits.too_big(name, f"« {part} » dépasse le lecteur XML", message) from exc
+        raise
+
+
+def _too_deep(name: str, part: str) -> DocumentError:
+    return limits.too_big(
+        name, f"« {part} » imbrique ses éléments XML trop profondément", limits.MAX_XML_DEPTH
+    )
+
+
+def _count_elements(name: str, part: str, events, cells: CellCounter) -> None:
+    elements = depth = 0
     for event, element in events:
         if event == "end":
             depth -= 1
@@ -194,11 +214,7 @@ def _scan_xml(name: str, part: str, stream, cells: CellCounter) -> None:
                 name, f"« {part} » contient trop d'éléments XML", limits.MAX_XML_ELEMENTS
             )
         if depth > limits.MAX_XML_DEPTH:
-            raise limits.too_big(
-                name,
-                f"« {part} » imbrique ses éléments XML trop profondément",
-                limits.MAX_XML_DEPTH,
-            )
+            raise _too_deep(name, part)
 
 
 def decode_text(name: str, data: bytes, notes: list[str]) -> str:

@@ -33,6 +33,7 @@ EXPECTED = {
     "docx_many_entries": "l'archive contient",
     "odt_zip_bomb": "archive décompressée ferait",
     "docx_deep_xml": "trop profondément",
+    "docx_deep_xml_for_us": "trop profondément",
     "odt_many_elements": "trop d'éléments XML",
     "docx_huge_table": "un tableau compte trop de cellules",
     "docx_many_cells": "les tableaux comptent trop de cellules",
