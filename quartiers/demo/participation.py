@@ -15,6 +15,8 @@ from quartiers.demo.applications import on
 from quartiers.demo.calendar import DemoCalendar
 from quartiers.demo.catalogue import DEMO_DOMAIN
 from quartiers.demo.clock import frozen_at
+from quartiers.governance import services as governance
+from quartiers.governance.enums import BodyKind
 from quartiers.participation import services as participation
 from quartiers.participation.enums import College, Gender
 from quartiers.participation.models import CitizenCouncil
@@ -200,6 +202,16 @@ MICRO_PROJECTS = [
 ]
 
 
+def _fph_committee(contract, lead):
+    body = contract.bodies.filter(kind=BodyKind.FPH_COMMITTEE).order_by("position").first()
+    return body or governance.create_body(
+        contract=contract,
+        kind=BodyKind.FPH_COMMITTEE,
+        name="Comité du fonds de participation des habitants",
+        by=lead,
+    )
+
+
 def load_residents_fund(contract, people, today: datetime.date):
     """This year's FICTITIOUS fonds de participation des habitants: an envelope of 5 000 €,
     760 € per project, 80 % of its cost, and five micro-projects in every state (awaiting the
@@ -235,6 +247,15 @@ def load_residents_fund(contract, people, today: datetime.date):
             envelope=FUND_ENVELOPE,
             carrying_structure_name=FUND_CARRIER,
         )
+    with frozen_at(moment(0.3)):
+        committee = _fph_committee(contract, lead)
+        meeting = governance.plan_meeting(
+            body=committee,
+            date=day(0.4),
+            start_time=datetime.time(18, 30),
+            place="Centre social, Loriol-sur-Drôme (lieu fictif)",
+            by=lead,
+        )
     for i, row in enumerate(MICRO_PROJECTS):
         title, what, audience, when, group, first_name, cost, asked, outcome, granted = row
         local = first_name.split(" ")[0].lower().replace("è", "e").replace("é", "e")
@@ -264,6 +285,7 @@ def load_residents_fund(contract, people, today: datetime.date):
                 votes_against=1 if outcome != "refused" else 5,
                 votes_abstention=1,
                 decided_on=decided_on,
+                meeting=meeting,
                 amount_granted=Decimal(granted) if granted else None,
                 comment=(
                     "Le comité préfère soutenir des projets ouverts à tout le quartier "

@@ -43,6 +43,7 @@ class Presence(models.TextChoices):
 class DecisionKind(models.TextChoices):
     FUNDING = "funding", "financement de la programmation"
     ENGAGEMENT = "engagement", "engagement du contrat"
+    RESIDENTS_FUND = "residents_fund", "fonds de participation des habitants"
     FREE = "free", "autre décision"
 
 

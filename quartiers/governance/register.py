@@ -21,6 +21,9 @@ from quartiers.governance.permissions import ensure_may_manage
 
 PDF_TEMPLATE = "governance/register_pdf.html"
 PDF_STYLESHEET = (pdf.PRINT_STYLESHEET, "governance/register_pdf.css")
+# Kinds written by another app under its own rules of who decides (the programming's comité de
+# pilotage, the FPH committee); the others are the chef de projet's.
+_WRITTEN_UNDER_THEIR_OWN_RULES = {DecisionKind.FUNDING, DecisionKind.RESIDENTS_FUND}
 HEADER = ["Numéro", "Date", "Instance", "Objet", "Intitulé", "Texte", "Engagement"]
 
 
@@ -55,9 +58,10 @@ def write_decision(
     *, meeting: Meeting, title: str, text: str = "", kind=DecisionKind.FREE, engagement=None, by
 ) -> Decision:
     """A new numbered entry of the register, taken at `meeting`. The programming writes its
-    funding decisions through here (`by` is then checked by the programming's own rules)."""
+    funding decisions and the residents' fund its votes through here (`by` is then checked
+    by their own rules)."""
     meeting = _check_meeting_decides(meeting)
-    if kind != DecisionKind.FUNDING:
+    if kind not in _WRITTEN_UNDER_THEIR_OWN_RULES:
         ensure_may_manage(by, meeting.contract)
     if engagement is not None and engagement.contract_id != meeting.contract_id:
         raise ValidationError(

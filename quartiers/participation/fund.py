@@ -27,7 +27,9 @@ from quartiers.core.formats import euros
 from quartiers.core.mail import absolute_url, send_templated_mail
 from quartiers.core.ratelimit import RateLimit
 from quartiers.core.uploads import attachment_error, upload_content_type
-from quartiers.governance.enums import BodyKind
+from quartiers.governance import register
+from quartiers.governance.enums import BodyKind, DecisionKind, MeetingStatus
+from quartiers.governance.services import mark_held
 from quartiers.participation import draws, permissions
 from quartiers.participation.enums import MicroProjectFileKind, MicroProjectStatus
 from quartiers.participation.models import (
@@ -439,7 +441,9 @@ def decide_micro_project(
     """Record the committee's vote on a submitted request: accepted (an amount within the
     request, the cap, the share of the cost and what remains of the envelope) or refused (a
     reason). The fund's row is locked first: two acceptances at once are served one after
-    the other, the second seeing what the first committed. The group is told by e-mail."""
+    the other, the second seeing what the first committed. Voted at a meeting of the
+    committee, the decision is numbered in the contract's register. The group is told by
+    e-mail."""
     with transaction.atomic():
         project = _decide(
             project=project,
@@ -482,10 +486,8 @@ def _decide(*, project, by, accepted, votes, decided_on, amount_granted, comment
         errors["decided_on"] = "Indiquez la date de la décision."
     elif decided_on > timezone.localdate():
         errors["decided_on"] = "La décision ne peut pas être datée de demain."
-    if meeting is not None and (
-        meeting.contract_id != contract.pk or meeting.body.kind != BodyKind.FPH_COMMITTEE
-    ):
-        errors["meeting"] = "Cette réunion n'est pas une réunion du comité FPH de ce contrat."
+    if meeting is not None:
+        errors.update(_meeting_errors(contract, meeting, decided_on))
     if accepted:
         if amount_granted is None:
             amount_granted = project.amount_requested
@@ -520,6 +522,8 @@ def _decide(*, project, by, accepted, votes, decided_on, amount_granted, comment
     project.decision_comment = comment
     project.meeting = meeting
     project.decided_by = _user(by)
+    if meeting is not None:
+        project.register_entry = _register(project, meeting, by=_user(by))
     project._history_user = _user(by)
     project.save()
     _journal(
@@ -532,6 +536,40 @@ def _decide(*, project, by, accepted, votes, decided_on, amount_granted, comment
         project=str(project.uuid),
     )
     return project
+
+
+def _meeting_errors(contract, meeting, decided_on) -> dict:
+    meeting.refresh_from_db(fields=["status", "date"])
+    if meeting.contract_id != contract.pk or meeting.body.kind != BodyKind.FPH_COMMITTEE:
+        return {"meeting": "Cette réunion n'est pas une réunion du comité FPH de ce contrat."}
+    if meeting.status == MeetingStatus.CANCELLED:
+        return {"meeting": "Cette réunion est annulée : choisissez celle où le comité a voté."}
+    if decided_on is not None and decided_on != meeting.date:
+        return {
+            "decided_on": f"La décision prise à cette réunion est datée du jour de la réunion "
+            f"({meeting.date:%d/%m/%Y})."
+        }
+    return {}
+
+
+def _register(project, meeting, *, by):
+    """The vote's entry in the public register of decisions: neither the group's contact nor
+    the reason of a refusal (sent to the group, it may name someone) is written there."""
+    outcome = (
+        f"accorde {euros(project.amount_granted)} sur {euros(project.amount_requested)} demandés"
+        if project.status == S.ACCEPTED
+        else "refuse la demande"
+    )
+    entry = register.write_decision(
+        meeting=meeting,
+        kind=DecisionKind.RESIDENTS_FUND,
+        title=f"Fonds de participation des habitants : « {project.title} »",
+        text=f"Le comité {outcome}, par {project.votes_for} voix pour, "
+        f"{project.votes_against} contre et {project.votes_abstention} abstention(s).",
+        by=by,
+    )
+    mark_held(meeting, by=by)
+    return entry
 
 
 # --------------------------------------------------------------------------- payment

@@ -294,7 +294,7 @@ def fund_edit(request, contract, year=None):
 
 def _project_or_404(contract, uuid):
     return get_object_or_404(
-        MicroProject.objects.confirmed().select_related("fund", "meeting__body"),
+        MicroProject.objects.confirmed().select_related("fund", "meeting__body", "register_entry"),
         contract=contract,
         uuid=uuid,
     )

@@ -440,6 +440,14 @@ class MicroProject(models.Model):
         blank=True,
         related_name="+",
     )
+    register_entry = models.OneToOneField(
+        "governance.Decision",
+        verbose_name="décision au registre",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="micro_project",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="décision enregistrée par",

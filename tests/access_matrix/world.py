@@ -187,7 +187,7 @@ FPH_CONTACT_EMAIL = "prunelle.temoin@example.org"
 
 def _residents_fund(world, contract):
     """This year's FPH and a request in each state: unconfirmed (its key), submitted,
-    accepted, paid (its key) and reported with a receipt."""
+    accepted, paid (its key) and reported with a receipt, voted at a committee meeting."""
     from decimal import Decimal
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -221,8 +221,13 @@ def _residents_fund(world, contract):
         one = filed(f"Projet {name}")
         fph.confirm_micro_project(project=one.project)
         states[name] = (one.project, one.key)
+    committee = contract.bodies.filter(kind="fph_committee").first() or governance.create_body(
+        contract=contract, kind="fph_committee", name="Comité FPH", by=None
+    )
+    voted_at = governance.plan_meeting(body=committee, date=today, by=None)
     for name in ("accepted", "paid", "reported"):
-        fph.decide_micro_project(project=states[name][0], by=None, **vote())
+        at = voted_at if name == "reported" else None  # in the register
+        fph.decide_micro_project(project=states[name][0], by=None, meeting=at, **vote())
     for name in ("paid", "reported"):
         project = states[name][0]
         project.refresh_from_db()

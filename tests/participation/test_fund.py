@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from quartiers.access.enums import ContractRole
 from quartiers.core.formats import euros
 from quartiers.governance import services as governance
-from quartiers.governance.enums import BodyKind
+from quartiers.governance.enums import BodyKind, DecisionKind, MeetingStatus
 from quartiers.participation import fund as fph
 from quartiers.participation.enums import MicroProjectStatus
 from quartiers.participation.fund_forms import parse_euros
@@ -251,6 +251,73 @@ def test_the_vote_may_name_a_meeting_of_the_fph_committee_only(fund):
     project = fph.decide_micro_project(project=project, by=None, **factories.vote(meeting=right))
     assert project.meeting == right
     assert list(fph.committee_meetings(fund.contract)) == [right]
+
+
+def _committee_meeting(contract, day=None, **kwargs):
+    committee = governance.create_body(
+        contract=contract, kind=BodyKind.FPH_COMMITTEE, name="Comité FPH", by=None
+    )
+    return governance.plan_meeting(body=committee, date=day or TODAY(), by=None, **kwargs)
+
+
+def test_a_vote_at_a_meeting_is_numbered_in_the_register(fund):
+    meeting = _committee_meeting(fund.contract)
+    member = RoleAssignmentFactory(contract=fund.contract, role=ContractRole.CITIZEN_COUNCIL)
+    accepted = fph.decide_micro_project(
+        project=factories.submitted(fund),
+        by=member.user,  # a member of the conseil citoyen, who does not manage the bodies
+        **factories.vote(meeting=meeting),
+    )
+    refused = fph.decide_micro_project(
+        project=factories.submitted(fund, title="Atelier vélo"),
+        by=None,
+        **factories.vote(
+            accepted=False,
+            votes_for=1,
+            votes_against=5,
+            comment="Mme Secret habite ailleurs.",
+            meeting=meeting,
+        ),
+    )
+    year = TODAY().year
+    first, second = accepted.register_entry, refused.register_entry
+    assert (first.number, second.number) == (f"FPH-{year}-001", f"FPH-{year}-002")
+    assert first.kind == DecisionKind.RESIDENTS_FUND and first.meeting == meeting
+    assert first.title == f"Fonds de participation des habitants : « {accepted.title} »"
+    assert "accorde 400,00\xa0€ sur 400,00\xa0€ demandés, par 5 voix pour, 1 contre" in first.text
+    assert second.text.startswith("Le comité refuse la demande, par 1 voix pour, 5 contre")
+    written = " ".join(f"{d.title} {d.text}" for d in (first, second))
+    for private in ("Secret", accepted.contact_first_name, accepted.contact_email):
+        assert private not in written  # the register is public
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+
+
+def test_a_vote_without_meeting_is_not_in_the_register(fund):
+    project = fph.decide_micro_project(
+        project=factories.submitted(fund), by=None, **factories.vote()
+    )
+    assert project.register_entry is None and not fund.contract.decisions.exists()
+
+
+@pytest.mark.parametrize(
+    ("cancel", "days_before", "field", "message"),
+    [
+        (True, 0, "meeting", "Cette réunion est annulée"),
+        (False, 3, "decided_on", "datée du jour de la réunion"),
+    ],
+)
+def test_the_vote_s_meeting_is_held_on_its_day(fund, cancel, days_before, field, message):
+    meeting = _committee_meeting(fund.contract, day=TODAY() - datetime.timedelta(days_before))
+    if cancel:
+        governance.cancel_meeting(meeting=meeting, by=None)
+    project = factories.submitted(fund)
+    with pytest.raises(ValidationError) as error:
+        fph.decide_micro_project(project=project, by=None, **factories.vote(meeting=meeting))
+    assert message in error.value.message_dict[field][0]
+    project.refresh_from_db()
+    assert project.status == MicroProjectStatus.SUBMITTED
+    assert not fund.contract.decisions.exists()
 
 
 # --------------------------------------------------------------------------- payment

@@ -1,6 +1,7 @@
 """Pages of the fonds de participation des habitants: per role and method, the public page's
 privacy, the group's private link, files served only to the committee."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -250,6 +251,36 @@ def test_an_acceptance_beyond_the_envelope_is_explained(client, loriol):
     response = client.post(detail_url(project, "decide"), data)
     assert response.status_code == 200
     assert "L&#x27;enveloppe restante (200,00" in response.content.decode()
+
+
+def test_a_vote_at_a_meeting_is_shown_with_its_register_number(client, loriol):
+    from quartiers.governance import services as governance
+
+    fund = factories.fund(loriol)
+    committee = governance.create_body(
+        contract=loriol, kind="fph_committee", name="Comité FPH", by=None
+    )
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    meeting = governance.plan_meeting(body=committee, date=yesterday, by=None)
+    project = factories.submitted(fund)
+    client.force_login(person(loriol, ContractRole.PROJECT_LEAD))
+    data = {
+        "decision": "accepted",
+        "votes_for": "5",
+        "votes_against": "0",
+        "votes_abstention": "0",
+        "decided_on": timezone.localdate().isoformat(),
+        "meeting": str(meeting.pk),
+    }
+    response = client.post(detail_url(project, "decide"), data)
+    assert response.status_code == 200  # dated today, voted yesterday: shown again
+    assert f"datée du jour de la réunion ({yesterday:%d/%m/%Y})" in response.content.decode()
+    data["decided_on"] = yesterday.isoformat()
+    response = client.post(detail_url(project, "decide"), data, follow=True)
+    number = f"FPH-{yesterday.year}-001"
+    assert f"décision n° {number} du registre" in response.content.decode()
+    register = client.get(reverse("governance:decision-list", kwargs={"slug": loriol.slug}))
+    assert number in register.content.decode()
 
 
 def test_another_contracts_project_is_not_found(client, fund):
