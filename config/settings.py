@@ -255,6 +255,10 @@ else:
         }
     }
 
+# Days a residents' group's contact is kept after its FPH request is refused or its bilan
+# filed (quartiers purge_fph erases it then).
+FPH_CONTACT_RETENTION_DAYS = env_int("FPH_CONTACT_RETENTION_DAYS", 365)
+
 # Rate limits (quartiers/core/ratelimit.py), as events per period.
 LOGIN_FAILURES_PER_ADDRESS = env_rate("LOGIN_FAILURES_PER_ADDRESS", "20/15m")
 PASSWORD_RESETS_PER_ADDRESS = env_rate("PASSWORD_RESETS_PER_ADDRESS", "10/1h")

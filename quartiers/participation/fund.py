@@ -9,10 +9,12 @@ summaries name projects by title, never a resident.
 
 import hashlib
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Q, Sum, When
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from quartiers.access.permissions import contract_organisations
 from quartiers.access.services import record_event
+from quartiers.contracts.models import Contract
 from quartiers.contracts.services import ensure_not_archived
 from quartiers.core.formats import euros
 from quartiers.core.mail import absolute_url, send_templated_mail
@@ -54,6 +57,9 @@ SUPPORTED = COMMITTED  # shown on the public page
 
 # How long the e-mailed link confirms a request; unconfirmed, it is not examined.
 CONFIRMATION_MAX_AGE = timedelta(days=7)
+# An unconfirmed request is deleted this long after it was filed: its link says it expired
+# until then, then it is unknown (`purge_personal_data`).
+UNCONFIRMED_KEPT = timedelta(days=30)
 DEFAULT_CAP = Decimal("760")
 PHOTO_TYPES = {"image/jpeg", "image/png"}
 MAX_REPORT_FILES = 10
@@ -251,6 +257,50 @@ def project_for_key(key: str):
         .filter(access_key_hash=_hash(key))
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Purged:
+    unconfirmed: int  # requests deleted
+    contacts: int  # groups whose contact was erased
+
+
+def purge_personal_data(*, now=None) -> Purged:
+    """Keep residents' data no longer than needed. A request never confirmed is deleted
+    `UNCONFIRMED_KEPT` after it was filed; the contact (first name, e-mail, phone) of a group
+    whose request was refused, or whose bilan is filed, is erased
+    `FPH_CONTACT_RETENTION_DAYS` after, in the row and in every history row. What the group
+    did stays (title, amounts, vote, bilan). Idempotent: `quartiers purge_fph`, daily."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    kept = timedelta(days=settings.FPH_CONTACT_RETENTION_DAYS)
+    history = MicroProject.history.model.objects
+    erased = {"contact_first_name": "", "contact_email": "", "contact_phone": ""}
+    with transaction.atomic():
+        stale = list(
+            MicroProject.objects.filter(
+                status=S.UNCONFIRMED, created_at__lt=now - UNCONFIRMED_KEPT
+            ).values_list("pk", flat=True)
+        )
+        MicroProject.objects.filter(pk__in=stale).delete()
+        history.filter(id__in=stale).delete()  # the deletion's own history row included
+        closed = MicroProject.objects.filter(contact_erased_on__isnull=True).filter(
+            Q(status=S.REFUSED, decided_on__lt=today - kept)
+            | Q(status=S.REPORTED, reported_at__lt=now - kept)
+        )
+        done = dict(closed.values_list("pk", "contract_id"))
+        MicroProject.objects.filter(pk__in=done).update(**erased, contact_erased_on=today)
+        history.filter(id__in=done).update(**erased)
+        counts = Counter(done.values())
+        for contract_id, contract in sorted(Contract.objects.in_bulk(counts).items()):
+            record_event(
+                verb="micro_project_contacts_erased",
+                summary=f"Fonds des habitants : coordonnées de {counts[contract_id]} groupe(s) "
+                f"effacées ({settings.FPH_CONTACT_RETENTION_DAYS} jours après le refus ou le "
+                "bilan)",
+                contract=contract,
+            )
+    return Purged(unconfirmed=len(stale), contacts=len(done))
 
 
 def follow_url(key: str) -> str:

@@ -6,6 +6,7 @@ received by e-mail: its request's page, the confirmation and the bilan. For the 
 the fund's management, each request with the group's contact, the vote and the payment.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -115,6 +116,8 @@ def fph_request(request, contract):
             "fund": fund,
             "use": services.consumption(fund) if fund else None,
             "form": form,
+            "retention_days": settings.FPH_CONTACT_RETENTION_DAYS,
+            "unconfirmed_days": services.UNCONFIRMED_KEPT.days,
         },
     )
 
@@ -234,6 +237,7 @@ def fund_committee(request, contract):
                 contract=contract, status=MicroProjectStatus.UNCONFIRMED
             ).count(),
             "can_manage": permissions.can_manage_fund(request.user, contract),
+            "retention_days": settings.FPH_CONTACT_RETENTION_DAYS,
         },
     )
 

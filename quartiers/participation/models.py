@@ -478,6 +478,8 @@ class MicroProject(models.Model):
         "dépenses réelles (€)", max_digits=10, decimal_places=2, null=True, blank=True
     )
     reported_at = models.DateTimeField("bilan déposé le", null=True, blank=True)
+    # The contact, erased once kept long enough (`fund.purge_personal_data`).
+    contact_erased_on = models.DateField("coordonnées effacées le", null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["access_key_hash", "request_nonce"])
 
     objects = MicroProjectQuerySet.as_manager()

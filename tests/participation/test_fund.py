@@ -406,6 +406,79 @@ def test_an_oversized_receipt_is_refused(fund, monkeypatch):
         _report(factories.paid(fund), receipts=[upload(content=PDF + b"x" * 20)])
 
 
+# --------------------------------------------------------------------------- retention
+
+
+def _aged(project, **fields):
+    MicroProject.objects.filter(pk=project.pk).update(**fields)
+
+
+def test_a_request_never_confirmed_is_deleted_after_thirty_days(fund):
+    old, old_key = factories.requested(fund, title="Jamais confirmé")
+    recent, _ = factories.requested(fund, title="Encore en attente")
+    confirmed = factories.submitted(fund, title="Confirmé")
+    now = timezone.now()
+    _aged(old, created_at=now - fph.UNCONFIRMED_KEPT - datetime.timedelta(minutes=1))
+    _aged(recent, created_at=now - fph.UNCONFIRMED_KEPT + datetime.timedelta(hours=1))
+    _aged(confirmed, created_at=now - datetime.timedelta(days=400))
+    assert fph.purge_personal_data() == fph.Purged(unconfirmed=1, contacts=0)
+    assert set(MicroProject.objects.values_list("title", flat=True)) == {
+        "Encore en attente",
+        "Confirmé",
+    }
+    assert not MicroProject.history.filter(id=old.pk).exists()  # its contact too
+    assert fph.project_for_key(old_key) is None
+
+
+def test_a_closed_request_s_contact_is_erased_after_the_retention(fund, settings):
+    settings.FPH_CONTACT_RETENTION_DAYS = 30
+    refused = fph.decide_micro_project(
+        project=factories.submitted(fund, title="Refusé"),
+        by=None,
+        **factories.vote(accepted=False, votes_for=1, votes_against=4, comment="Hors quartier."),
+    )
+    reported = _report(factories.paid(fund, title="Fête faite"))
+    waiting = factories.paid(fund, title="Bilan attendu")
+    contacts = {p.pk: (p.contact_first_name, p.contact_email) for p in (refused, reported)}
+    assert fph.purge_personal_data(now=timezone.now() + datetime.timedelta(days=29)).contacts == 0
+
+    later = timezone.now() + datetime.timedelta(days=31)
+    assert fph.purge_personal_data(now=later) == fph.Purged(unconfirmed=0, contacts=2)
+    for project in (refused, reported):
+        project.refresh_from_db()
+        assert project.contact_erased_on == timezone.localdate(later)
+        assert (project.contact_first_name, project.contact_email, project.contact_phone) == (
+            "",
+            "",
+            "",
+        )
+        first_name, email = contacts[project.pk]
+        old_states = MicroProject.history.filter(id=project.pk)
+        assert old_states.count() > 1
+        assert not old_states.filter(contact_email=email).exists()
+        assert not old_states.filter(contact_first_name=first_name).exists()
+    assert reported.report_text and reported.amount_paid and refused.votes_against == 4
+    waiting.refresh_from_db()
+    assert waiting.contact_email and waiting.contact_erased_on is None  # its bilan is due
+    event = fund.contract.events.get(verb="micro_project_contacts_erased")
+    assert "coordonnées de 2 groupe(s) effacées" in event.summary
+    assert fph.purge_personal_data(now=later) == fph.Purged(unconfirmed=0, contacts=0)
+
+
+def test_the_purge_command_says_what_it_did(fund):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    project, _ = factories.requested(fund)
+    _aged(project, created_at=timezone.now() - datetime.timedelta(days=31))
+    out = StringIO()
+    call_command("purge_fph", stdout=out)
+    assert out.getvalue().strip() == (
+        "1 demande(s) non confirmée(s) supprimée(s), coordonnées de 0 groupe(s) effacées."
+    )
+
+
 # --------------------------------------------------------------------------- amounts
 
 

@@ -194,6 +194,21 @@ def test_the_committee_sees_confirmed_requests_only(client, fund):
     assert "1 demande attend encore" in html
 
 
+def test_an_erased_contact_is_said_so_on_the_committee_s_page(client, fund):
+    project = fph.decide_micro_project(
+        project=factories.submitted(fund),
+        by=None,
+        **factories.vote(accepted=False, votes_for=0, votes_against=5, comment="Non."),
+    )
+    client.force_login(person(fund.contract, ContractRole.CITIZEN_COUNCIL))
+    assert project.contact_email in client.get(detail_url(project)).content.decode()
+    later = timezone.now() + datetime.timedelta(days=366)
+    assert fph.purge_personal_data(now=later).contacts == 1
+    html = client.get(detail_url(project)).content.decode()
+    assert project.contact_email not in html and project.contact_first_name not in html
+    assert f"Coordonnées effacées le {timezone.localdate(later):%-d}" in html
+
+
 @pytest.mark.parametrize(
     "role, status",
     [
