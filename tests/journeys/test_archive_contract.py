@@ -63,7 +63,9 @@ def test_archive_unarchive_and_delete(live_server, page, new_context, loriol, pr
     expect(row).to_contain_text("archivé")
     open_contract(admin_page, loriol)
     expect(archived_banner(admin_page)).to_be_visible()
-    administration(admin_page).get_by_role("button", name="Désarchiver le contrat").click()
+    confirm(
+        admin_page, administration(admin_page).get_by_role("button", name="Désarchiver le contrat")
+    )
     expect(
         admin_page.get_by_text("Le contrat est désarchivé : il est de nouveau modifiable.")
     ).to_be_visible()
