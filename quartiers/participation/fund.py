@@ -582,10 +582,14 @@ def _decide(*, project, by, accepted, votes, decided_on, amount_granted, comment
         "micro_project_accepted" if accepted else "micro_project_refused",
         f"Fonds des habitants : « {project.title} » "
         + (f"accepté ({euros(amount_granted)})" if accepted else "refusé")
-        + f", {votes[0]} pour, {votes[1]} contre, {votes[2]} abstention(s)",
+        + f", {votes[0]} pour, {votes[1]} contre, {_abstentions(votes[2])}",
         project=str(project.uuid),
     )
     return project
+
+
+def _abstentions(count: int) -> str:
+    return f"{count} abstention{'s' if count > 1 else ''}"
 
 
 def _meeting_errors(contract, meeting, decided_on) -> dict:
@@ -615,7 +619,7 @@ def _register(project, meeting, *, by):
         kind=DecisionKind.RESIDENTS_FUND,
         title=f"Fonds de participation des habitants : « {project.title} »",
         text=f"Le comité {outcome}, par {project.votes_for} voix pour, "
-        f"{project.votes_against} contre et {project.votes_abstention} abstention(s).",
+        f"{project.votes_against} contre et {_abstentions(project.votes_abstention)}.",
         by=by,
     )
     mark_held(meeting, by=by)

@@ -285,6 +285,7 @@ def test_a_vote_at_a_meeting_is_numbered_in_the_register(fund):
     assert first.kind == DecisionKind.RESIDENTS_FUND and first.meeting == meeting
     assert first.title == f"Fonds de participation des habitants : « {accepted.title} »"
     assert "accorde 400,00\xa0€ sur 400,00\xa0€ demandés, par 5 voix pour, 1 contre" in first.text
+    assert first.text.endswith("1 contre et 0 abstention.")
     assert second.text.startswith("Le comité refuse la demande, par 1 voix pour, 5 contre")
     written = " ".join(f"{d.title} {d.text}" for d in (first, second))
     for private in ("Secret", accepted.contact_first_name, accepted.contact_email):
