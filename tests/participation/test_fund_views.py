@@ -50,6 +50,18 @@ def detail_url(project, page="detail"):
     )
 
 
+def vote_data(**kwargs):
+    """The committee's vote as the form posts it: accepted, 5 for, none against."""
+    return {
+        "decision": "accepted",
+        "votes_for": "5",
+        "votes_against": "0",
+        "votes_abstention": "0",
+        "decided_on": timezone.localdate().isoformat(),
+        **kwargs,
+    }
+
+
 def form_data(**kwargs):
     values = factories.request_values(**kwargs)
     return {k: str(v) for k, v in values.items()}
@@ -232,13 +244,7 @@ def test_who_may_vote(client, fund, role, status):
             else None,
         ).user
         client.force_login(user)
-    data = {
-        "decision": "accepted",
-        "votes_for": "5",
-        "votes_against": "0",
-        "votes_abstention": "0",
-        "decided_on": timezone.localdate().isoformat(),
-    }
+    data = vote_data()
     response = client.post(detail_url(project, "decide"), data)
     assert response.status_code == status
     project.refresh_from_db()
@@ -256,13 +262,7 @@ def test_an_acceptance_beyond_the_envelope_is_explained(client, loriol):
         project=first, by=None, **factories.vote(amount_granted=Decimal("300"))
     )
     client.force_login(person(loriol, ContractRole.PROJECT_LEAD))
-    data = {
-        "decision": "accepted",
-        "votes_for": "5",
-        "votes_against": "0",
-        "votes_abstention": "0",
-        "decided_on": timezone.localdate().isoformat(),
-    }
+    data = vote_data()
     response = client.post(detail_url(project, "decide"), data)
     assert response.status_code == 200
     assert "L&#x27;enveloppe restante (200,00" in response.content.decode()
@@ -279,14 +279,7 @@ def test_a_vote_at_a_meeting_is_shown_with_its_register_number(client, loriol):
     meeting = governance.plan_meeting(body=committee, date=yesterday, by=None)
     project = factories.submitted(fund)
     client.force_login(person(loriol, ContractRole.PROJECT_LEAD))
-    data = {
-        "decision": "accepted",
-        "votes_for": "5",
-        "votes_against": "0",
-        "votes_abstention": "0",
-        "decided_on": timezone.localdate().isoformat(),
-        "meeting": str(meeting.pk),
-    }
+    data = vote_data(meeting=str(meeting.pk))
     response = client.post(detail_url(project, "decide"), data)
     assert response.status_code == 200  # dated today, voted yesterday: shown again
     assert f"datée du jour de la réunion ({yesterday:%d/%m/%Y})" in response.content.decode()
