@@ -180,13 +180,16 @@ def _scan_xml(name: str, part: str, stream, cells: CellCounter) -> None:
     try:
         _count_elements(name, part, events, cells)
     except etree.XMLSyntaxError as exc:
-        # libxml2 keeps bounds of its own (a depth of 256 since 2.12, text nodes of 10 MB) and
-        # may reach one while reading ahead, before our counters have seen the elements.
-        message = str(exc)
-        if "Excessive depth" in message:
+        # libxml2 keeps bounds of its own (a depth of 256 since 2.12, texts and attributes of
+        # 10 MB) and may reach one while reading ahead, before our counters see the elements.
+        if "Excessive depth" in str(exc):
             raise _too_deep(name, part) from exc
         if exc.code == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
-            raise limits.too_big(name, f"« {part} » dépasse le lecteur XML", message) from exc
+            raise limits.too_big(
+                name,
+                f"« {part} » contient un texte ou un attribut trop long pour le lecteur XML",
+                "10 Mo",
+            ) from exc
         raise
 
 

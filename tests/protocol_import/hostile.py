@@ -6,6 +6,7 @@ memory or minutes of time. Used by `test_hostile_files.py` and `bench/importer_w
 """
 
 import io
+import random
 import zipfile
 
 from quartiers.protocol_import import limits
@@ -109,6 +110,14 @@ def docx_deep_xml_for_us() -> bytes:
     return docx("<w:sdt><w:sdtContent>" * depth + "</w:sdtContent></w:sdt>" * depth)
 
 
+def docx_huge_text() -> bytes:
+    """One text of 11 MB, past libxml2's own bound; four letters drawn at random, so that it
+    compresses within the file's size and the ratio's bound."""
+    four_letters = bytes(b"abcd"[i % 4] for i in range(256))
+    text = random.Random(7).randbytes(11 * limits.MiB).translate(four_letters).decode()
+    return docx(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+
+
 def odt_many_elements() -> bytes:
     """Varied enough to compress like a real document (a repeated element would trip the
     compression-ratio bound first)."""
@@ -193,6 +202,7 @@ REFUSED = {
     "odt_zip_bomb": ("bombe.odt", odt_zip_bomb),
     "docx_deep_xml": ("profond.docx", docx_deep_xml),
     "docx_deep_xml_for_us": ("profond.docx", docx_deep_xml_for_us),
+    "docx_huge_text": ("texte.docx", docx_huge_text),
     "odt_many_elements": ("elements.odt", odt_many_elements),
     "docx_huge_table": ("tableau.docx", docx_huge_table),
     "docx_many_cells": ("cellules.docx", docx_many_cells),

@@ -34,6 +34,7 @@ EXPECTED = {
     "odt_zip_bomb": "archive décompressée ferait",
     "docx_deep_xml": "trop profondément",
     "docx_deep_xml_for_us": "trop profondément",
+    "docx_huge_text": "un texte ou un attribut trop long pour le lecteur XML (limite : 10 Mo)",
     "odt_many_elements": "trop d'éléments XML",
     "docx_huge_table": "un tableau compte trop de cellules",
     "docx_many_cells": "les tableaux comptent trop de cellules",
