@@ -202,16 +202,6 @@ MICRO_PROJECTS = [
 ]
 
 
-def _fph_committee(contract, lead):
-    body = contract.bodies.filter(kind=BodyKind.FPH_COMMITTEE).order_by("position").first()
-    return body or governance.create_body(
-        contract=contract,
-        kind=BodyKind.FPH_COMMITTEE,
-        name="Comité du fonds de participation des habitants",
-        by=lead,
-    )
-
-
 def load_residents_fund(contract, people, today: datetime.date):
     """This year's FICTITIOUS fonds de participation des habitants: an envelope of 5 000 €,
     760 € per project, 80 % of its cost, and five micro-projects in every state (awaiting the
@@ -248,7 +238,7 @@ def load_residents_fund(contract, people, today: datetime.date):
             carrying_structure_name=FUND_CARRIER,
         )
     with frozen_at(moment(0.3)):
-        committee = _fph_committee(contract, lead)
+        committee = governance.committee_body(contract=contract, kind=BodyKind.FPH_COMMITTEE)
         meeting = governance.plan_meeting(
             body=committee,
             date=day(0.4),

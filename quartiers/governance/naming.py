@@ -16,7 +16,11 @@ KIND_WORDS = [
 ]
 # The names a contract's committee gets when the programming needs it and the contract has
 # none (a contract created by hand, or a document that does not name it).
-COMMITTEE_NAMES = {BodyKind.STEERING: "Comité de pilotage", BodyKind.TECHNICAL: "Comité technique"}
+COMMITTEE_NAMES = {
+    BodyKind.STEERING: "Comité de pilotage",
+    BodyKind.TECHNICAL: "Comité technique",
+    BodyKind.FPH_COMMITTEE: "Comité du fonds de participation des habitants",
+}
 SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "d", "l", "et", "a", "au", "aux"}
 
 

@@ -429,9 +429,10 @@ def mark_held(meeting, *, by) -> None:
 
 
 def committee_body(*, contract, kind: str) -> Body:
-    """The contract's comité de pilotage or comité technique (`kind`), created if it has
-    none: the programming's sessions are meetings of it. The caller holds its own rights
-    (`programming.permissions.can_hold_sessions`) and a lock on the call."""
+    """The contract's comité de pilotage, comité technique or FPH committee (`kind`),
+    created if it has none: the programming's sessions and the FPH's votes are meetings of
+    it. The caller holds its own rights (`programming.permissions.can_hold_sessions`) and a
+    lock on what it decides."""
     body = Body.objects.filter(contract=contract, kind=kind).order_by("position", "pk").first()
     if body is not None:
         return body

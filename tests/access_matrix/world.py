@@ -221,9 +221,7 @@ def _residents_fund(world, contract):
         one = filed(f"Projet {name}")
         fph.confirm_micro_project(project=one.project)
         states[name] = (one.project, one.key)
-    committee = contract.bodies.filter(kind="fph_committee").first() or governance.create_body(
-        contract=contract, kind="fph_committee", name="Comité FPH", by=None
-    )
+    committee = governance.committee_body(contract=contract, kind="fph_committee")
     voted_at = governance.plan_meeting(body=committee, date=today, by=None)
     for name in ("accepted", "paid", "reported"):
         at = voted_at if name == "reported" else None  # in the register
